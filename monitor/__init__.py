@@ -1,0 +1,1 @@
+"""Audit, calendar, claims, alerts, scheduling and the govwatch CLI."""
