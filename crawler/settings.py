@@ -1,0 +1,45 @@
+"""Scrapy settings for govwatch; the project's own settings carry the ``GOVWATCH_`` prefix.
+
+The defaults are for real portals, which are small government servers: obey
+robots.txt, name the tool in the User-Agent, at most two requests at a time per host
+and AutoThrottle on top. :func:`crawler.profiles.crawl_settings` lifts these only
+when every start URL is on the loopback interface (the sample portal in tests).
+"""
+
+from crawler import __version__
+
+BOT_NAME = "govwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = f"govwatch/{__version__} (government information disclosure audit)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 0.5
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 3
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 0
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "WARNING"
+# Breadth-first, so listing pages are read before the detail pages they announce.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+ITEM_PIPELINES = {"crawler.pipelines.SQLitePipeline": 300}
+EXTENSIONS = {"crawler.progress.Progress": 500}
+
+GOVWATCH_DB = "govwatch.db"
+GOVWATCH_SITE = "leda"
+GOVWATCH_BATCH_SIZE = 200
+GOVWATCH_PROGRESS_INTERVAL = 2.0

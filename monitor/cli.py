@@ -1,0 +1,179 @@
+"""The ``govwatch`` command.
+
+Each subcommand is a small function taking the parsed arguments and returning an exit
+status: 0 success, 1 the run failed, 2 a usage or input error. Errors a person can act
+on are printed as one line on stderr, never as a traceback.
+"""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from crawler import __version__
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit status 2."""
+
+
+class RunError(Exception):
+    """The run could not do its job: printed as one line, exit status 1."""
+
+
+def cmd_parse(args) -> int:
+    """Print one page's record as JSON."""
+    from crawler.parsing import parse_page
+
+    try:
+        body = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    if not body.strip():
+        raise UsageError(f"{args.file} is empty: nothing to parse")
+    record = parse_page(body, args.url, args.charset)
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _crawl(profile, db_path: str) -> dict:
+    """Run a crawl and print its summary; a storage failure becomes a RunError."""
+    from crawler.run import run_crawl, summary
+    from storage.db import DatabaseError
+
+    try:
+        run = run_crawl(profile, db_path)
+    except DatabaseError as exc:
+        raise RunError(str(exc)) from None
+    print(summary(run))
+    if run["status"] != "finished":
+        raise RunError(f"crawl {run['id']} ended with status {run['status']!r}")
+    return run
+
+
+def cmd_crawl(args) -> int:
+    """Crawl a portal's disclosure section into the database."""
+    from crawler.profiles import ProfileError, resolve_profile
+
+    try:
+        profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    _crawl(profile, args.db)
+    return 0
+
+
+def cmd_sample_portal(args) -> int:
+    """Serve the bundled sample portal until interrupted."""
+    from crawler.sample_portal.server import serve
+
+    with serve(host=args.host, port=args.port) as portal:
+        print(f"sample portal serving at {portal.url} (Ctrl-C to stop)", flush=True)
+        try:
+            portal.wait()
+        except KeyboardInterrupt:
+            pass
+    return 0
+
+
+def cmd_demo(args) -> int:
+    """Crawl the sample portal into a database and show how to query it."""
+    from crawler.profiles import resolve_profile
+    from crawler.sample_portal.model import ground_truth
+    from crawler.sample_portal.server import serve
+
+    with serve() as portal:
+        print(f"sample portal serving at {portal.url}")
+        profile = resolve_profile("leda", [portal.url + "/"], [])
+        run = _crawl(profile, args.db)
+    expected = ground_truth()["documents"]
+    stored = run["documents_new"] + run["documents_updated"] + run["documents_unchanged"]
+    verdict = "matches" if stored == expected else "DOES NOT match"
+    print(f"The sample portal publishes {expected} documents; the crawl stored {stored}: {verdict}.")
+    print(
+        f"Query the database:\n"
+        f"  sqlite3 {args.db} \"SELECT publisher, count(*) FROM documents GROUP BY publisher\"\n"
+        f"  govwatch query --db {args.db} \"SELECT substr(published_on, 1, 4) AS year, count(*) "
+        f"FROM documents GROUP BY year\""
+    )
+    return 0 if stored == expected else 1
+
+
+def cmd_query(args) -> int:
+    """Run read-only SQL against the database and print the rows."""
+    import sqlite3
+
+    from monitor.output import print_rows
+    from storage.db import DatabaseError, open_db
+
+    try:
+        db = open_db(args.db, read_only=True)
+    except DatabaseError as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        cursor = db.execute(args.sql)
+        columns = [item[0] for item in cursor.description or []]
+        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
+    except sqlite3.Error as exc:
+        raise UsageError(f"query failed: {exc}") from None
+    finally:
+        db.close()
+    print_rows(rows, columns, as_json=args.json)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="govwatch",
+        description="Crawl a government portal's disclosure pages and audit them.",
+    )
+    parser.add_argument("--version", action="version", version=f"govwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="parse one saved page and print its record as JSON")
+    p.add_argument("file", help="a saved HTML page")
+    p.add_argument("--url", help="the page's URL, to make attachment links absolute")
+    p.add_argument("--charset", help="the charset an HTTP header declared for the page")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("crawl", help="crawl a portal's disclosure section into SQLite")
+    p.add_argument("--site", help="a site profile (default: leda, or none with --start-url)")
+    p.add_argument("--start-url", action="append", metavar="URL", help="start here (repeatable)")
+    p.add_argument("--allow-prefix", action="append", metavar="PATH",
+                   help="follow links under this path only (repeatable)")
+    p.add_argument("--db", default="govwatch.db", help="database file (default: govwatch.db)")
+    p.set_defaults(func=cmd_crawl)
+
+    p = sub.add_parser("sample-portal", help="serve the bundled sample portal")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_sample_portal)
+
+    p = sub.add_parser("demo", help="crawl the bundled sample portal and audit it")
+    p.add_argument("--db", default="govwatch-demo.db", help="database file (default: govwatch-demo.db)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("query", help="run read-only SQL against the database")
+    p.add_argument("sql")
+    p.add_argument("--db", default="govwatch.db")
+    p.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    p.set_defaults(func=cmd_query)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``govwatch`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"govwatch {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except RunError as exc:
+        print(f"govwatch {args.command}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

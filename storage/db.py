@@ -1,0 +1,126 @@
+"""Opening the govwatch database and keeping its schema current.
+
+The schema is described for the people who query it in README.md ("Querying the
+database"). Its version lives in ``PRAGMA user_version``; each entry of
+``MIGRATIONS`` brings a database from one version to the next, so a file written by
+an older govwatch is upgraded in place the first time a newer one opens it.
+"""
+
+import sqlite3
+from pathlib import Path
+
+import sqlite_utils
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseError(Exception):
+    """The database file cannot be opened or written; the message is for a person."""
+
+
+def _v1(db: sqlite_utils.Database) -> None:
+    """Documents, their attachments, crawl runs and fetch errors."""
+    db["documents"].create(
+        {
+            "url": str,
+            "is_disclosure": int,
+            "title": str,
+            "index_no": str,
+            "doc_no": str,
+            "publisher": str,
+            "published_on": str,
+            "created_on": str,
+            "created_on_source": str,
+            "expires_on": str,
+            "category": str,
+            "disclosure_method": str,
+            "scope": str,
+            "breadcrumb": str,
+            "column_path": str,
+            "attachments": str,
+            "body_text": str,
+            "fields": str,
+            "warnings": str,
+            "content_hash": str,
+            "first_seen_at": str,
+            "last_seen_at": str,
+            "crawl_id": int,
+        },
+        pk="url",
+    )
+    for column in ("index_no", "published_on", "publisher", "column_path"):
+        db["documents"].create_index([column])
+    db["attachments"].create(
+        {"id": int, "document_url": str, "name": str, "url": str},
+        pk="id",
+        foreign_keys=[("document_url", "documents", "url")],
+    )
+    db["attachments"].create_index(["document_url"])
+    db["crawl_runs"].create(
+        {
+            "id": int,
+            "started_at": str,
+            "finished_at": str,
+            "status": str,
+            "site": str,
+            "start_urls": str,
+            "pages_fetched": int,
+            "documents_new": int,
+            "documents_updated": int,
+            "documents_unchanged": int,
+            "errors": int,
+        },
+        pk="id",
+    )
+    db["fetch_errors"].create(
+        {"id": int, "crawl_id": int, "url": str, "status": int, "error": str, "at": str},
+        pk="id",
+        foreign_keys=[("crawl_id", "crawl_runs", "id")],
+    )
+    db["fetch_errors"].create_index(["crawl_id"])
+
+
+MIGRATIONS = [_v1]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: sqlite_utils.Database) -> int:
+    """Apply every migration the file has not had yet; return the resulting version."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"the database has schema version {version}, newer than this govwatch knows "
+            f"({SCHEMA_VERSION}): upgrade govwatch"
+        )
+    for step in MIGRATIONS[version:]:
+        with db.atomic():
+            step(db)
+            version += 1
+            # PRAGMA takes no parameters; version is an int we computed.
+            db.execute(f"PRAGMA user_version = {version}")
+    return version
+
+
+def open_db(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:
+    """Open (and create or upgrade) the database at ``path``.
+
+    WAL mode and a busy timeout let an auditor query the file while a crawl writes.
+    With ``read_only`` the file is opened through a read-only URI, so nothing that runs
+    on that connection can change it.
+    """
+    path = Path(path)
+    try:
+        if read_only:
+            if not path.exists():
+                raise DatabaseError(f"no database at {path}: run 'govwatch crawl' first")
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            return sqlite_utils.Database(conn)
+        conn = sqlite3.connect(str(path))
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db = sqlite_utils.Database(conn)
+        db.enable_wal()
+        migrate(db)
+        return db
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"cannot open database {path}: {exc}") from None

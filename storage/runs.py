@@ -1,0 +1,66 @@
+"""Crawl runs and the fetches that failed during them."""
+
+import datetime as dt
+import json
+
+import sqlite_utils
+
+
+def utc_now() -> str:
+    """The current time as an ISO-8601 UTC timestamp, the format of every ``*_at`` column."""
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def start_run(db: sqlite_utils.Database, *, site: str, start_urls: list[str]) -> int:
+    """Record a crawl as ``running`` and return its id.
+
+    A run that is never finished (the process was killed) keeps ``running`` with no
+    ``finished_at``, which is how an auditor tells it from a complete one.
+    """
+    with db.atomic():
+        table = db["crawl_runs"].insert(
+            {
+                "started_at": utc_now(),
+                "status": "running",
+                "site": site,
+                "start_urls": json.dumps(start_urls, ensure_ascii=False),
+                "pages_fetched": 0,
+                "documents_new": 0,
+                "documents_updated": 0,
+                "documents_unchanged": 0,
+                "errors": 0,
+            }
+        )
+    return table.last_pk
+
+
+def finish_run(db: sqlite_utils.Database, run_id: int, *, status: str, pages_fetched: int) -> dict:
+    """Close a run with its final status and counts; return the stored row."""
+    errors = db.execute("SELECT count(*) FROM fetch_errors WHERE crawl_id = ?", [run_id]).fetchone()[0]
+    with db.atomic():
+        db["crawl_runs"].update(
+            run_id,
+            {"finished_at": utc_now(), "status": status, "pages_fetched": pages_fetched, "errors": errors},
+        )
+    return db["crawl_runs"].get(run_id)
+
+
+def add_document_counts(db: sqlite_utils.Database, run_id: int, counts: dict) -> None:
+    """Add a batch's new/updated/unchanged counts to the run's totals."""
+    with db.atomic():
+        db.execute(
+            "UPDATE crawl_runs SET documents_new = documents_new + ?,"
+            " documents_updated = documents_updated + ?,"
+            " documents_unchanged = documents_unchanged + ? WHERE id = ?",
+            [counts.get("new", 0), counts.get("updated", 0), counts.get("unchanged", 0), run_id],
+        )
+
+
+def record_fetch_error(
+    db: sqlite_utils.Database, run_id: int, *, url: str, status: int | None, error: str
+) -> None:
+    """Remember one URL that could not be fetched or read, with why."""
+    with db.atomic():
+        db["fetch_errors"].insert(
+            {"crawl_id": run_id, "url": url, "status": status, "error": error, "at": utc_now()}
+        )
