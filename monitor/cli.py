@@ -122,6 +122,48 @@ def cmd_query(args) -> int:
     return 0
 
 
+def cmd_claims(args) -> int:
+    """Print the claims an annual report makes, and its arithmetic, as JSON."""
+    from monitor.claims import extract_claims, report_text
+
+    try:
+        data = Path(args.report).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.report}: {exc.strerror or exc}") from None
+    print(json.dumps(extract_claims(report_text(data)), ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    """Audit the database: counts, timeliness, the report's claims and data quality."""
+    from monitor.audit import AuditError, run_audit
+    from monitor.audit_view import print_audit
+    from monitor.workdays import OFFICIAL, CalendarFileError, load_calendar
+    from storage.db import DatabaseError, open_db
+
+    if not Path(args.db).exists():
+        raise UsageError(f"no database at {args.db}: run 'govwatch crawl' first")
+    try:
+        calendar = load_calendar(args.calendar) if args.calendar else OFFICIAL
+        db = open_db(args.db)
+    except (CalendarFileError, DatabaseError) as exc:
+        raise UsageError(str(exc)) from None
+    try:
+        result = run_audit(
+            db, year=args.year, date_from=args.date_from, date_to=args.date_to, report_path=args.report,
+            limits=tuple(sorted(set(args.limit or (15, 20)))), calendar=calendar, profile=args.site,
+        )
+    except AuditError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_audit(result)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -153,6 +195,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="crawl the bundled sample portal and audit it")
     p.add_argument("--db", default="govwatch-demo.db", help="database file (default: govwatch-demo.db)")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("claims", help="read an annual report's claims and check its arithmetic")
+    p.add_argument("report", help="the report as HTML, Markdown or plain text")
+    p.set_defaults(func=cmd_claims)
+
+    p = sub.add_parser("audit", help="audit the crawled documents against the law and the report")
+    p.add_argument("--db", default="govwatch.db")
+    p.add_argument("--year", type=int, help="audit documents published in this year")
+    p.add_argument("--from", dest="date_from", metavar="DATE", help="first publication date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", metavar="DATE", help="last publication date (YYYY-MM-DD)")
+    p.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
+    p.add_argument("--limit", type=int, action="append", metavar="N",
+                   help="a limit in working days (repeatable; default 15 and 20)")
+    p.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
+    p.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
+    p.add_argument("--json", action="store_true", help="print the audit as JSON")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")

@@ -80,7 +80,57 @@ def _v1(db: sqlite_utils.Database) -> None:
     db["fetch_errors"].create_index(["crawl_id"])
 
 
-MIGRATIONS = [_v1]
+def _v2(db: sqlite_utils.Database) -> None:
+    """The audit: a working-day calendar, audit runs, findings and the views over documents."""
+    db["workdays"].create({"day": str, "is_workday": int, "seq": int}, pk="day")
+    db["audit_runs"].create(
+        {"id": int, "ran_at": str, "date_from": str, "date_to": str, "report": str, "limits": str, "result": str},
+        pk="id",
+    )
+    db["findings"].create(
+        {"id": int, "audit_id": int, "kind": str, "url": str, "index_no": str, "detail": str},
+        pk="id",
+        foreign_keys=[("audit_id", "audit_runs", "id")],
+    )
+    db["findings"].create_index(["audit_id", "kind"])
+    for sql in VIEWS_V2:
+        db.execute(sql)
+
+
+VIEWS_V2 = [
+    # One row per disclosure document with the dimensions the counts group by.
+    """CREATE VIEW publications AS
+    SELECT url, title, publisher, index_no, published_on,
+           substr(published_on, 1, 4) AS year, substr(published_on, 1, 7) AS month,
+           column_path, category,
+           json_array_length(attachments) > 0 AS has_attachments
+    FROM documents WHERE is_disclosure = 1""",
+    # Every level of every document's breadcrumb, so a column counts at any depth.
+    """CREATE VIEW document_columns AS
+    SELECT d.url, level.key + 1 AS depth, level.value AS column_name,
+           (SELECT group_concat(part.value, ' >> ') FROM json_each(d.breadcrumb) AS part
+            WHERE part.key <= level.key) AS column_path
+    FROM documents AS d, json_each(d.breadcrumb) AS level
+    WHERE d.is_disclosure = 1""",
+    # Working days taken from formation to publication: seq counts working days through
+    # a date, so the difference counts the days d with formed < d <= published.
+    """CREATE VIEW timeliness AS
+    SELECT d.url, d.title, d.publisher, d.index_no, d.column_path,
+           d.created_on, d.created_on_source, d.published_on,
+           published.seq - formed.seq AS workdays,
+           CASE
+             WHEN d.created_on IS NULL THEN 'formation date missing'
+             WHEN d.published_on IS NULL THEN 'publication date missing'
+             WHEN formed.seq IS NULL THEN 'calendar missing for ' || substr(d.created_on, 1, 4)
+             WHEN published.seq IS NULL THEN 'calendar missing for ' || substr(d.published_on, 1, 4)
+           END AS unknown_reason
+    FROM documents AS d
+    LEFT JOIN workdays AS formed ON formed.day = d.created_on
+    LEFT JOIN workdays AS published ON published.day = d.published_on
+    WHERE d.is_disclosure = 1""",
+]
+
+MIGRATIONS = [_v1, _v2]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

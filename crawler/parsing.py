@@ -1,0 +1,714 @@
+"""Turn one saved disclosure page into a flat record.
+
+Portals built on different CMSs (VSB, Hanweb, TRS, home-grown) lay out the same
+metadata in many ways, so every field is found by its *label* (索引号, 发布机构 …),
+never by cell position. The module is pure: bytes in, dict out, no I/O, and it never
+raises on bad input: problems become entries in the record's ``warnings``.
+
+Speed matters (whole portals are re-parsed), so the page is parsed once with lxml and
+the XPath engine picks out the few text nodes that can be labels; Python then looks
+only at those instead of walking every element.
+"""
+
+import codecs
+import copy
+import re
+from typing import NamedTuple
+from urllib.parse import unquote, urljoin
+
+import charset_normalizer
+from lxml import etree
+
+from crawler.dates import parse_date, standalone_date
+
+RECORD_KEYS = (
+    "is_disclosure", "url", "title", "index_no", "doc_no", "publisher", "published_on",
+    "created_on", "created_on_source", "expires_on", "category", "disclosure_method",
+    "scope", "breadcrumb", "attachments", "body_text", "fields", "warnings",
+)
+
+# Record field -> the labels templates use for it, in order of preference.
+SYNONYMS = {
+    "index_no": ("索引号",),
+    "doc_no": ("文号", "发文字号"),
+    "publisher": ("发布机构", "发文机关", "发文单位", "发布单位"),
+    "published_on": ("公开日期", "发布日期", "发布时间"),
+    "created_on": ("成文日期", "生成日期", "发文日期"),
+    "expires_on": ("失效日期",),
+    "category": ("信息类别", "主题分类", "分类"),
+    "disclosure_method": ("公开方式",),
+    "scope": ("公开范围",),
+    "title": ("标题", "名称"),
+}
+# Labels that name no record field but must still be recognised as labels, so that
+# the cell after them is taken as their value and not as a value of the label before.
+OTHER_LABELS = (
+    "有效性", "依据", "记录形式", "载体类型", "存放位置", "公开程序",
+    "主题词", "关键词", "来源", "体裁分类", "公开时限",
+)
+KNOWN_LABELS = frozenset(label for labels in SYNONYMS.values() for label in labels) | frozenset(OTHER_LABELS)
+
+# A label in free text may be padded with spaces (索 引 号) and must end in a colon.
+_GAP = r"[\s\u3000\u00a0]*"
+_RUN_LABEL_RE = re.compile(
+    "(?P<label>"
+    + "|".join(_GAP.join(map(re.escape, label)) for label in sorted(KNOWN_LABELS, key=len, reverse=True))
+    + f"){_GAP}[:：]"
+)
+# Where a value in a run of text ends: at a further ``word：`` even if the word is not
+# a known label (浏览次数：). The word may not start with a digit, so times survive.
+_RUN_VALUE_END_RE = re.compile(r"\s[^\s:：\d][^\s:：]{0,7}[:：]")
+_INVISIBLE_RE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+# A structural label not in KNOWN_LABELS is accepted only when it is this short and
+# ends in a colon, so that a long value ending in a colon is not taken for a label.
+_MAX_LABEL_CHARS = 8
+# Longer text is never a label; checking this first keeps big cells cheap.
+_MAX_LABEL_TEXT = 40
+
+_CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
+_ROW_TAGS = frozenset({"tr", "dl"})
+_LABEL_TAGS = frozenset({"span", "b", "strong", "label", "em", "font", "i"})
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt",
+    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
+    "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "tfoot",
+    "thead", "tr", "ul", "br", "html",
+})
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "nav", "iframe", "select", "template", "head", "title", "object"})
+# Page furniture: its links are not attachments, its headings not the title, and its
+# text not metadata (a footer's 发布日期 is the site's, not the document's).
+_FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
+_FURNITURE_ATTR_RE = re.compile(r"(?:^|\s)(?:nav|menu|foot|header|copyright|daohang)", re.IGNORECASE)
+
+_LABEL_FIRST_CHARS = frozenset(label[0] for label in KNOWN_LABELS)
+_BODY_IDS = {"zoom": 0, "UCAP-CONTENT": 2}
+_BODY_CLASSES = {"TRS_Editor": 1, "article_content": 3, "v_news_content": 5}
+_BREADCRUMB_MARKERS = ("当前位置", "您现在的位置", "所在位置", "您的位置", "现在的位置")
+_BREADCRUMB_SPLIT_RE = re.compile(r"\s*(?:>>|>|›|»|＞＞|＞)\s*")
+_BREADCRUMB_DROP = frozenset({"首页", "正文", ""})
+_TITLE_SPLIT_RE = re.compile(r"\s*[-_|—–]+\s*")
+_ATTACHMENT_RE = re.compile(
+    r"(\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)|(^|/)(download|downfile)\.jsp)$", re.IGNORECASE
+)
+# Marks block boundaries while lxml serialises text: a Unicode noncharacter, which
+# real pages do not use (one that did would only gain a line break).
+_BREAK = "\ufdd0"
+# Separates table cells, which become tab-separated on their row's line so tables in a
+# body (an annual report's statistics) keep their rows.
+_CELL = "\ufdd1"
+_SKIP_MARK = "data-govwatch-skip"
+
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+_GB_FAMILY = frozenset({"gb2312", "gbk", "gb-2312", "gb_2312", "gb_2312-80", "gb2312-80", "x-gbk", "cp936", "csgb2312", "euc-cn", "936"})
+# How far into the page a <meta charset> may appear; the HTML standard says 1024 bytes,
+# real portals put long comments first.
+_SNIFF_BYTES = 4096
+# How many lines from the end of the body a signature date may stand on.
+_SIGNATURE_LINES = 5
+
+
+def is_attachment_url(url: str) -> bool:
+    """True for a link to a document file or a CMS download endpoint (not a page to crawl)."""
+    return bool(_ATTACHMENT_RE.search(url.split("#", 1)[0].split("?", 1)[0].strip()))
+
+
+def _empty_record(url: str | None) -> dict:
+    """A record with every key present and nothing found."""
+    record = dict.fromkeys(RECORD_KEYS)
+    record.update(is_disclosure=False, url=url, breadcrumb=[], attachments=[], fields={}, warnings=[])
+    return record
+
+
+# --- text helpers -------------------------------------------------------------------
+
+
+def normalize_label(text: str) -> str:
+    """A label with every kind of whitespace and a trailing colon removed: ``索 引 号：`` -> ``索引号``."""
+    return _INVISIBLE_RE.sub("", text).rstrip(":：")
+
+
+def _collapse(text: str) -> str:
+    """Text on one line with whitespace runs made single spaces."""
+    return " ".join(text.split())
+
+
+def _text_of(element) -> str:
+    """All text below ``element``, without its tail (lxml's C serialiser does the walk)."""
+    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
+
+
+def _label_of(text: str) -> str | None:
+    """The normalised label when ``text`` reads as a label, else None.
+
+    Known labels count with or without a colon; an unknown one only if it is short and
+    ends in a colon, because a value cell never ends that way.
+    """
+    if len(text) > _MAX_LABEL_TEXT:
+        return None
+    label = normalize_label(text)
+    if label in KNOWN_LABELS:
+        return label
+    colon = text.strip()[-1:] in (":", "：")
+    if colon and label and len(label) <= _MAX_LABEL_CHARS and not any(ch.isdigit() for ch in label):
+        return label
+    return None
+
+
+def _lines(root, skip: frozenset = frozenset()) -> list[str]:
+    """The visible text under ``root`` as collapsed non-empty lines.
+
+    Block elements and ``<br>`` start new lines; scripts, styles, navigation and the
+    elements in ``skip`` are left out. Works on a copy, marked up so that lxml's C
+    serialiser does the walk: pages are big and may nest deeper than Python recursion.
+    """
+    inner = [element for element in skip if element is not root and _inside(element, root)]
+    for element in inner:
+        element.set(_SKIP_MARK, "")
+    try:
+        clone = copy.deepcopy(root)
+    finally:
+        for element in inner:
+            del element.attrib[_SKIP_MARK]
+    clone.tail = None
+    if inner:
+        for element in clone.xpath(f"descendant::*[@{_SKIP_MARK}]"):
+            _drop(element)
+    etree.strip_elements(clone, *_SKIP_TAGS, with_tail=False)
+    for element in clone.iter(*_BLOCK_TAGS):
+        element.text = _BREAK + (element.text or "")
+        element.tail = _BREAK + (element.tail or "")
+    for element in clone.iter("td", "th"):
+        element.tail = _CELL + (element.tail or "")
+    text = etree.tostring(clone, method="text", encoding="unicode", with_tail=False)
+    # Source line breaks are plain whitespace in HTML; only markup breaks lines.
+    lines = (
+        "\t".join(" ".join(cell.split()) for cell in segment.split(_CELL)).rstrip("\t")
+        for segment in text.split(_BREAK)
+    )
+    return [line for line in lines if line.strip("\t")]
+
+
+def _drop(element) -> None:
+    """Remove ``element`` from its tree, keeping the text that follows it."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail or ""
+    previous = element.getprevious()
+    if previous is not None:
+        previous.tail = (previous.tail or "") + tail
+    else:
+        parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _is_furniture(element) -> bool:
+    """True for navigation, headers, footers and menus, by tag or by id/class."""
+    if element.tag in _FURNITURE_TAGS:
+        return True
+    return bool(_FURNITURE_ATTR_RE.search(f"{element.get('id') or ''} {element.get('class') or ''}"))
+
+
+def _in_furniture(element, stop=None) -> bool:
+    """True when ``element`` or an ancestor is page furniture (or is ``stop``)."""
+    while element is not None:
+        if element is stop or (isinstance(element.tag, str) and (element.tag in _SKIP_TAGS or _is_furniture(element))):
+            return True
+        element = element.getparent()
+    return False
+
+
+def _inside(element, ancestor) -> bool:
+    """True when ``element`` is ``ancestor`` or lies below it."""
+    while element is not None:
+        if element is ancestor:
+            return True
+        element = element.getparent()
+    return False
+
+
+def _ancestor(element, tags: frozenset, limit: int):
+    """The nearest of ``element`` and its ``limit`` ancestors whose tag is in ``tags``."""
+    for _ in range(limit + 1):
+        if element is None or element.tag in tags:
+            return element
+        element = element.getparent()
+    return None
+
+
+# --- decoding ------------------------------------------------------------------------
+
+
+def _codec(name: str | bytes | None) -> str | None:
+    """A Python codec name for a declared charset (GB family -> gb18030), None if unknown."""
+    if isinstance(name, bytes):
+        name = name.decode("ascii", "ignore")
+    if not isinstance(name, str):
+        return None
+    name = name.strip().strip("\"'").lower()
+    if name in _GB_FAMILY:
+        return "gb18030"
+    try:
+        "".encode(name)  # rejects bytes-to-bytes codecs even on empty input, unlike decode
+        canonical = codecs.lookup(name).name
+    except (LookupError, TypeError, ValueError):
+        return None  # unknown, or a bytes-to-bytes codec such as base64
+    return "gb18030" if canonical in _GB_FAMILY else canonical
+
+
+def _meta_charset(body: bytes) -> str | None:
+    """The charset a ``<meta>`` tag declares near the top of the page."""
+    match = _META_CHARSET_RE.search(body[:_SNIFF_BYTES])
+    codec = _codec(match.group(1)) if match else None
+    # The HTML standard: a page cannot declare itself UTF-16 from inside ASCII markup.
+    return "utf-8" if codec and codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32")) else codec
+
+
+def _garbled(text: str) -> bool:
+    """True when decoding clearly used the wrong charset (many replacement characters)."""
+    bad = text.count("\ufffd")
+    return bad > max(3, len(text) // 200)
+
+
+def _detect(body: bytes) -> str:
+    """Guess the charset of an undeclared page: UTF-8 when valid, else charset-normalizer."""
+    try:
+        body.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(body).best()
+    return (_codec(best.encoding) if best is not None else None) or "utf-8"
+
+
+def _decode(body: bytes, charset: str | None) -> tuple[str, str, list[str]]:
+    """Decode ``body``: (text, encoding, warnings). Header charset first, then meta, then detection."""
+    declared: list[tuple[str, str]] = []
+    for source, codec in (("header", _codec(charset)), ("meta", _meta_charset(body))):
+        if codec and all(codec != known for _, known in declared):
+            declared.append((source, codec))
+    for index, (source, codec) in enumerate(declared):
+        text = body.decode(codec, "replace")
+        if not _garbled(text):
+            warnings = []
+            if index:
+                first_source, first_codec = declared[0]
+                warnings.append(f"{first_source} charset {first_codec} garbles the page; decoded as {codec} from {source}")
+            return text, codec, warnings
+    detected = _detect(body)
+    text = body.decode(detected, "replace")
+    if not declared:
+        return text, detected, []
+    if not _garbled(text):
+        return text, detected, [f"declared charset {declared[0][1]} garbles the page; detected {detected}"]
+    codec = declared[0][1]
+    return body.decode(codec, "replace"), codec, [f"page does not decode cleanly as {codec}"]
+
+
+def decode_body(body: bytes, charset: str | None = None) -> tuple[str, str]:
+    """Decode page bytes to text: (text, encoding used). Never raises; bad bytes are replaced."""
+    if not isinstance(body, (bytes, bytearray)):
+        return "", "utf-8"
+    text, encoding, _ = _decode(bytes(body), charset)
+    return text, encoding
+
+
+def _parse_tree(text: str):
+    """One lxml parse of the decoded page; None when there is no document at all.
+
+    A plain etree parser (not lxml.html's) skips a Python class lookup per element.
+    Never touches the network and has no external entities to resolve.
+    """
+    parser = etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+    )
+    # Re-encoding lets lxml ignore the page's own (possibly wrong) charset declaration.
+    return etree.fromstring(text.encode("utf-8", "replace"), parser)
+
+
+# --- metadata ------------------------------------------------------------------------
+
+
+def _add_field(fields: dict, label: str, value: str) -> None:
+    """Record a label's value; the first occurrence on the page wins."""
+    fields.setdefault(label, _collapse(value))
+
+
+def _cell_pairs(cells: list) -> list[tuple[str, str]]:
+    """Label/value pairs from a row of cells.
+
+    A label followed by another label has an empty value (the leda grid:
+    ``信息类别 | 公开范围 | 全社会``).
+    """
+    texts = [_text_of(cell) for cell in cells]
+    labels = [_label_of(text) for text in texts]
+    pairs = []
+    index = 0
+    while index < len(cells):
+        label = labels[index]
+        if label is None:
+            index += 1
+            continue
+        has_value = index + 1 < len(cells) and labels[index + 1] is None
+        pairs.append((label, texts[index + 1] if has_value else ""))
+        index += 2 if has_value else 1
+    return pairs
+
+
+def _metadata_groups(pairs_by_group: dict) -> dict:
+    """The groups holding a known label: there, unknown colon labels are metadata too."""
+    return {
+        group: pairs
+        for group, pairs in pairs_by_group.items()
+        if any(label in KNOWN_LABELS for label, _ in pairs)
+    }
+
+
+def _table_fields(rows: list, fields: dict) -> list:
+    """Fill ``fields`` from label/value cells; return the tables (or lists) holding metadata."""
+    pairs_by_group: dict = {}
+    for row in rows:
+        cells = [child for child in row if child.tag in _CELL_TAGS]
+        pairs = _cell_pairs(cells)
+        if pairs:
+            # Rows of one table share a parent (<table> or <tbody>); a <dl> is its own group.
+            group = row.getparent() if row.tag == "tr" and row.getparent() is not None else row
+            pairs_by_group.setdefault(group, []).extend(pairs)
+    tables = []
+    for group, pairs in _metadata_groups(pairs_by_group).items():
+        for label, value in pairs:
+            _add_field(fields, label, value)
+        table = group.getparent() if group.tag in ("tbody", "thead", "tfoot") else group
+        tables.append(table if table is not None else group)
+    return tables
+
+
+def _label_element(element):
+    """The outermost of nested label elements (``<span><b>发布机构：</b></span>``) with one label."""
+    label = _label_of(_text_of(element))
+    parent = element.getparent()
+    while parent is not None and parent.tag in _LABEL_TAGS and _label_of(_text_of(parent)) == label:
+        element, parent = parent, parent.getparent()
+    return element, label
+
+
+def _value_after(element) -> str:
+    """The text following a label element inside its parent, up to the next label element."""
+    parts = [element.tail or ""]
+    for sibling in element.itersiblings():
+        if sibling.tag in _LABEL_TAGS and _label_of(_text_of(sibling)):
+            break
+        parts.append(_text_of(sibling) if isinstance(sibling.tag, str) else "")
+        parts.append(sibling.tail or "")
+    return "".join(parts)
+
+
+def _inline_fields(elements: list, fields: dict) -> None:
+    """Fill ``fields`` from ``<li><span>发布机构：</span>市政府办</li>``-style label elements."""
+    pairs_by_group: dict = {}
+    for element in elements:
+        element, label = _label_element(element)
+        parent = element.getparent()
+        if label is None or parent is None:
+            continue
+        if parent.tag in _CELL_TAGS and normalize_label(_text_of(parent)) == label:
+            continue  # the label fills its cell: a cell layout, read by _table_fields
+        group = parent.getparent() if parent.getparent() is not None else parent
+        pairs_by_group.setdefault(group, []).append((label, _value_after(element)))
+    for pairs in _metadata_groups(pairs_by_group).values():
+        for label, value in pairs:
+            _add_field(fields, label, value)
+
+
+def _run_fields(lines: list[str], fields: dict) -> None:
+    """Fill ``fields`` from runs of text such as ``索引号：xxx  发布日期：2021-03-05``."""
+    for line in lines:
+        matches = list(_RUN_LABEL_RE.finditer(line))
+        for match, following in zip(matches, matches[1:] + [None]):
+            end = following.start() if following is not None else len(line)
+            value = _RUN_VALUE_END_RE.split(line[match.end():end], 1)[0]
+            _add_field(fields, normalize_label(match.group("label")), value)
+
+
+class _Sites(NamedTuple):
+    """What one pass over the tree found, each list in page order."""
+
+    labels: list  # (element owning the text, the text, is-a-tail) for text that may hold a label
+    containers: list  # (rank, element) known article containers
+    headings: list  # h1, h2 and class="title" elements
+    links: list  # <a> elements whose href looks like a document
+
+
+def _worth_a_look(text: str) -> bool:
+    """Cheap test for text that may hold a label or a breadcrumb marker (all contain 位置)."""
+    return (
+        ":" in text or "：" in text or "位置" in text
+        or (len(text) < _MAX_LABEL_TEXT and text.lstrip()[:1] in _LABEL_FIRST_CHARS)
+    )
+
+
+def _container_rank(element) -> int | None:
+    """The priority of a known article container (lower is better), None if it is not one."""
+    ranks = [_BODY_IDS.get(element.get("id"))]
+    for name in (element.get("class") or "").split():
+        rank = _BODY_CLASSES.get(name)
+        if rank == _BODY_CLASSES["v_news_content"] and any(a.get("id") == "vsb_content" for a in element.iterancestors()):
+            rank -= 1  # VSB's own nesting is the surer sign
+        ranks.append(rank)
+    return min((rank for rank in ranks if rank is not None), default=None)
+
+
+def _scan(root) -> _Sites:
+    """One pass over every element, noting the few places later steps need to look at.
+
+    A single Python loop is several times faster here than one XPath per question.
+    """
+    sites = _Sites([], [], [], [])
+    for element in root.iter():
+        text, tail, classes = element.text, element.tail, element.get("class")
+        if text and _worth_a_look(text):
+            sites.labels.append((element, text, False))
+        if tail and _worth_a_look(tail):
+            sites.labels.append((element.getparent(), tail, True))
+        if classes or element.get("id") in _BODY_IDS:
+            rank = _container_rank(element)
+            if rank is not None:
+                sites.containers.append((rank, element))
+        tag = element.tag
+        if tag in ("h1", "h2") or (classes and "title" in classes.split()):
+            sites.headings.append(element)
+        elif tag == "a" and is_attachment_url(element.get("href") or ""):
+            sites.links.append(element)
+    return sites
+
+
+def _label_sites(sites: _Sites, container) -> tuple[list, list, list]:
+    """Where labels may be: (table rows, label elements, text blocks), deduplicated in page order.
+
+    Text in the article body or in page furniture is left out.
+    """
+    rows, inline, blocks = {}, {}, {}
+    for owner, text, is_tail in sites.labels:
+        if owner is None or _in_furniture(owner, container):
+            continue
+        row = _ancestor(owner, _ROW_TAGS, 4)
+        if row is not None:
+            rows[row] = True
+        if not is_tail and owner.tag in _LABEL_TAGS:
+            inline[owner] = True
+        if ":" in text or "：" in text:
+            block = _ancestor(owner, _BLOCK_TAGS, 64)
+            blocks[block if block is not None else owner] = True
+    return list(rows), list(inline), list(blocks)
+
+
+def _metadata(sites: _Sites, container) -> tuple[dict, list]:
+    """Every label -> value on the page outside the body, and the metadata tables."""
+    rows, inline, blocks = _label_sites(sites, container)
+    fields: dict = {}
+    tables = _table_fields(rows, fields)
+    _inline_fields(inline, fields)
+    skip = frozenset(tables + ([container] if container is not None else []))
+    for block in blocks:
+        _run_fields(_lines(block, skip), fields)
+    return fields, tables
+
+
+def _meta_tags(root) -> dict:
+    """``<meta name=... content=...>`` pairs keyed by lower-cased name."""
+    metas = {}
+    for meta in root.iter("meta"):
+        name, content = meta.get("name"), meta.get("content")
+        if name and content is not None:
+            metas.setdefault(name.strip().lower(), _collapse(content))
+    return metas
+
+
+# --- page parts ----------------------------------------------------------------------
+
+
+def _body_container(sites: _Sites):
+    """The best-ranked known article container that holds text, or None."""
+    ranked = [(rank, order, element) for order, (rank, element) in enumerate(sites.containers) if _collapse(_text_of(element))]
+    return min(ranked, key=lambda item: item[:2])[2] if ranked else None
+
+
+def _largest_block(root, skip: frozenset):
+    """The element holding the most paragraph text, for pages without a known container."""
+    scores: dict = {}
+    for element in root.iter("p", "br", "div", "td", "article", "section", "main"):
+        parent = element.getparent()
+        if element in skip or parent is None:
+            continue
+        if element.tag == "p":
+            # A paragraph's text counts for the block around it.
+            scores[parent] = scores.get(parent, 0) + len(_text_of(element).strip())
+        elif element.tag == "br":
+            # Text split by <br> lines also counts for the block around it.
+            scores[parent] = scores.get(parent, 0) + len((element.tail or "").strip())
+        else:
+            scores[element] = scores.get(element, 0) + len((element.text or "").strip())
+    candidates = [(score, element) for element, score in scores.items() if score and not _in_furniture(element)]
+    if not candidates:
+        body = root.find("body")
+        return body if body is not None else root
+    return max(candidates, key=lambda pair: pair[0])[1]
+
+
+def _trail_parts(lines: list[str]) -> list[str]:
+    """The parts after the marker on the marker's line (an unclosed tag can drag more lines in)."""
+    for line in lines:
+        marker = max((line.find(m) + len(m) for m in _BREADCRUMB_MARKERS if m in line), default=-1)
+        if marker >= 0:
+            parts = _BREADCRUMB_SPLIT_RE.split(line[marker:].lstrip(":： "))
+            return [part.strip() for part in parts if part.strip() not in _BREADCRUMB_DROP]
+    return []
+
+
+def _breadcrumb(sites: _Sites) -> list[str]:
+    """The 当前位置 trail without 首页, 正文 and empty parts."""
+    owners = (owner for owner, text, _ in sites.labels if any(m in text for m in _BREADCRUMB_MARKERS))
+    for element in owners:
+        # The marker may sit in its own <span>; climb until the trail itself is included.
+        for _ in range(3):
+            if element is None or element.tag in ("html", "head", "title"):
+                break
+            parts = _trail_parts(_lines(element))
+            if parts:
+                return parts
+            element = element.getparent()
+    return []
+
+
+def _title(root, sites: _Sites, fields: dict, metas: dict) -> str | None:
+    """The article title: 标题 field, ArticleTitle meta, a heading, then <title> minus site name."""
+    for label in SYNONYMS["title"]:
+        if fields.get(label):
+            return fields[label]
+    if metas.get("articletitle"):
+        return metas["articletitle"]
+    title_element = root.find(".//title")
+    page_title = _collapse(_text_of(title_element)) if title_element is not None else ""
+    headings = [_collapse(_text_of(h)) for h in sites.headings if not _in_furniture(h)]
+    headings = [h for h in headings if h]
+    # A heading repeated in <title> is the article's, not the site banner's.
+    for heading in headings:
+        if page_title and heading in page_title:
+            return heading
+    if headings:
+        return headings[0]
+    if page_title:
+        return max(_TITLE_SPLIT_RE.split(page_title), key=len)
+    return None
+
+
+def _attachments(sites: _Sites, url: str | None) -> list[dict]:
+    """Links to documents (by extension or CMS download endpoint), absolute and deduplicated."""
+    names: dict[str, str] = {}
+    named: set[str] = set()
+    for link in sites.links:
+        href = link.get("href").strip()
+        path = href.split("#", 1)[0].split("?", 1)[0]
+        if href.lower().startswith("javascript:") or _in_furniture(link):
+            continue
+        try:
+            absolute = urljoin(url, href) if url else href
+        except ValueError:
+            continue  # e.g. a malformed IPv6 host
+        # Only the first line: an unclosed <a> can swallow the rest of the page.
+        text_name = next(iter(_lines(link)), "")
+        if absolute not in names or (text_name and absolute not in named):
+            # An icon link often precedes the link that carries the file's name.
+            names[absolute] = text_name or _collapse(link.get("title") or "") or unquote(path.rsplit("/", 1)[-1])
+        if text_name:
+            named.add(absolute)
+    return [{"name": name, "url": link_url} for link_url, name in names.items()]
+
+
+def _signature_date(body_lines: list[str]) -> str | None:
+    """The last date standing alone on one of the body's final lines (the signature)."""
+    for line in reversed(body_lines[-_SIGNATURE_LINES:]):
+        found = standalone_date(line)
+        if found:
+            return found
+    return None
+
+
+# --- record --------------------------------------------------------------------------
+
+
+def _field_value(fields: dict, key: str) -> str | None:
+    """The first non-empty synonym's value; "" if only empty ones exist; None if absent."""
+    present = [fields[label] for label in SYNONYMS[key] if label in fields]
+    return next((value for value in present if value), present[0] if present else None)
+
+
+def _date_field(record: dict, key: str, value: str | None) -> str | None:
+    """Parse a date value, logging a warning on the record for bad ones."""
+    iso, warning = parse_date(value)
+    if warning:
+        record["warnings"].append(f"{key}: {warning}")
+    return iso
+
+
+def _fill_metadata(record: dict, fields: dict, metas: dict, body_lines: list[str]) -> None:
+    """Map labelled fields (with meta-tag fallbacks) onto the record's named fields."""
+    for key in ("index_no", "doc_no", "category", "disclosure_method", "scope"):
+        record[key] = _field_value(fields, key)
+    publisher = _field_value(fields, "publisher")
+    published = _field_value(fields, "published_on")
+    # Meta tags alone do not make a disclosure page; the labelled block does.
+    record["is_disclosure"] = bool(record["index_no"]) or bool(publisher and published)
+    # An empty labelled publisher ("") still beats nothing; the meta tag fills either.
+    record["publisher"] = publisher if publisher else metas.get("contentsource", publisher)
+    record["published_on"] = _date_field(record, "published_on", published) or _date_field(
+        record, "published_on", metas.get("pubdate")
+    )
+    record["expires_on"] = _date_field(record, "expires_on", _field_value(fields, "expires_on"))
+    created = _date_field(record, "created_on", _field_value(fields, "created_on"))
+    source = "metadata" if created else None
+    if created is None:
+        created = _signature_date(body_lines)
+        source = "body" if created else None
+    record["created_on"], record["created_on_source"] = created, source
+
+
+def _build(record: dict, root, url: str | None) -> None:
+    """Fill ``record`` from the parsed tree ``root``."""
+    sites = _scan(root)
+    metas = _meta_tags(root)
+    container = _body_container(sites)
+    fields, tables = _metadata(sites, container)
+    if container is None:
+        container = _largest_block(root, frozenset(tables))
+    body_lines = _lines(container, frozenset(tables))
+    record["fields"] = fields
+    record["body_text"] = "\n".join(body_lines)
+    record["title"] = _title(root, sites, fields, metas)
+    record["breadcrumb"] = _breadcrumb(sites) or ([metas["columnname"]] if metas.get("columnname") else [])
+    record["attachments"] = _attachments(sites, url)
+    _fill_metadata(record, fields, metas, body_lines)
+
+
+def parse_page(body: bytes, url: str | None = None, charset: str | None = None) -> dict:
+    """Parse one page into a record with exactly ``RECORD_KEYS``; never raises.
+
+    ``charset`` is the HTTP header's; a page that cannot be parsed at all gives an
+    empty record whose ``warnings`` say why.
+    """
+    record = _empty_record(url if isinstance(url, str) else None)
+    if not isinstance(body, (bytes, bytearray)) or not body:
+        record["warnings"].append("empty page")
+        return record
+    try:
+        text, _, decode_warnings = _decode(bytes(body), charset)
+        record["warnings"].extend(decode_warnings)
+        root = _parse_tree(text)
+        if root is None:
+            record["warnings"].append("no HTML document in page")
+            return record
+        _build(record, root, record["url"])
+    except Exception as error:  # noqa: BLE001 - the crawl must survive any page
+        # A record with what was found so far beats losing the page.
+        record["warnings"].append(f"parse failed: {type(error).__name__}: {error}")
+    return record
