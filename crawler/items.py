@@ -1,13 +1,24 @@
-"""What the spider hands to the pipeline: a parsed page, or a fetch that failed."""
+"""What the spider hands to the pipeline."""
 
 from dataclasses import dataclass
 
 
 @dataclass
 class PageItem:
-    """A disclosure page parsed into a record (the keys of ``crawler.parsing.RECORD_KEYS``)."""
+    """A disclosure page parsed into a record (the keys of ``crawler.parsing.RECORD_KEYS``),
+    with the HTTP validators a later conditional request can send."""
 
     record: dict
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass
+class SeenItem:
+    """A known document a listing still shows (or a 304 confirmed) that was not refetched."""
+
+    url: str
+    verified: bool
 
 
 @dataclass

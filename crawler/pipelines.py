@@ -1,11 +1,14 @@
-"""The item pipeline: parsed pages and fetch errors into the SQLite database."""
+"""The item pipeline: parsed pages, sightings and fetch errors into the SQLite database."""
 
 from scrapy import signals
+from w3lib.url import canonicalize_url
 
-from crawler.items import FetchErrorItem, PageItem
+from crawler.items import FetchErrorItem, PageItem, SeenItem
 from storage.db import open_db
-from storage.documents import store_documents
+from storage.documents import mark_removed, store_documents, touch_documents
 from storage.runs import add_document_counts, finish_run, record_fetch_error, start_run, utc_now
+
+GONE = (404, 410)
 
 
 class SQLitePipeline:
@@ -19,7 +22,8 @@ class SQLitePipeline:
         self.db_path = db_path
         self.batch_size = batch_size
         self.stats = stats
-        self.batch: list[dict] = []
+        self.pages: list[PageItem] = []
+        self.seen: list[SeenItem] = []
         self.db = None
         self.run_id = None
 
@@ -38,26 +42,54 @@ class SQLitePipeline:
 
     def process_item(self, item, spider):
         if isinstance(item, PageItem):
-            self.batch.append(item.record)
-            if len(self.batch) >= self.batch_size:
-                self.flush()
+            self.pages.append(item)
+        elif isinstance(item, SeenItem):
+            self.seen.append(item)
         elif isinstance(item, FetchErrorItem):
-            record_fetch_error(self.db, self.run_id, url=item.url, status=item.status, error=item.error)
-            self.stats.inc_value("govwatch/fetch_errors")
+            self.record_error(item)
+        if len(self.pages) + len(self.seen) >= self.batch_size:
+            self.flush()
         return item
+
+    def record_error(self, item: FetchErrorItem):
+        """A known document answering 404/410 was removed; anything else is a fetch error."""
+        if item.status in GONE:
+            url = canonicalize_url(item.url)
+            if self.db.execute("SELECT 1 FROM documents WHERE url = ?", [url]).fetchone():
+                mark_removed(self.db, [url], crawl_id=self.run_id, at=utc_now(), reason=f"HTTP {item.status}")
+                return
+        record_fetch_error(self.db, self.run_id, url=item.url, status=item.status, error=item.error)
+        self.stats.inc_value("govwatch/fetch_errors")
 
     def flush(self):
         """Store the pending batch in one transaction and add its counts to the run."""
-        if not self.batch:
-            return
-        counts = store_documents(self.db, self.batch, crawl_id=self.run_id, seen_at=utc_now())
-        add_document_counts(self.db, self.run_id, counts)
-        for key, value in counts.items():
-            self.stats.inc_value(f"govwatch/documents_{key}", value)
-        self.batch = []
+        now = utc_now()
+        if self.pages:
+            validators = {
+                item.record["url"]: {"etag": item.etag, "last_modified": item.last_modified} for item in self.pages
+            }
+            counts = store_documents(
+                self.db, [item.record for item in self.pages], crawl_id=self.run_id, seen_at=now,
+                validators=validators,
+            )
+            add_document_counts(self.db, self.run_id, counts)
+            for key, value in counts.items():
+                self.stats.inc_value(f"govwatch/documents_{key}", value)
+        for verified in (True, False):
+            urls = [item.url for item in self.seen if item.verified is verified]
+            if urls:
+                touched = touch_documents(self.db, urls, crawl_id=self.run_id, seen_at=now, verified=verified)
+                add_document_counts(self.db, self.run_id, {"unchanged": touched})
+                self.stats.inc_value("govwatch/documents_unchanged", touched)
+        self.pages, self.seen = [], []
 
     def spider_closed(self, spider, reason):
         self.flush()
         pages = self.stats.get_value("response_received_count", 0)
-        finish_run(self.db, self.run_id, status=reason, pages_fetched=pages)
+        run = finish_run(self.db, self.run_id, status=reason, pages_fetched=pages)
+        if spider.full and reason == "finished" and run["errors"] == 0:
+            # Only a complete, error-free crawl proves a document is no longer listed.
+            absent = [url for (url,) in self.db.execute(
+                "SELECT url FROM documents WHERE crawl_id <> ? AND removed_at IS NULL", [self.run_id])]
+            mark_removed(self.db, absent, crawl_id=self.run_id, at=utc_now(), reason="absent from a full crawl")
         self.db.close()

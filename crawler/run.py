@@ -9,7 +9,7 @@ from crawler.spiders.portal import PortalSpider
 from storage.db import open_db
 
 
-def run_crawl(profile: SiteProfile, db_path: str, overrides: dict | None = None) -> dict:
+def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrides: dict | None = None) -> dict:
     """Crawl ``profile`` into ``db_path``; return the ``crawl_runs`` row plus ``seconds``.
 
     Scrapy's reactor can start once per process, so this is called once per process
@@ -25,6 +25,7 @@ def run_crawl(profile: SiteProfile, db_path: str, overrides: dict | None = None)
         site=profile.name if profile.name != "generic" else None,
         start_url=list(profile.start_urls),
         allow_prefix=list(profile.allow_prefixes),
+        full=full,
     )
     process.start()
     seconds = time.monotonic() - began

@@ -43,3 +43,5 @@ GOVWATCH_DB = "govwatch.db"
 GOVWATCH_SITE = "leda"
 GOVWATCH_BATCH_SIZE = 200
 GOVWATCH_PROGRESS_INTERVAL = 2.0
+# Every stored document is fetched again at least this often (a 1/N share per crawl).
+GOVWATCH_REVERIFY_DAYS = 30

@@ -11,14 +11,7 @@ import sys
 from pathlib import Path
 
 from crawler import __version__
-
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit status 2."""
-
-
-class RunError(Exception):
-    """The run could not do its job: printed as one line, exit status 1."""
+from monitor.errors import RunError, UsageError
 
 
 def cmd_parse(args) -> int:
@@ -36,13 +29,13 @@ def cmd_parse(args) -> int:
     return 0
 
 
-def _crawl(profile, db_path: str) -> dict:
+def _crawl(profile, db_path: str, full: bool = False) -> dict:
     """Run a crawl and print its summary; a storage failure becomes a RunError."""
     from crawler.run import run_crawl, summary
     from storage.db import DatabaseError
 
     try:
-        run = run_crawl(profile, db_path)
+        run = run_crawl(profile, db_path, full=full)
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
     print(summary(run))
@@ -59,7 +52,7 @@ def cmd_crawl(args) -> int:
         profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
-    _crawl(profile, args.db)
+    _crawl(profile, args.db, full=args.full)
     return 0
 
 
@@ -185,6 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-prefix", action="append", metavar="PATH",
                    help="follow links under this path only (repeatable)")
     p.add_argument("--db", default="govwatch.db", help="database file (default: govwatch.db)")
+    p.add_argument("--full", action="store_true",
+                   help="fetch every detail page again, and record documents no longer listed as removed")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("sample-portal", help="serve the bundled sample portal")
@@ -212,6 +207,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
     p.set_defaults(func=cmd_audit)
+
+    from monitor.alerts import cmd_alerts_list, cmd_alerts_test
+
+    p = sub.add_parser("alerts", help="mail alerts: send a test mail, list the alert queue")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = actions.add_parser("test", help="send a test mail through the configured mail server")
+    a.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
+    a.set_defaults(func=cmd_alerts_test)
+    a = actions.add_parser("list", help="list the pending, failed and sent alerts")
+    a.add_argument("--db", default="govwatch.db")
+    a.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    a.set_defaults(func=cmd_alerts_list)
 
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")

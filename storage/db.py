@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from storage.alerts import create_alerts_table
+
 BUSY_TIMEOUT_MS = 30_000
 
 
@@ -130,7 +132,33 @@ VIEWS_V2 = [
     WHERE d.is_disclosure = 1""",
 ]
 
-MIGRATIONS = [_v1, _v2]
+def _v3(db: sqlite_utils.Database) -> None:
+    """Change history and what incremental crawls need: validators, verification, removal."""
+    db["documents"].add_column("etag", str)
+    db["documents"].add_column("last_modified", str)
+    db["documents"].add_column("verified_at", str)
+    db["documents"].add_column("removed_at", str)
+    db.execute("UPDATE documents SET verified_at = last_seen_at")
+    db["document_versions"].create(
+        {"id": int, "url": str, "content_hash": str, "fetched_at": str, "crawl_id": int,
+         "changed_fields": str, "record": str},
+        pk="id",
+    )
+    db["document_versions"].create_index(["url"])
+    db["events"].create(
+        {"id": int, "url": str, "kind": str, "crawl_id": int, "at": str, "detail": str},
+        pk="id",
+    )
+    db["events"].create_index(["kind"])
+    db["events"].create_index(["url"])
+
+
+def _v4(db: sqlite_utils.Database) -> None:
+    """The alert queue: late-publication and crawl-health alerts and whether they were mailed."""
+    create_alerts_table(db)
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,4 +1,12 @@
-"""Storing parsed pages as rows of ``documents`` and ``attachments``."""
+"""Storing parsed pages as ``documents``, with their versions and events.
+
+Every distinct content of a document is a row of ``document_versions``; what happened
+to it is a row of ``events``: ``new``, ``changed`` (with the fields), ``removed``,
+``restored``, and two observations an auditor cannot trust the stated dates without:
+``backdated`` (a new document whose stated 公开日期 is older than documents the
+previous clean crawl already listed in its column, so its listing would have shown it)
+and ``date_changed`` (公开日期 or the formation date edited between versions).
+"""
 
 import hashlib
 import json
@@ -9,6 +17,7 @@ import sqlite_utils
 
 # The parse keys that are lists or objects; stored as JSON text.
 JSON_KEYS = ("breadcrumb", "attachments", "fields", "warnings")
+DATE_KEYS = ("published_on", "created_on")
 
 
 def content_hash(record: dict) -> str:
@@ -25,43 +34,147 @@ def document_row(record: dict, *, crawl_id: int, seen_at: str) -> dict:
     row["is_disclosure"] = int(bool(record.get("is_disclosure")))
     row["column_path"] = " >> ".join(record.get("breadcrumb") or []) or None
     row["content_hash"] = content_hash(record)
-    row["last_seen_at"] = seen_at
+    row["last_seen_at"] = row["verified_at"] = seen_at
     row["crawl_id"] = crawl_id
     return row
 
 
+def add_event(db: sqlite_utils.Database, url: str, kind: str, crawl_id: int, at: str, **detail) -> None:
+    """Record one event of a document (inside the caller's transaction)."""
+    db["events"].insert(
+        {"url": url, "kind": kind, "crawl_id": crawl_id, "at": at,
+         "detail": json.dumps(detail, ensure_ascii=False)}
+    )
+
+
+def _backdating_baseline(db: sqlite_utils.Database, crawl_id: int) -> str | None:
+    """When the previous clean crawl started, or None when there was none to compare with.
+
+    Only a crawl that finished without errors saw every listing, so only its absence
+    of a document says something.
+    """
+    row = db.execute(
+        "SELECT started_at FROM crawl_runs WHERE id < ? AND status = 'finished' AND errors = 0"
+        " ORDER BY id DESC LIMIT 1",
+        [crawl_id],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _check_backdated(db, row: dict, baseline: str, crawl_id: int, seen_at: str) -> None:
+    """Record ``backdated`` when older documents of the same column were already known."""
+    newest_known = db.execute(
+        "SELECT max(published_on) FROM documents WHERE column_path IS ? AND first_seen_at <= ?"
+        " AND removed_at IS NULL",
+        [row["column_path"], baseline],
+    ).fetchone()[0]
+    if row["published_on"] and newest_known and row["published_on"] < newest_known:
+        add_event(db, row["url"], "backdated", crawl_id, seen_at, stated_published_on=row["published_on"],
+                  first_seen_at=seen_at, column_newest_already_listed=newest_known)
+
+
+def _changed_fields(stored: dict, row: dict) -> list[str]:
+    """The record keys whose stored value differs from the new row's."""
+    return sorted(key for key in row if key in stored and key not in _BOOKKEEPING and stored[key] != row[key])
+
+
+_BOOKKEEPING = {"content_hash", "last_seen_at", "verified_at", "crawl_id", "etag", "last_modified"}
+
+
+def _add_version(db, row: dict, record: dict, crawl_id: int, seen_at: str, changed: list[str] | None) -> None:
+    db["document_versions"].insert(
+        {"url": row["url"], "content_hash": row["content_hash"], "fetched_at": seen_at, "crawl_id": crawl_id,
+         "changed_fields": None if changed is None else json.dumps(changed),
+         "record": json.dumps(record, ensure_ascii=False)}
+    )
+
+
 def store_documents(
-    db: sqlite_utils.Database, records: Iterable[dict], *, crawl_id: int, seen_at: str
+    db: sqlite_utils.Database,
+    records: Iterable[dict],
+    *,
+    crawl_id: int,
+    seen_at: str,
+    validators: dict | None = None,
 ) -> Counter:
     """Insert or update documents in one transaction; count them as new/updated/unchanged.
 
-    A page whose content hash is the one stored only has ``last_seen_at`` and
-    ``crawl_id`` moved on, so re-crawling an unchanged site rewrites nothing else.
+    A page whose content hash is the one stored only has its seen/verified times, crawl
+    and HTTP validators (``validators``: url -> {"etag", "last_modified"}) moved on,
+    so re-crawling an unchanged site adds no rows and changes no hash.
     """
     counts = Counter()
+    validators = validators or {}
     with db.atomic():
+        baseline = _backdating_baseline(db, crawl_id)
         for record in records:
             row = document_row(record, crawl_id=crawl_id, seen_at=seen_at)
-            stored = db.execute(
-                "SELECT content_hash FROM documents WHERE url = ?", [row["url"]]
-            ).fetchone()
+            row.update(validators.get(row["url"], {}))
+            stored = next(db.query("SELECT * FROM documents WHERE url = ?", [row["url"]]), None)
             if stored is None:
                 row["first_seen_at"] = seen_at
                 db["documents"].insert(row)
+                _add_version(db, row, record, crawl_id, seen_at, None)
+                add_event(db, row["url"], "new", crawl_id, seen_at)
+                if baseline:
+                    _check_backdated(db, row, baseline, crawl_id, seen_at)
                 counts["new"] += 1
-            elif stored[0] == row["content_hash"]:
-                db.execute(
-                    "UPDATE documents SET last_seen_at = ?, crawl_id = ? WHERE url = ?",
-                    [seen_at, crawl_id, row["url"]],
-                )
+            elif stored["content_hash"] == row["content_hash"]:
+                touch = {key: row[key] for key in ("last_seen_at", "verified_at", "crawl_id")}
+                touch.update(validators.get(row["url"], {}))
+                _restore_if_removed(db, stored, touch, crawl_id, seen_at)
+                db["documents"].update(row["url"], touch)
                 counts["unchanged"] += 1
                 continue
             else:
+                changed = _changed_fields(stored, row)
+                _restore_if_removed(db, stored, row, crawl_id, seen_at)
                 db["documents"].update(row["url"], row)
                 db.execute("DELETE FROM attachments WHERE document_url = ?", [row["url"]])
+                _add_version(db, row, record, crawl_id, seen_at, changed)
+                add_event(db, row["url"], "changed", crawl_id, seen_at, fields=changed)
+                dates = {key: [stored[key], row[key]] for key in DATE_KEYS if stored[key] != row[key]}
+                if dates:
+                    add_event(db, row["url"], "date_changed", crawl_id, seen_at, **dates)
                 counts["updated"] += 1
             db["attachments"].insert_all(
                 {"document_url": row["url"], "name": item.get("name"), "url": item.get("url")}
                 for item in record.get("attachments") or []
             )
     return counts
+
+
+def _restore_if_removed(db, stored: dict, update: dict, crawl_id: int, seen_at: str) -> None:
+    """A removed document seen again: clear ``removed_at`` and record ``restored``."""
+    if stored.get("removed_at"):
+        update["removed_at"] = None
+        add_event(db, stored["url"], "restored", crawl_id, seen_at, removed_at=stored["removed_at"])
+
+
+def touch_documents(
+    db: sqlite_utils.Database, urls: Iterable[str], *, crawl_id: int, seen_at: str, verified: bool
+) -> int:
+    """Mark known documents seen in a listing (or verified by a 304) without refetching them."""
+    column = "verified_at = :at, " if verified else ""
+    count = 0
+    with db.atomic():
+        for url in urls:
+            count += db.execute(
+                f"UPDATE documents SET {column}last_seen_at = :at, crawl_id = :crawl WHERE url = :url",
+                {"at": seen_at, "crawl": crawl_id, "url": url},
+            ).rowcount
+    return count
+
+
+def mark_removed(db: sqlite_utils.Database, urls: Iterable[str], *, crawl_id: int, at: str, reason: str) -> int:
+    """Record documents that are gone (404/410, or absent from a complete crawl)."""
+    count = 0
+    with db.atomic():
+        for url in urls:
+            changed = db.execute(
+                "UPDATE documents SET removed_at = ? WHERE url = ? AND removed_at IS NULL", [at, url]
+            ).rowcount
+            if changed:
+                add_event(db, url, "removed", crawl_id, at, reason=reason)
+                count += 1
+    return count

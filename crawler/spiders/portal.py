@@ -4,8 +4,17 @@ Every fetched page is parsed; a page carrying a disclosure metadata block is a
 document and becomes an item, any other page is a listing whose links inside the
 profile's hosts and path prefixes are followed. Detail pages are leaves: their links
 lead back into listings the crawl reaches anyway.
+
+A crawl is incremental unless asked to be full: listings are always re-read, but a
+detail page already in the database is fetched again only when the listing shows a
+date other than the stored one, or when it is due for re-verification (a rolling
+share, ``1 / GOVWATCH_REVERIFY_DAYS`` of the documents per crawl, and any document
+not verified for that many days), and then with a conditional request.
 """
 
+import datetime as dt
+import zlib
+from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
@@ -16,10 +25,39 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from w3lib.encoding import http_content_type_encoding
 from w3lib.url import canonicalize_url
 
-from crawler.items import FetchErrorItem, PageItem
+from crawler.dates import find_dates
+from crawler.items import FetchErrorItem, PageItem, SeenItem
 from crawler.pagination import trs_pages, vsb_pages
 from crawler.parsing import is_attachment_url, parse_page
 from crawler.profiles import resolve_profile
+from storage.db import open_db
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the database already holds of a document, as the spider needs it."""
+
+    published_on: str | None
+    verified_at: str | None
+    etag: str | None
+    last_modified: str | None
+    removed_at: str | None
+
+
+def load_known(db_path: str) -> tuple[dict[str, Known], int]:
+    """Known documents by URL, and how many crawls ran before (the re-verification slice)."""
+    db = open_db(db_path)
+    try:
+        known = {
+            url: Known(*rest)
+            for url, *rest in db.execute(
+                "SELECT url, published_on, verified_at, etag, last_modified, removed_at FROM documents"
+            )
+        }
+        runs = db.execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
+    finally:
+        db.close()
+    return known, runs
 
 
 def _split(value) -> list[str]:
@@ -36,32 +74,76 @@ class PortalSpider(scrapy.Spider):
 
     name = "portal"
 
-    def __init__(self, site=None, start_url=None, allow_prefix=None, **kwargs):
+    def __init__(self, site=None, start_url=None, allow_prefix=None, full=False, **kwargs):
         super().__init__(**kwargs)
         self.profile = resolve_profile(site, _split(start_url), _split(allow_prefix))
         self.start_urls = list(self.profile.start_urls)
         # host:port, so a second server on the same machine is another site.
         self.allowed_netlocs = {urlsplit(url).netloc for url in self.start_urls}
         self.allowed_domains = sorted({urlsplit(url).hostname for url in self.start_urls})
+        self.full = full in (True, "1", "true", "yes")
+        self.known: dict[str, Known] = {}
+        # Links already requested or reported as seen in this crawl: many listings (and
+        # the home page) link the same document.
+        self.handled: set[str] = set()
+        self.reverify_days = 30
+        self.slice = 0
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.reverify_days = max(1, crawler.settings.getint("GOVWATCH_REVERIFY_DAYS"))
+        if not spider.full:
+            spider.known, previous_runs = load_known(crawler.settings.get("GOVWATCH_DB"))
+            spider.slice = previous_runs % spider.reverify_days
+        return spider
 
     async def start(self):
         for url in self.start_urls:
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
 
     def parse(self, response):
+        if response.status == 304:
+            yield SeenItem(canonicalize_url(response.url), verified=True)
+            return
         if not isinstance(response, TextResponse):
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
         record = parse_page(response.body, response.url, http_content_type_encoding(content_type))
         if record["is_disclosure"]:
             record["url"] = canonicalize_url(response.url)
-            yield PageItem(record)
+            yield PageItem(record, _header(response, b"ETag"), _header(response, b"Last-Modified"))
             return
-        links = [urljoin(response.url, href) for href in response.css("a::attr(href)").getall()]
-        pages = vsb_pages(response.url, links) + trs_pages(response.url, response.text)
-        for url in dict.fromkeys(links + pages):
-            if self.is_followed(url):
+        yield from self.follow_listing(response)
+
+    def follow_listing(self, response):
+        """Requests for the listing's links and generated pages; known documents only when due."""
+        anchors = [(urljoin(response.url, a.attrib["href"]), a) for a in response.xpath("//a[@href]")]
+        pages = vsb_pages(response.url, [url for url, _ in anchors]) + trs_pages(response.url, response.text)
+        for url, anchor in anchors + [(url, None) for url in pages]:
+            canonical = canonicalize_url(url)
+            if canonical in self.handled or not self.is_followed(url):
+                continue
+            self.handled.add(canonical)
+            known = self.known.get(canonical)
+            if known is None:
                 yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            elif self.needs_fetch(canonical, known, _listed_date(anchor)):
+                yield scrapy.Request(
+                    url, callback=self.parse, errback=self.on_error, headers=_conditional(known),
+                    meta={"handle_httpstatus_list": [304]},
+                )
+            else:
+                yield SeenItem(canonical, verified=False)
+
+    def needs_fetch(self, url: str, known: Known, listed_on: str | None) -> bool:
+        """Whether a known document must be fetched again in this crawl."""
+        if known.removed_at or (listed_on and listed_on != known.published_on):
+            return True
+        if zlib.crc32(url.encode("utf-8")) % self.reverify_days == self.slice:
+            return True
+        cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=self.reverify_days)
+        return (known.verified_at or "") < cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def is_followed(self, url: str) -> bool:
         """True for a page of this portal's disclosure section; never another host."""
@@ -85,3 +167,28 @@ class PortalSpider(scrapy.Spider):
             yield FetchErrorItem(request.url, None, "timed out")
         else:
             yield FetchErrorItem(request.url, None, failure.getErrorMessage() or failure.type.__name__)
+
+
+def _header(response, name: bytes) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+def _conditional(known: Known) -> dict:
+    """If-None-Match / If-Modified-Since from the validators the page last sent."""
+    headers = {}
+    if known.etag:
+        headers["If-None-Match"] = known.etag
+    if known.last_modified:
+        headers["If-Modified-Since"] = known.last_modified
+    return headers
+
+
+def _listed_date(anchor) -> str | None:
+    """The date a listing shows beside a link (in the same list item or table row)."""
+    if anchor is None:
+        return None
+    row = anchor.xpath("ancestor::*[self::li or self::tr][1]")
+    text = " ".join((row[0] if row else anchor).xpath(".//text()").getall())
+    dates = find_dates(text)
+    return dates[0] if dates else None

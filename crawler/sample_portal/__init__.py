@@ -1,0 +1,12 @@
+"""A deterministic replica of the leda portal's disclosure section, served over HTTP.
+
+- ``catalogue``: the site's fixed shape: publishers, columns, documents per year.
+- ``model``: the documents, generated from ``(seed, day)`` (``build_portal``), and the
+  expected audit answers (``ground_truth``, committed as ``ground_truth.json``).
+- ``wording``: titles, body text and date wording.
+- ``pages``: HTML rendering in the VSB template's shapes.
+- ``server``: ``serve()`` / ``main()``; routing in ``respond()``.
+
+Submodules are not imported here so that ``python -m crawler.sample_portal.server``
+and ``python -m crawler.sample_portal.model`` run without double imports.
+"""

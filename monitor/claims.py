@@ -1,0 +1,367 @@
+"""What an annual report on government information disclosure claims.
+
+:func:`report_text` turns a report (HTML page, Markdown or plain text) into lines, one
+table row per line with tab-separated cells. :func:`extract_claims` reads from those
+lines the figures the report states in prose (items published, interpretations,
+letters answered …), the figures of its statistics tables (section 三 applications,
+section 四 reviews and lawsuits) and checks the tables' arithmetic
+(:mod:`monitor.report_tables`). A figure that cannot be read is reported as unreadable
+with its sentence, never guessed.
+"""
+
+import re
+from typing import NamedTuple
+
+from lxml import etree
+
+from crawler.numerals import parse_number, to_halfwidth
+from crawler.parsing import decode_body
+from monitor.report_tables import (
+    MAIN_ROWS,
+    Row,
+    applications_table,
+    review_row,
+    sections,
+    table_rules,
+)
+
+KINDS = ("html", "markdown", "text")
+
+_SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
+_BLOCK_TAGS = frozenset({
+    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+    "section", "article", "header", "footer", "main", "aside", "nav", "blockquote", "pre",
+    "caption", "form", "center", "hr", "br", "title", "body", "html", "figure", "figcaption",
+})
+_HTML_SNIFF = re.compile(r"<\s*(?:!doctype|html|body|table|p|div|br|h[1-6])\b", re.IGNORECASE)
+_MD_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
+_MD_SNIFF = re.compile(r"^(?:#{1,6}\s|\|.*\|\s*$)", re.MULTILINE)
+
+# --- report_text ----------------------------------------------------------------------
+
+
+def _collapse(text: str) -> str:
+    """Text on one line with whitespace runs made single spaces."""
+    return " ".join(text.split())
+
+
+def _table_lines(table) -> list[str]:
+    """One line per row of an HTML table, cells joined by tabs.
+
+    Cell text is collapsed onto one line, so a label written one character per ``<br>``
+    stays in its cell.
+    """
+    lines = []
+    for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
+        cells = [_collapse("".join(cell.itertext())) for cell in row.xpath("./td | ./th")]
+        if any(cells):
+            lines.append("\t".join(cells))
+    return lines
+
+
+def _html_lines(root) -> list[str]:
+    """The visible text of a parsed page as lines; tables become tab-separated rows.
+
+    Walks iteratively (``iterwalk``) so deeply nested pages cannot exhaust recursion.
+    """
+    lines: list[str] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        text = _collapse("".join(pending))
+        if text:
+            lines.append(text)
+        pending.clear()
+
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, element in walker:
+        tag = element.tag if isinstance(element.tag, str) else None
+        if event == "start":
+            if tag is None or tag in _SKIP_TAGS or tag == "table":
+                if tag == "table":
+                    flush()
+                    lines.extend(_table_lines(element))
+                walker.skip_subtree()
+                continue
+            if tag in _BLOCK_TAGS:
+                flush()
+            pending.append(element.text or "")
+        else:
+            if tag in _BLOCK_TAGS or tag == "table":
+                flush()
+            if element is not root:
+                pending.append(element.tail or "")
+    flush()
+    return lines
+
+
+def _html_to_text(text: str) -> str:
+    """HTML as report lines; empty when there is no document."""
+    parser = etree.HTMLParser(
+        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+    )
+    try:
+        # Re-encoded, so the page's own (already honoured) charset declaration is moot.
+        root = etree.fromstring(text.encode("utf-8", "replace"), parser)
+    except (etree.ParserError, ValueError):
+        return ""
+    return "\n".join(_html_lines(root)) if root is not None else ""
+
+
+def _pipe_cells(line: str) -> list[str]:
+    """The cells of a Markdown pipe-table row (outer pipes dropped, cells stripped)."""
+    body = line.strip()
+    body = body[1:] if body.startswith("|") else body
+    body = body[:-1] if body.endswith("|") else body
+    return [cell.strip() for cell in body.split("|")]
+
+
+def _markdown_to_text(text: str) -> str:
+    """Markdown as report lines: pipe tables become tab rows, heading and emphasis marks go."""
+    lines = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if _MD_TABLE_SEPARATOR.match(stripped):
+            continue
+        if stripped.startswith("|"):
+            lines.append("\t".join(_pipe_cells(stripped)))
+            continue
+        lines.append(re.sub(r"^#{1,6}\s*", "", line).replace("**", "").replace("__", ""))
+    return "\n".join(lines)
+
+
+def sniff_kind(text: str) -> str:
+    """``html``, ``markdown`` or ``text``: what a report's text looks like."""
+    if _HTML_SNIFF.search(text[:4096]):
+        return "html"
+    return "markdown" if _MD_SNIFF.search(text) else "text"
+
+
+def report_text(data: bytes | str, kind: str | None = None) -> str:
+    """A report as the line-oriented text :func:`extract_claims` reads.
+
+    ``data`` is HTML, Markdown or plain text, as bytes (decoded by declared or detected
+    charset) or str; ``kind`` is one of :data:`KINDS`, or None to sniff. Never raises:
+    anything unusable gives an empty string.
+    """
+    if isinstance(data, (bytes, bytearray)):
+        data, _ = decode_body(bytes(data))
+    if not isinstance(data, str):
+        return ""
+    data = data.lstrip("\ufeff")
+    kind = kind if kind in KINDS else sniff_kind(data)
+    if kind == "html":
+        return _html_to_text(data)
+    if kind == "markdown":
+        return _markdown_to_text(data)
+    return data.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- prose figures --------------------------------------------------------------------
+
+# The figure after a key phrase: qualifiers, the number (or a placeholder that is not
+# one), 余/多, the unit, 左右. The gap between phrase and figure may not cross a comma
+# or sentence end, nor skip over another Arabic figure.
+_GAP_CHARS = r"[^,，。;；!！?？\n\d]"
+_PRE = r"(?P<pre>(?:(?:共计|共|累计|合计|总计|达到|达|近|约|超过|逾)\s*)*)"
+_NUM = (
+    r"(?P<num>\d{1,3}(?:,\d{3})+|\d+|[零〇一二两三四五六七八九十百千万]+"
+    r"|若干|[Xx×*]+|…+|\.{3,})"  # placeholders a draft report leaves in: read as unreadable
+)
+_UNITS = "人次|条|篇|件|次|期|个|项|份|封|场|笔"
+_POST = r"\s*(?P<post>余|多)?\s*"
+_TAIL = r"(?P<tail>\s*左右)?"
+_SOCIAL = "微博|微信|新媒体|公众号|头条|抖音|客户端"
+
+
+class ProseKey(NamedTuple):
+    """How one claim is stated in prose: key phrase, units, words that rule a clause out."""
+
+    phrase: str
+    units: str = _UNITS
+    exclude: str | None = None
+    gap: int = 15
+
+
+PROSE_KEYS = {
+    # Portal and social-media counts share sentences; a clause naming a social channel
+    # (or key areas) is not the portal's count.
+    "portal_items": ProseKey(
+        r"主动公开(?:各类)?(?:政府)?信息|(?:门户)?网站(?:发布|公开)(?:各类)?(?:政府)?信息",
+        exclude=_SOCIAL + "|重点领域",
+    ),
+    "social_media_items": ProseKey(_SOCIAL, gap=20),
+    "interpretations": ProseKey(r"解读"),
+    "key_area_items": ProseKey(r"重点领域"),
+    "online_service_cases": ProseKey(
+        r"全年办理|网上办理|办件|办理(?:各类)?(?:政务服务)?(?:业务|事项)", units="件|笔|项"
+    ),
+    "mailbox_letters": ProseKey(r"(?:领导|书记|区长|市长|县长|主任|局长)信箱", units="件|封|条"),
+    "online_interviews": ProseKey(r"在线访谈|网上访谈|访谈节目", units="期|次|场"),
+    "reading_room_visits": ProseKey(r"查阅(?:场所|室|点)?", units="人次|次|人"),
+    # Not 回应咨询: hotline consultations are a different figure.
+    "questions_answered": ProseKey(r"解答(?:群众|公众|企业)?(?:咨询|询问|询|问题)?"),
+    "proposal_results": ProseKey(r"提案(?:的)?(?:办理结果|办理复文|答复)"),
+    "timeliness_limit_workdays": ProseKey(
+        r"(?:形成|产生|制作)(?:或|和|、)?(?:变更|更新)?(?:之日起|后|的)?", units="个?工作日", gap=10
+    ),
+}
+_PATTERNS = {
+    key: re.compile(
+        f"(?:{spec.phrase}){_GAP_CHARS}{{0,{spec.gap}}}?{_PRE}{_NUM}{_POST}(?P<unit>{spec.units}){_TAIL}"
+    )
+    for key, spec in PROSE_KEYS.items()
+}
+_LOWER_WORDS = ("超过", "逾")
+_APPROX_WORDS = ("近", "约")
+_SENTENCE_END = "。；;！!？?\n"
+_CLAUSE_END = _SENTENCE_END + ",，"
+_HEADING_START = re.compile(r"^\s*#")
+# Lines shorter than this are titles or headings, never half of a broken sentence.
+_MIN_BROKEN_LINE = 40
+# A sentence longer than this is quoted by its clauses only.
+_MAX_QUOTE = 120
+
+
+def _bound(match: re.Match) -> str | None:
+    """``lower`` for 余/多/超过/逾, ``approx`` for 近/约/左右, None for an exact figure."""
+    pre = match.group("pre") or ""
+    if match.group("post") or any(word in pre for word in _LOWER_WORDS):
+        return "lower"
+    if match.group("tail") or any(word in pre for word in _APPROX_WORDS):
+        return "approx"
+    return None
+
+
+def _span_around(text: str, start: int, end: int, stops: str) -> tuple[int, int]:
+    """The span from just after the last stop before ``start`` to the first stop from ``end``."""
+    left = max(text.rfind(stop, 0, start) for stop in stops) + 1
+    rights = [pos for pos in (text.find(stop, end) for stop in stops) if pos >= 0]
+    right = min(rights) + 1 if rights else len(text)
+    return left, right
+
+
+def _clean_quote(text: str) -> str:
+    """A quote without Markdown marks or surplus whitespace."""
+    return _collapse(text.replace("**", "").lstrip("#").strip())
+
+
+def _claim(key: str, value: int | None, *, approx=False, bound=None, unit=None, quote="", readable=True) -> dict:
+    """One claim in the documented shape."""
+    return {
+        "key": key, "value": value, "approx": approx, "bound": bound,
+        "unit": unit, "quote": quote, "readable": readable,
+    }
+
+
+def _quote_span(text: str, match: re.Match) -> str:
+    """The sentence a figure stands in; just its clauses when the sentence runs long."""
+    start, end = _span_around(text, match.start(), match.end(), _SENTENCE_END)
+    if end - start > _MAX_QUOTE:
+        start, end = _span_around(text, match.start(), match.end(), _CLAUSE_END)
+    return _clean_quote(text[start:end])
+
+
+def _prose_claim(key: str, prose: str, folded: str) -> dict | None:
+    """The first statement of ``key`` in the report, or None when the report has none.
+
+    ``folded`` is ``prose`` made half-width (same offsets) for matching; the quote is
+    taken from ``prose`` so it reads as the report does.
+    """
+    spec = PROSE_KEYS[key]
+    for match in _PATTERNS[key].finditer(folded):
+        clause_start, _ = _span_around(folded, match.start(), match.end(), _CLAUSE_END)
+        if spec.exclude and re.search(spec.exclude, folded[clause_start : match.end()]):
+            continue
+        quote = _quote_span(prose, match)
+        unit = re.sub(r"^个(?=工作日)", "", match.group("unit"))
+        value = parse_number(match.group("num"))
+        if value is None:
+            return _claim(key, None, unit=unit, quote=quote, readable=False)
+        bound = _bound(match)
+        return _claim(key, value, approx=bound is not None, bound=bound, unit=unit, quote=quote)
+    return None
+
+
+def _joins_next(line: str, following: str) -> bool:
+    """True when ``line`` is the first half of a sentence a converter broke in two."""
+    line, following = line.strip(), following.strip()
+    return (
+        len(line) >= _MIN_BROKEN_LINE
+        and line[-1] not in _SENTENCE_END + ":："
+        and "\t" not in line + following
+        and not _HEADING_START.match(line)
+        and not _HEADING_START.match(following)
+    )
+
+
+def prose_text(lines: list[str]) -> str:
+    """The report's lines with sentences that a converter broke across lines joined again."""
+    out: list[str] = []
+    content = [line for line in lines if line.strip()]
+    for index, line in enumerate(content):
+        nxt = content[index + 1] if index + 1 < len(content) else ""
+        out.append(line.strip() + ("" if nxt and _joins_next(line, nxt) else "\n"))
+    return "".join(out)
+
+
+# --- year -----------------------------------------------------------------------------
+
+_YEAR = r"((?:19|20)\d{2}|[〇零一二三四五六七八九]{4})"
+_TITLE_YEAR = re.compile(_YEAR + r"\s*年度?\s*[^\n。,，]{0,20}?政府信息公开(?:工作)?(?:年度)?报告")
+_PERIOD_YEAR = re.compile(r"自\s*" + _YEAR + r"\s*年\s*1\s*月\s*1\s*日")
+
+
+def report_year(prose: str) -> int | None:
+    """The year a report covers: from its title, else from its statistics period."""
+    for pattern in (_TITLE_YEAR, _PERIOD_YEAR):
+        match = pattern.search(prose)
+        year = parse_number(match.group(1)) if match else None
+        if year is not None:
+            return year
+    return None
+
+
+# --- table claims ---------------------------------------------------------------------
+
+
+def _row_claim(key: str, row: Row | None) -> dict | None:
+    """A section 三 row's 总计 as a claim; unreadable when the row has no total."""
+    if row is None:
+        return None
+    total = row.values[-1]
+    return _claim(key, total, unit="件", quote=row.quote, readable=total is not None)
+
+
+def _review_claims(row: Row | None) -> list[dict]:
+    """review_total and litigation_total (direct plus after review) from section 四."""
+    if row is None:
+        return []
+    review, direct, after = row.values[4], row.values[9], row.values[14]
+    litigation = direct + after if direct is not None and after is not None else None
+    return [
+        _claim("review_total", review, unit="件", quote=row.quote, readable=review is not None),
+        _claim("litigation_total", litigation, unit="件", quote=row.quote, readable=litigation is not None),
+    ]
+
+
+def extract_claims(text: str) -> dict:
+    """The year, claims and table consistency results of a report's text.
+
+    ``text`` is what :func:`report_text` returns. Returns ``{"year", "claims",
+    "consistency"}``: claims only for keys the report states, each ``{"key", "value",
+    "approx", "bound", "unit", "quote", "readable"}``; consistency rules each
+    ``{"rule", "figures", "passed", "detail"}`` with ``passed`` None when figures are
+    missing. Never raises.
+    """
+    lines = text.splitlines() if isinstance(text, str) else []
+    prose = prose_text(lines)
+    # to_halfwidth maps character for character, so offsets in both strings agree.
+    folded = to_halfwidth(prose)
+    claims = [claim for key in PROSE_KEYS if (claim := _prose_claim(key, prose, folded))]
+    section3, section4 = sections(lines)
+    table = applications_table(section3)
+    review = review_row(section4)
+    claims += [claim for key in MAIN_ROWS if (claim := _row_claim(key, table[key]))]
+    claims += _review_claims(review)
+    return {"year": report_year(folded), "claims": claims, "consistency": table_rules(table, review)}

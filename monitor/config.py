@@ -1,0 +1,267 @@
+"""The configuration file of the nightly operation: mail server, alerts, crawl, schedule.
+
+A TOML file; every section and key is optional except that a ``[smtp]`` section needs
+``host``, ``sender`` and at least one recipient::
+
+    [smtp]
+    host = "smtp.example.org"
+    port = 587                    # default 587 (465 is usual with "ssl")
+    security = "starttls"         # "starttls" (default), "ssl" or "none"
+    user = "govwatch"             # optional: log in as this user
+    password_env = "GOVWATCH_SMTP_PASSWORD"   # the environment variable holding the password
+    sender = "govwatch@example.org"
+    recipients = ["auditor@example.org"]
+    timeout = 30                  # seconds, default 30
+
+    [alerts]
+    limits = [15, 20]             # working-day limits to alert on (default 15 and 20)
+    mode = "digest"               # "digest" (one mail per run, default) or "each" (one per alert)
+
+    [crawl]
+    site = "leda"                 # a site profile (default leda)
+    db = "govwatch.db"            # the database file (default govwatch.db)
+    start_urls = []               # optional: start here instead of the profile's pages
+
+    [schedule]
+    cron = "30 2 * * *"           # minute hour day month weekday (default 02:30)
+    timezone = "Asia/Shanghai"    # the zone the cron expression is read in
+
+The password is never stored in the file: a ``password`` key is refused, and the
+password is read from the environment variable ``password_env`` names when a mail is
+sent. Without an ``[smtp]`` section the file is valid and alerts are disabled: they are
+queued in the database but not mailed until a mail server is configured.
+
+Every mistake (missing file, bad TOML, unknown section or key, wrong type or value)
+raises :class:`ConfigError` with one line naming the file and the key.
+"""
+
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from email.utils import parseaddr
+from pathlib import Path
+from typing import NoReturn
+
+SECURITY_MODES = ("starttls", "ssl", "none")
+ALERT_MODES = ("digest", "each")
+
+
+class ConfigError(Exception):
+    """The configuration file cannot be used; the message is one line for a person."""
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    """How to reach the mail server and whom to mail."""
+
+    host: str
+    sender: str
+    recipients: tuple[str, ...]
+    port: int = 587
+    security: str = "starttls"
+    user: str | None = None
+    password_env: str = "GOVWATCH_SMTP_PASSWORD"
+    timeout: float = 30
+
+
+@dataclass(frozen=True)
+class AlertsConfig:
+    """Which working-day limits raise an alert and how alerts are grouped into mails."""
+
+    limits: tuple[int, ...] = (15, 20)
+    mode: str = "digest"
+
+
+@dataclass(frozen=True)
+class CrawlConfig:
+    """What the nightly crawl crawls and where it stores it."""
+
+    site: str = "leda"
+    db: str = "govwatch.db"
+    start_urls: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """When the nightly operation runs."""
+
+    cron: str = "30 2 * * *"
+    timezone: str = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole file; ``smtp`` is None when alerts are not mailed."""
+
+    path: str = ""
+    smtp: SmtpConfig | None = None
+    alerts: AlertsConfig = field(default_factory=AlertsConfig)
+    crawl: CrawlConfig = field(default_factory=CrawlConfig)
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+
+    @property
+    def alerts_disabled_reason(self) -> str | None:
+        """Why alerts are not mailed, or None when they are."""
+        if self.smtp is None:
+            return f"alerts are disabled: {self.path} has no [smtp] section"
+        return None
+
+
+KNOWN_KEYS = {
+    "smtp": {"host", "port", "security", "user", "password_env", "sender", "recipients", "timeout"},
+    "alerts": {"limits", "mode"},
+    "crawl": {"site", "db", "start_urls"},
+    "schedule": {"cron", "timezone"},
+}
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and check the configuration file at ``path``."""
+    path = str(path)
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such configuration file") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, path)
+
+
+def parse_config(data: dict, path: str) -> Config:
+    """Check the parsed TOML ``data`` of the file ``path`` and build the configuration."""
+    for name, value in data.items():
+        if name not in KNOWN_KEYS:
+            raise ConfigError(f"{path}: unknown section [{name}]; known: {', '.join(f'[{k}]' for k in KNOWN_KEYS)}")
+        if not isinstance(value, dict):
+            raise ConfigError(f"{path}: {name} must be a section ([{name}]), not a value")
+    sections = {name: _Section(path, name, data.get(name, {})) for name in KNOWN_KEYS}
+    return Config(
+        path=path,
+        smtp=_smtp(sections["smtp"]) if "smtp" in data else None,
+        alerts=_alerts(sections["alerts"]),
+        crawl=_crawl(sections["crawl"]),
+        schedule=_schedule(sections["schedule"]),
+    )
+
+
+class _Section:
+    """One table of the file, with typed reads whose errors name the file and key."""
+
+    def __init__(self, path: str, name: str, values: dict):
+        self.path, self.name, self.values = path, name, values
+        if name == "smtp" and "password" in values:
+            self.fail("password", "refused: store the password in the environment variable named by password_env")
+        unknown = sorted(set(values) - KNOWN_KEYS[name])
+        if unknown:
+            self.fail(unknown[0], f"unknown key; known keys: {', '.join(sorted(KNOWN_KEYS[name]))}")
+
+    def fail(self, key: str, message: str) -> NoReturn:
+        """Stop with ``message`` about ``key`` of this section."""
+        raise ConfigError(f"{self.path}: [{self.name}] {key}: {message}")
+
+    def get(self, key: str, kind: type | tuple, default, what: str):
+        """The value of ``key`` when it has the type ``kind``; ``default`` when absent."""
+        if key not in self.values:
+            return default
+        value = self.values[key]
+        # bool is an int subclass in Python, but `port = true` is a mistake.
+        if not isinstance(value, kind) or isinstance(value, bool):
+            self.fail(key, f"must be {what}, got {value!r}")
+        return value
+
+    def text(self, key: str, default=None) -> str | None:
+        """A non-empty string."""
+        value = self.get(key, str, default, "a string")
+        if value is not None and not value.strip():
+            self.fail(key, "must not be empty")
+        return value
+
+    def strings(self, key: str, default=()) -> tuple[str, ...]:
+        """A list of non-empty strings, as a tuple."""
+        value = self.get(key, list, list(default), "a list of strings")
+        if not all(isinstance(item, str) and item.strip() for item in value):
+            self.fail(key, f"must be a list of non-empty strings, got {value!r}")
+        return tuple(value)
+
+    def required(self, key: str) -> str:
+        """A non-empty string that must be present."""
+        value = self.text(key)
+        if value is None:
+            self.fail(key, "missing")
+        return value
+
+
+def _address(section: _Section, key: str, value: str) -> str:
+    """``value`` when it is one mail address; control characters would forge headers."""
+    _, address = parseaddr(value)
+    if "@" not in address or any(ord(char) < 32 or ord(char) == 127 for char in value):
+        section.fail(key, f"{value!r} is not a mail address")
+    return value
+
+
+def _smtp(section: _Section) -> SmtpConfig:
+    port = section.get("port", int, 587, "an integer")
+    if not 0 < port < 65536:
+        section.fail("port", f"must be between 1 and 65535, got {port}")
+    security = section.text("security", "starttls")
+    if security not in SECURITY_MODES:
+        section.fail("security", f"must be one of {', '.join(SECURITY_MODES)}, got {security!r}")
+    timeout = section.get("timeout", (int, float), 30, "a number of seconds")
+    if timeout <= 0:
+        section.fail("timeout", f"must be positive, got {timeout}")
+    recipients = section.strings("recipients")
+    if not recipients:
+        section.fail("recipients", "no recipients: list at least one address")
+    return SmtpConfig(
+        host=section.required("host"),
+        port=port,
+        security=security,
+        user=section.text("user"),
+        password_env=section.text("password_env", "GOVWATCH_SMTP_PASSWORD"),
+        sender=_address(section, "sender", section.required("sender")),
+        recipients=tuple(_address(section, "recipients", item) for item in recipients),
+        timeout=timeout,
+    )
+
+
+def _alerts(section: _Section) -> AlertsConfig:
+    limits = section.get("limits", list, [15, 20], "a list of working-day counts")
+    if not limits or not all(isinstance(item, int) and not isinstance(item, bool) and item > 0 for item in limits):
+        section.fail("limits", f"must be a non-empty list of positive integers, got {limits!r}")
+    mode = section.text("mode", "digest")
+    if mode not in ALERT_MODES:
+        section.fail("mode", f"must be one of {', '.join(ALERT_MODES)}, got {mode!r}")
+    return AlertsConfig(limits=tuple(sorted(set(limits))), mode=mode)
+
+
+def _crawl(section: _Section) -> CrawlConfig:
+    from crawler.profiles import ProfileError, resolve_profile
+
+    site = section.text("site", "leda")
+    start_urls = section.strings("start_urls")
+    # The site alone first, so an error names the key that is wrong.
+    for key, urls in (("site", []), ("start_urls", list(start_urls))):
+        try:
+            resolve_profile(site, urls, [])
+        except ProfileError as exc:
+            section.fail(key, str(exc))
+    return CrawlConfig(site=site, db=section.text("db", "govwatch.db"), start_urls=start_urls)
+
+
+def _schedule(section: _Section) -> ScheduleConfig:
+    from apscheduler.triggers.cron import CronTrigger
+
+    timezone = section.text("timezone", "Asia/Shanghai")
+    try:
+        zone = zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        section.fail("timezone", f"unknown time zone {timezone!r} (use a name such as Asia/Shanghai)")
+    cron = section.text("cron", "30 2 * * *")
+    try:
+        CronTrigger.from_crontab(cron, timezone=zone)
+    except ValueError as exc:
+        section.fail("cron", f"not a cron expression ({exc})")
+    return ScheduleConfig(cron=cron, timezone=timezone)

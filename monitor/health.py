@@ -1,0 +1,72 @@
+"""Crawl health: did the last crawl work, and does it look like the portal changed?
+
+Each check is a small function of the latest crawl run and the previous finished one
+(rows of ``crawl_runs``, the previous one None when there is none) returning whether it
+passes and a sentence saying why. :func:`check_health` runs them all.
+"""
+
+MAX_DROP = 0.30
+MAX_ERROR_RATE = 0.10
+
+
+def documents_seen(run: dict) -> int:
+    """Documents a crawl stored: new, updated and unchanged ones."""
+    return sum(run.get(column) or 0 for column in ("documents_new", "documents_updated", "documents_unchanged"))
+
+
+def crawl_failed(latest: dict, previous: dict | None) -> tuple[bool, str]:
+    """The crawl did not finish: it was stopped, crashed, or was killed (still 'running')."""
+    if latest["status"] == "finished":
+        return True, f"crawl {latest['id']} finished"
+    return False, f"crawl {latest['id']} ended with status {latest['status']!r}, not 'finished'"
+
+
+def no_documents(latest: dict, previous: dict | None) -> tuple[bool, str]:
+    """The crawl stored no document at all: the portal was down or its layout changed."""
+    seen = documents_seen(latest)
+    if seen:
+        return True, f"crawl {latest['id']} stored {seen} documents"
+    return False, f"crawl {latest['id']} stored no documents ({latest['pages_fetched'] or 0} pages fetched)"
+
+
+def documents_dropped(latest: dict, previous: dict | None) -> tuple[bool, str]:
+    """Far fewer documents than the previous crawl: the site was probably redesigned."""
+    if previous is None or not documents_seen(previous):
+        return True, f"crawl {latest['id']}: no earlier crawl with documents to compare with"
+    before, now = documents_seen(previous), documents_seen(latest)
+    drop = (before - now) / before
+    detail = f"crawl {latest['id']} stored {now} documents, crawl {previous['id']} {before}"
+    if drop > MAX_DROP:
+        return False, f"{detail}: {drop:.0%} fewer (more than {MAX_DROP:.0%}; has the site been redesigned?)"
+    return True, detail
+
+
+def error_rate(latest: dict, previous: dict | None) -> tuple[bool, str]:
+    """Too many pages could not be fetched or read."""
+    errors, pages = latest["errors"] or 0, latest["pages_fetched"] or 0
+    # Errors without any response (host unreachable) count as a rate of 100%.
+    rate = errors / pages if pages else float(errors > 0)
+    detail = f"crawl {latest['id']}: {errors} fetch errors for {pages} pages fetched ({rate:.0%})"
+    if rate > MAX_ERROR_RATE:
+        return False, f"{detail}, more than {MAX_ERROR_RATE:.0%}"
+    return True, detail
+
+
+CHECKS = (crawl_failed, no_documents, documents_dropped, error_rate)
+
+
+def check_health(runs: list[dict]) -> list[dict]:
+    """Run every check on the latest of ``runs`` against the previous finished one.
+
+    Returns ``{"check", "ok", "detail"}`` per check, or nothing when there is no run yet.
+    """
+    if not runs:
+        return []
+    ordered = sorted(runs, key=lambda run: run["id"])
+    latest = ordered[-1]
+    previous = next((run for run in reversed(ordered[:-1]) if run["status"] == "finished"), None)
+    results = []
+    for check in CHECKS:
+        ok, detail = check(latest, previous)
+        results.append({"check": check.__name__, "ok": ok, "detail": detail})
+    return results

@@ -1,0 +1,140 @@
+"""The alert queue: what govwatch has to mail, what it mailed, and what failed.
+
+Each alert has a ``key`` that is unique for ever: ``late:<url>:<limit>`` for a document
+published later than a working-day limit, ``health:<check>`` for a crawl-health check
+that fails. A late alert is queued once and never again, so a document is mailed once
+per limit however often the audit finds it. A health alert's row is reused: once the
+check passes again the row is ``resolved``, and a later failure turns it back into a
+``pending`` alert (the row then describes the latest failure).
+
+Statuses: ``pending`` (queued, not tried), ``failed`` (tried, the error is kept, tried
+again on the next run), ``sent`` and ``resolved``.
+"""
+
+import json
+
+import sqlite_utils
+
+KINDS = ("late", "health")
+COLUMNS = ("id", "kind", "key", "url", "limit_workdays", "subject", "payload", "status",
+           "attempts", "error", "created_at", "sent_at", "resolved_at")
+
+
+def create_alerts_table(db: sqlite_utils.Database) -> None:
+    """Create the ``alerts`` table with its unique key and status index."""
+    db["alerts"].create(
+        {
+            "id": int,
+            "kind": str,
+            "key": str,
+            "url": str,
+            "limit_workdays": int,
+            "subject": str,
+            "payload": str,
+            "status": str,
+            "attempts": int,
+            "error": str,
+            "created_at": str,
+            "sent_at": str,
+            "resolved_at": str,
+        },
+        pk="id",
+        not_null={"kind", "key", "status", "attempts"},
+        defaults={"status": "pending", "attempts": 0},
+    )
+    db["alerts"].create_index(["key"], unique=True)
+    db["alerts"].create_index(["status"])
+
+
+def queue_alert(
+    db: sqlite_utils.Database,
+    kind: str,
+    key: str,
+    *,
+    subject: str,
+    payload: dict,
+    at: str,
+    url: str | None = None,
+    limit_workdays: int | None = None,
+) -> bool:
+    """Queue an alert unless its key is already queued; return whether it was queued.
+
+    A ``health`` key that was resolved is queued again, replacing the old row's content.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown alert kind {kind!r}")
+    row = [kind, key, url, limit_workdays, subject, json.dumps(payload, ensure_ascii=False), at]
+    with db.atomic():
+        inserted = db.execute(
+            "INSERT OR IGNORE INTO alerts (kind, key, url, limit_workdays, subject, payload, created_at,"
+            " status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0)",
+            row,
+        ).rowcount
+        if inserted or kind != "health":
+            return bool(inserted)
+        return bool(
+            db.execute(
+                "UPDATE alerts SET kind = ?, key = ?, url = ?, limit_workdays = ?, subject = ?, payload = ?,"
+                " created_at = ?, status = 'pending', attempts = 0, error = NULL, sent_at = NULL,"
+                " resolved_at = NULL WHERE key = ? AND status = 'resolved'",
+                [*row, key],
+            ).rowcount
+        )
+
+
+def _rows(db: sqlite_utils.Database, where: str, params: list) -> list[dict]:
+    cursor = db.execute(f"SELECT {', '.join(COLUMNS)} FROM alerts WHERE {where} ORDER BY id", params)
+    rows = [dict(zip(COLUMNS, row)) for row in cursor.fetchall()]
+    for row in rows:
+        row["payload"] = json.loads(row["payload"]) if row["payload"] else {}
+    return rows
+
+
+def pending_alerts(db: sqlite_utils.Database) -> list[dict]:
+    """Alerts still to be mailed (pending and failed), oldest first, payload decoded."""
+    return _rows(db, "status IN ('pending', 'failed')", [])
+
+
+def alerts_with_status(db: sqlite_utils.Database, statuses: tuple[str, ...]) -> list[dict]:
+    """Every alert whose status is one of ``statuses``, oldest first, payload decoded."""
+    return _rows(db, f"status IN ({', '.join('?' for _ in statuses)})", list(statuses))
+
+
+def _update_unsent(db: sqlite_utils.Database, ids: list[int], assignments: str, params: list) -> None:
+    """Apply ``assignments`` to the alerts in ``ids`` that are still waiting to be mailed.
+
+    Only pending and failed rows change, so a row resolved or sent meanwhile keeps its status.
+    """
+    if not ids:
+        return
+    with db.atomic():
+        db.execute(
+            f"UPDATE alerts SET {assignments}, attempts = attempts + 1"
+            f" WHERE status IN ('pending', 'failed') AND id IN ({', '.join('?' for _ in ids)})",
+            [*params, *ids],
+        )
+
+
+def mark_sent(db: sqlite_utils.Database, ids: list[int], at: str, note: str | None = None) -> None:
+    """Record that the alerts in ``ids`` were accepted by the mail server at ``at``.
+
+    ``note`` keeps what the server said about a partial delivery (refused recipients).
+    """
+    _update_unsent(db, ids, "status = 'sent', sent_at = ?, error = ?", [at, note])
+
+
+def mark_failed(db: sqlite_utils.Database, ids: list[int], error: str) -> None:
+    """Record a failed attempt to mail the alerts in ``ids``; they are tried again next run."""
+    _update_unsent(db, ids, "status = 'failed', error = ?", [error])
+
+
+def resolve_health(db: sqlite_utils.Database, key: str, at: str) -> bool:
+    """Mark the health alert ``key`` resolved (its check passes again); return whether one was open."""
+    with db.atomic():
+        return bool(
+            db.execute(
+                "UPDATE alerts SET status = 'resolved', resolved_at = ? WHERE key = ? AND kind = 'health'"
+                " AND status != 'resolved'",
+                [at, key],
+            ).rowcount
+        )

@@ -1,0 +1,105 @@
+from pathlib import Path
+
+import pytest
+
+from monitor.config import AlertsConfig, Config, ConfigError, CrawlConfig, ScheduleConfig, load_config
+
+FILES = Path(__file__).parent.parent / "files" / "config"
+
+SMTP = """[smtp]
+host = "smtp.example.org"
+sender = "govwatch@example.org"
+recipients = ["auditor@example.org"]
+"""
+
+
+def write(tmp_path, text: str) -> Path:
+    path = tmp_path / "govwatch.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_full_file_is_read_into_frozen_dataclasses():
+    config = load_config(FILES / "govwatch.toml")
+    assert config.smtp.host == "smtp.example.org"
+    assert config.smtp.port == 587
+    assert config.smtp.security == "starttls"
+    assert config.smtp.user == "govwatch"
+    assert config.smtp.password_env == "GOVWATCH_SMTP_PASSWORD"
+    assert config.smtp.recipients == ("auditor@example.org", "审计 <audit2@example.org>")
+    assert config.alerts == AlertsConfig(limits=(15, 20), mode="each")
+    assert config.crawl == CrawlConfig(site="leda", db="nightly.db", start_urls=("http://127.0.0.1:8000/",))
+    assert config.schedule == ScheduleConfig(cron="30 2 * * *", timezone="Asia/Shanghai")
+    assert config.alerts_disabled_reason is None
+    with pytest.raises(AttributeError):
+        config.smtp.host = "elsewhere"
+
+
+def test_file_without_smtp_is_valid_and_says_alerts_are_disabled():
+    config = load_config(FILES / "no_smtp.toml")
+    assert config.smtp is None
+    assert config.crawl.db == "nightly.db"
+    assert config.alerts_disabled_reason == f"alerts are disabled: {FILES / 'no_smtp.toml'} has no [smtp] section"
+
+
+def test_empty_file_gets_the_defaults(tmp_path):
+    path = write(tmp_path, "")
+    assert load_config(path) == Config(path=str(path))
+
+
+def test_smtp_defaults(tmp_path):
+    smtp = load_config(write(tmp_path, SMTP)).smtp
+    assert (smtp.port, smtp.security, smtp.user, smtp.timeout) == (587, "starttls", None, 30)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(ConfigError, match=r"nope\.toml: no such configuration file$"):
+        load_config(tmp_path / "nope.toml")
+
+
+def test_bad_toml_names_file_and_position(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, "[smtp]\nhost = \n"))
+    message = str(error.value)
+    assert message.startswith(f"{tmp_path / 'govwatch.toml'}: not valid TOML:")
+    assert "line 2" in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (SMTP + 'password = "hunter2"\n',
+         "[smtp] password: refused: store the password in the environment variable named by password_env"),
+        (SMTP + 'security = "tls"\n', "[smtp] security: must be one of starttls, ssl, none, got 'tls'"),
+        (SMTP + 'port = "587"\n', "[smtp] port: must be an integer, got '587'"),
+        (SMTP + "port = true\n", "[smtp] port: must be an integer, got True"),
+        (SMTP + "port = 70000\n", "[smtp] port: must be between 1 and 65535, got 70000"),
+        (SMTP + "timeout = 0\n", "[smtp] timeout: must be positive, got 0"),
+        (SMTP.replace('["auditor@example.org"]', "[]"),
+         "[smtp] recipients: no recipients: list at least one address"),
+        (SMTP.replace('recipients = ["auditor@example.org"]\n', ""),
+         "[smtp] recipients: no recipients: list at least one address"),
+        (SMTP.replace('"auditor@example.org"', '"auditor"'), "[smtp] recipients: 'auditor' is not a mail address"),
+        (SMTP.replace('host = "smtp.example.org"\n', ""), "[smtp] host: missing"),
+        (SMTP.replace('"govwatch@example.org"', '"a@b.org\\r\\nBcc: x@y.org"'),
+         "[smtp] sender: 'a@b.org\\r\\nBcc: x@y.org' is not a mail address"),
+        (SMTP + 'hots = "x"\n', "[smtp] hots: unknown key; known keys:"),
+        ("[mail]\n", "unknown section [mail]; known: [smtp], [alerts], [crawl], [schedule]"),
+        ('smtp = "x"\n', "smtp must be a section ([smtp]), not a value"),
+        ("[alerts]\nlimits = []\n", "[alerts] limits: must be a non-empty list of positive integers, got []"),
+        ('[alerts]\nlimits = [15, "20"]\n', "[alerts] limits: must be a non-empty list of positive integers"),
+        ('[alerts]\nmode = "weekly"\n', "[alerts] mode: must be one of digest, each, got 'weekly'"),
+        ('[crawl]\nsite = "nowhere"\n', "[crawl] site: unknown site 'nowhere'; known sites: leda"),
+        ('[crawl]\nstart_urls = ["ftp://x/"]\n', "[crawl] start_urls: start URL 'ftp://x/' is not an http(s) URL"),
+        ('[crawl]\nstart_urls = "http://x/"\n', "[crawl] start_urls: must be a list of strings, got 'http://x/'"),
+        ('[schedule]\ncron = "61 2 * * *"\n', "[schedule] cron: not a cron expression ("),
+        ('[schedule]\ntimezone = "Mars/Base"\n', "[schedule] timezone: unknown time zone 'Mars/Base'"),
+    ],
+)
+def test_each_mistake_is_one_line_naming_file_and_key(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value).startswith(f"{path}: {message}")
+    assert "\n" not in str(error.value)

@@ -1,0 +1,84 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from monitor.health import check_health
+
+
+def run(run_id, *, status="finished", new=0, updated=0, unchanged=100, pages=200, errors=0):
+    return {
+        "id": run_id, "status": status, "pages_fetched": pages, "errors": errors,
+        "documents_new": new, "documents_updated": updated, "documents_unchanged": unchanged,
+    }
+
+
+def results(runs) -> dict:
+    return {result["check"]: result for result in check_health(runs)}
+
+
+def test_no_runs_no_checks():
+    assert check_health([]) == []
+
+
+def test_healthy_crawl_passes_every_check():
+    checked = results([run(1, unchanged=1000), run(2, new=10, unchanged=990)])
+    assert set(checked) == {"crawl_failed", "no_documents", "documents_dropped", "error_rate"}
+    assert all(result["ok"] for result in checked.values())
+
+
+def test_drop_of_31_percent_fails_and_29_percent_passes():
+    dropped = results([run(1, unchanged=1000), run(2, unchanged=690)])["documents_dropped"]
+    assert not dropped["ok"]
+    assert dropped["detail"] == (
+        "crawl 2 stored 690 documents, crawl 1 1000: 31% fewer (more than 30%; has the site been redesigned?)"
+    )
+    assert results([run(1, unchanged=1000), run(2, unchanged=710)])["documents_dropped"]["ok"]
+
+
+def test_exactly_30_percent_is_not_more_than_30():
+    assert results([run(1, unchanged=1000), run(2, unchanged=700)])["documents_dropped"]["ok"]
+
+
+def test_drop_is_measured_against_the_previous_finished_crawl():
+    runs = [run(1, unchanged=1000), run(2, status="shutdown", unchanged=10), run(3, unchanged=650)]
+    dropped = results(runs)["documents_dropped"]
+    assert not dropped["ok"]
+    assert "crawl 1 1000" in dropped["detail"]
+
+
+def test_first_crawl_has_nothing_to_compare():
+    dropped = results([run(1, unchanged=5)])["documents_dropped"]
+    assert dropped["ok"]
+    assert "no earlier crawl" in dropped["detail"]
+
+
+def test_error_rate_above_10_percent_fails():
+    assert results([run(1, pages=200, errors=20)])["error_rate"]["ok"]
+    failing = results([run(1, pages=200, errors=21)])["error_rate"]
+    assert not failing["ok"]
+    assert failing["detail"] == "crawl 1: 21 fetch errors for 200 pages fetched (10%), more than 10%"
+
+
+def test_errors_without_any_page_fetched_fail():
+    assert not results([run(1, pages=0, errors=3, unchanged=0)])["error_rate"]["ok"]
+
+
+def test_crawl_that_did_not_finish_fails():
+    failed = results([run(1), run(2, status="running")])["crawl_failed"]
+    assert not failed["ok"]
+    assert failed["detail"] == "crawl 2 ended with status 'running', not 'finished'"
+
+
+def test_crawl_without_documents_fails():
+    empty = results([run(1, unchanged=0, pages=1)])["no_documents"]
+    assert not empty["ok"]
+    assert empty["detail"] == "crawl 1 stored no documents (1 pages fetched)"
+
+
+def test_latest_is_the_highest_id_whatever_the_order():
+    assert not results([run(2, status="failed"), run(1)])["crawl_failed"]["ok"]
+
+
+@given(before=st.integers(1, 10_000), now=st.integers(0, 10_000))
+def test_drop_fails_exactly_when_more_than_30_percent(before, now):
+    ok = results([run(1, unchanged=before), run(2, unchanged=now)])["documents_dropped"]["ok"]
+    assert ok == ((before - now) * 10 <= before * 3)
