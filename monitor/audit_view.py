@@ -30,9 +30,8 @@ def print_audit(result: dict, console: Console | None = None) -> None:
     if result["report"]:
         table = Table("claim", "claimed", "observed", "difference", "status", title=f"Claims of {result['report']['source']}")
         for claim in result["claims"]:
-            claimed = "unreadable" if claim["value"] is None else f"{claim['value']}{claim.get('unit') or ''}"
-            if claim.get("approx"):
-                claimed += " (approx.)"
+            prefix = {"lower": ">", "approx": "≈"}.get(claim.get("bound"), "")
+            claimed = "unreadable" if claim["value"] is None else f"{prefix}{claim['value']}{claim.get('unit') or ''}"
             table.add_row(claim["key"], claimed, _text(claim["observed"]), _text(claim["difference"]), claim["status"])
         console.print(table)
         table = Table("rule", "figures", "result", title="The report's own arithmetic")
@@ -58,4 +57,6 @@ def print_audit(result: dict, console: Console | None = None) -> None:
 
 
 def _text(value) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
     return "" if value is None else str(value)

@@ -70,24 +70,33 @@ def cmd_sample_portal(args) -> int:
 
 
 def cmd_demo(args) -> int:
-    """Crawl the sample portal into a database and show how to query it."""
+    """Crawl the sample portal, check the crawl against its ground truth, and audit it."""
     from crawler.profiles import resolve_profile
+    from crawler.sample_portal.catalogue import ANNUAL_REPORT_PUBLISHED
     from crawler.sample_portal.model import ground_truth
     from crawler.sample_portal.server import serve
+    from monitor.audit import run_audit
+    from monitor.audit_view import print_audit
+    from storage.db import open_db
 
     with serve() as portal:
         print(f"sample portal serving at {portal.url}")
-        profile = resolve_profile("leda", [portal.url + "/"], [])
-        run = _crawl(profile, args.db)
+        run = _crawl(resolve_profile("leda", [portal.url + "/"], []), args.db)
     expected = ground_truth()["documents"]
-    stored = run["documents_new"] + run["documents_updated"] + run["documents_unchanged"]
-    verdict = "matches" if stored == expected else "DOES NOT match"
-    print(f"The sample portal publishes {expected} documents; the crawl stored {stored}: {verdict}.")
+    db = open_db(args.db)
+    try:
+        stored = db.execute("SELECT count(*) FROM documents WHERE removed_at IS NULL").fetchone()[0]
+        verdict = "matches" if stored == expected else "DOES NOT match"
+        print(f"The sample portal publishes {expected} documents; the database holds {stored}: {verdict}.\n")
+        # The report published in January 2021 is on 2020.
+        print_audit(run_audit(db, year=ANNUAL_REPORT_PUBLISHED.year - 1))
+    finally:
+        db.close()
     print(
-        f"Query the database:\n"
-        f"  sqlite3 {args.db} \"SELECT publisher, count(*) FROM documents GROUP BY publisher\"\n"
-        f"  govwatch query --db {args.db} \"SELECT substr(published_on, 1, 4) AS year, count(*) "
-        f"FROM documents GROUP BY year\""
+        f"\nQuery the database (crawl {run['id']}):\n"
+        f"  govwatch query --db {args.db} \"SELECT year, count(*) FROM publications GROUP BY year\"\n"
+        f"  govwatch audit --db {args.db} --year 2020 --json\n"
+        f"  sqlite3 {args.db} \"SELECT publisher, workdays, title FROM timeliness WHERE workdays > 20\""
     )
     return 0 if stored == expected else 1
 

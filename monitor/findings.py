@@ -73,9 +73,9 @@ def index_serial_gaps(db, date_from, date_to, today):
         ordered = sorted(numbers)
         for low, high in zip(ordered, ordered[1:]):
             if 1 < high - low <= MAX_GAP:
-                missing = f"{low + 1}" if high - low == 2 else f"{low + 1}–{high - 1}"
+                missing = f"serial {low + 1}" if high - low == 2 else f"serials {low + 1}–{high - 1}"
                 found.append(_finding("index_serial_gap", None, f"{org}/{year}",
-                                      f"serials {missing} missing between {low} and {high}"))
+                                      f"{missing} missing between {low} and {high}"))
     return found
 
 

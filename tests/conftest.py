@@ -1,0 +1,48 @@
+"""Session fixtures: the sample portal served on 127.0.0.1 and one crawl of it.
+
+Crawling the sample portal takes ~15 s, so the crawl is made once per session and
+tests that write to the database get their own copy of the file.
+"""
+
+import shutil
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from crawler.sample_portal.server import serve
+
+
+def govwatch(*args, timeout=600, **kwargs) -> subprocess.CompletedProcess:
+    """Run the govwatch command in a subprocess (Scrapy's reactor starts once per process)."""
+    return subprocess.run(
+        [sys.executable, "-m", "monitor.cli", *map(str, args)],
+        capture_output=True, text=True, timeout=timeout, **kwargs,
+    )
+
+
+@pytest.fixture(scope="session")
+def sample_portal():
+    """The sample portal at day 0, served for the whole session."""
+    with serve() as portal:
+        yield portal
+
+
+@pytest.fixture(scope="session")
+def crawled_db(sample_portal, tmp_path_factory):
+    """A database holding one full crawl of the sample portal (do not write to it)."""
+    path = tmp_path_factory.mktemp("sample") / "crawled.db"
+    result = govwatch("crawl", "--site", "leda", "--start-url", sample_portal.url + "/", "--db", path)
+    assert result.returncode == 0, result.stderr
+    # Fold the WAL into the main file so copies of the file alone are complete.
+    sqlite3.connect(path).execute("PRAGMA wal_checkpoint(TRUNCATE)").connection.close()
+    return path
+
+
+@pytest.fixture
+def crawled_copy(crawled_db, tmp_path):
+    """A private copy of the crawled database that a test may change."""
+    copy = tmp_path / "govwatch.db"
+    shutil.copy(crawled_db, copy)
+    return copy
