@@ -166,6 +166,34 @@ def cmd_audit(args) -> int:
     return 0
 
 
+def _config(path: str):
+    """The configuration file, or a UsageError naming what is wrong with it."""
+    from monitor.config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_nightly(args) -> int:
+    """Crawl, check health, audit and mail alerts: the job cron runs."""
+    from monitor.nightly import Locked, run_nightly
+
+    config = _config(args.config)
+    try:
+        return run_nightly(config, full=args.full)
+    except Locked as exc:
+        raise RunError(str(exc)) from None
+
+
+def cmd_schedule(args) -> int:
+    """Run the nightly job on its schedule in the foreground."""
+    from monitor.scheduler import run_schedule
+
+    return run_schedule(_config(args.config))
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -228,6 +256,15 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--db", default="govwatch.db")
     a.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     a.set_defaults(func=cmd_alerts_list)
+
+    p = sub.add_parser("nightly", help="crawl, check health, audit and mail alerts (for cron)")
+    p.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
+    p.add_argument("--full", action="store_true", help="make the crawl a full one")
+    p.set_defaults(func=cmd_nightly)
+
+    p = sub.add_parser("schedule", help="run the nightly job on its cron schedule, in the foreground")
+    p.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
+    p.set_defaults(func=cmd_schedule)
 
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")

@@ -16,6 +16,8 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
     [alerts]
     limits = [15, 20]             # working-day limits to alert on (default 15 and 20)
     mode = "digest"               # "digest" (one mail per run, default) or "each" (one per alert)
+    since_days = 90               # alert on documents published in the last N days (default 90)
+    since = "2020-01-01"          # or from a fixed date (overrides since_days)
 
     [crawl]
     site = "leda"                 # a site profile (default leda)
@@ -35,6 +37,7 @@ Every mistake (missing file, bad TOML, unknown section or key, wrong type or val
 raises :class:`ConfigError` with one line naming the file and the key.
 """
 
+import datetime as dt
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
@@ -70,6 +73,9 @@ class AlertsConfig:
 
     limits: tuple[int, ...] = (15, 20)
     mode: str = "digest"
+    # A first run on an old portal would otherwise mail every historic late document.
+    since_days: int = 90
+    since: str | None = None
 
 
 @dataclass(frozen=True)
@@ -109,7 +115,7 @@ class Config:
 
 KNOWN_KEYS = {
     "smtp": {"host", "port", "security", "user", "password_env", "sender", "recipients", "timeout"},
-    "alerts": {"limits", "mode"},
+    "alerts": {"limits", "mode", "since_days", "since"},
     "crawl": {"site", "db", "start_urls"},
     "schedule": {"cron", "timezone"},
 }
@@ -234,7 +240,17 @@ def _alerts(section: _Section) -> AlertsConfig:
     mode = section.text("mode", "digest")
     if mode not in ALERT_MODES:
         section.fail("mode", f"must be one of {', '.join(ALERT_MODES)}, got {mode!r}")
-    return AlertsConfig(limits=tuple(sorted(set(limits))), mode=mode)
+    since_days = section.get("since_days", int, 90, "a number of days")
+    if since_days < 0:
+        section.fail("since_days", f"must not be negative, got {since_days}")
+    since = section.get("since", (str, dt.date), None, "a date like 2020-01-01")
+    if isinstance(since, str):
+        try:
+            since = dt.date.fromisoformat(since)
+        except ValueError:
+            section.fail("since", f"must be a date like 2020-01-01, got {since!r}")
+    return AlertsConfig(limits=tuple(sorted(set(limits))), mode=mode, since_days=since_days,
+                        since=since.isoformat() if since else None)
 
 
 def _crawl(section: _Section) -> CrawlConfig:

@@ -8,15 +8,14 @@ from email.policy import default
 from types import SimpleNamespace
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 from monitor.alerts import (compose, cmd_alerts_list, cmd_alerts_test, queue_health, queue_late, send_pending,
                             send_test)
 from monitor.errors import RunError, UsageError
+from tests.monitor.conftest import HangUp, Inbox, free_port
 from monitor.config import AlertsConfig, Config, SmtpConfig
 from monitor.timeliness import refresh_workdays, timeliness
-from storage.alerts import create_alerts_table, pending_alerts, queue_alert, resolve_health
+from storage.alerts import pending_alerts, queue_alert, resolve_health
 from storage.db import open_db
 from storage.documents import store_documents
 
@@ -26,69 +25,7 @@ PASSWORD_ENV = "GOVWATCH_TEST_SMTP_PASSWORD"
 RECIPIENTS = ("auditor@example.org", "chief@example.org")
 
 
-# --- servers -------------------------------------------------------------------------
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps every mail; refuses recipients listed in ``refuse``."""
-
-    def __init__(self, refuse=()):
-        self.envelopes, self.refuse = [], set(refuse)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 OK"
-
-    @property
-    def mails(self):
-        return [email.message_from_bytes(envelope.content, policy=default) for envelope in self.envelopes]
-
-
-class HangUp(Inbox):
-    """Accepts ``accept`` mails, then drops the connection in the middle of the next one."""
-
-    def __init__(self, accept=0):
-        super().__init__()
-        self.accept = accept
-
-    async def handle_DATA(self, server, session, envelope):
-        if len(self.envelopes) < self.accept:
-            return await super().handle_DATA(server, session, envelope)
-        server.transport.close()
-        return "421 closing"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def serve():
-    """Start an aiosmtpd server on a free port of 127.0.0.1; returns its port."""
-    controllers = []
-
-    def start(handler, password=None):
-        options = {}
-        if password is not None:
-            def authenticate(server, session, envelope, mechanism, auth_data):
-                return AuthResult(success=auth_data.password == password.encode(), handled=False)
-            options = {"authenticator": authenticate, "auth_require_tls": False}
-        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
-        controller.start()
-        controllers.append(controller)
-        return controller.port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
+# --- servers: Inbox, HangUp and the smtp_server fixture are in tests/monitor/conftest.py ----
 
 
 @pytest.fixture
@@ -121,9 +58,6 @@ def config(port, *, mode="digest", user=None, security="none", timeout=5, path="
 @pytest.fixture
 def db(tmp_path):
     database = open_db(tmp_path / "govwatch.db")
-    # Once the schema's migrations create the table, open_db already has it.
-    if "alerts" not in database.table_names():
-        create_alerts_table(database)
     yield database
     database.close()
 
@@ -268,9 +202,9 @@ def test_long_subjects_are_truncated(db):
 # --- sending -------------------------------------------------------------------------
 
 
-def test_digest_arrives_once_with_both_parts(db, serve):
+def test_digest_arrives_once_with_both_parts(db, smtp_server):
     inbox = Inbox()
-    port = serve(inbox)
+    port = smtp_server(inbox)
     queue_late(db, [late_item(1, workdays=25), late_item(2, workdays=16)], (15, 20), at=NOW)
     assert send_pending(db, config(port), now=NOW) == {"sent": 3, "failed": 0, "mails": 1, "error": None}
     (envelope,) = inbox.envelopes
@@ -282,9 +216,9 @@ def test_digest_arrives_once_with_both_parts(db, serve):
     assert db.execute("SELECT DISTINCT status, sent_at, attempts FROM alerts").fetchall() == [("sent", NOW, 1)]
 
 
-def test_each_mode_sends_one_mail_per_document_and_limit(db, serve):
+def test_each_mode_sends_one_mail_per_document_and_limit(db, smtp_server):
     inbox = Inbox()
-    port = serve(inbox)
+    port = smtp_server(inbox)
     queue_late(db, [late_item(1, workdays=25), late_item(2, workdays=16)], (15, 20), at=NOW)
     assert send_pending(db, config(port, mode="each"), now=NOW)["mails"] == 3
     subjects = sorted(mail["Subject"] for mail in inbox.mails)
@@ -297,19 +231,19 @@ def test_each_mode_sends_one_mail_per_document_and_limit(db, serve):
         assert {part.get_content_type() for part in mail.walk()} >= {"text/plain", "text/html"}
 
 
-def test_a_document_is_mailed_once_per_limit_over_three_nightly_runs(db, serve):
+def test_a_document_is_mailed_once_per_limit_over_three_nightly_runs(db, smtp_server):
     inbox = Inbox()
-    port = serve(inbox)
+    port = smtp_server(inbox)
     for night in range(3):
         queue_late(db, [late_item(1, workdays=25)], (15, 20), at=NOW)
         send_pending(db, config(port, mode="each"), now=NOW)
     assert len(inbox.envelopes) == 2
 
 
-def test_refused_login_keeps_alerts_failed_and_a_good_server_delivers_them_once(db, serve, monkeypatch):
+def test_refused_login_keeps_alerts_failed_and_a_good_server_delivers_them_once(db, smtp_server, monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, "wrong")
     strict, good = Inbox(), Inbox()
-    strict_port, good_port = serve(strict, password="secret"), serve(good, password="wrong")
+    strict_port, good_port = smtp_server(strict, password="secret"), smtp_server(good, password="wrong")
     queue_late(db, [late_item(1, workdays=25)], (15, 20), at=NOW)
 
     result = send_pending(db, config(strict_port, user="govwatch"), now=NOW)
@@ -327,9 +261,9 @@ def test_refused_login_keeps_alerts_failed_and_a_good_server_delivers_them_once(
         ("sent", 2, None, LATER)]
 
 
-def test_connection_dropped_during_a_mail_keeps_earlier_mails_sent_and_retries_the_rest(db, serve):
+def test_connection_dropped_during_a_mail_keeps_earlier_mails_sent_and_retries_the_rest(db, smtp_server):
     flaky, good = HangUp(accept=1), Inbox()
-    flaky_port, good_port = serve(flaky), serve(good)
+    flaky_port, good_port = smtp_server(flaky), smtp_server(good)
     queue_late(db, [late_item(1, workdays=25), late_item(2, workdays=16)], (15, 20), at=NOW)
 
     result = send_pending(db, config(flaky_port, mode="each"), now=NOW)
@@ -367,10 +301,10 @@ def test_unreachable_server_is_a_clear_failure(db):
     assert statuses(db) == [(f"late:{late_item()['url']}:20", "failed", 1)]
 
 
-def test_missing_password_variable_fails_without_connecting(db, serve, monkeypatch):
+def test_missing_password_variable_fails_without_connecting(db, smtp_server, monkeypatch):
     monkeypatch.delenv(PASSWORD_ENV, raising=False)
     inbox = Inbox()
-    port = serve(inbox, password="secret")
+    port = smtp_server(inbox, password="secret")
     queue_late(db, [late_item()], (20,), at=NOW)
     result = send_pending(db, config(port, user="govwatch"), now=NOW)
     assert result["error"] == (f"cannot log in to 127.0.0.1:{port} as 'govwatch': "
@@ -379,9 +313,9 @@ def test_missing_password_variable_fails_without_connecting(db, serve, monkeypat
     assert inbox.envelopes == []
 
 
-def test_starttls_against_a_server_without_it_fails_rather_than_sending_in_clear(db, serve):
+def test_starttls_against_a_server_without_it_fails_rather_than_sending_in_clear(db, smtp_server):
     inbox = Inbox()
-    port = serve(inbox)
+    port = smtp_server(inbox)
     queue_late(db, [late_item()], (20,), at=NOW)
     result = send_pending(db, config(port, security="starttls"), now=NOW)
     assert result["error"].startswith(f"SMTP STARTTLS with 127.0.0.1:{port} failed: ")
@@ -389,9 +323,9 @@ def test_starttls_against_a_server_without_it_fails_rather_than_sending_in_clear
     assert inbox.envelopes == []
 
 
-def test_a_refused_recipient_is_noted_but_the_mail_counts_as_sent(db, serve):
+def test_a_refused_recipient_is_noted_but_the_mail_counts_as_sent(db, smtp_server):
     inbox = Inbox(refuse={"chief@example.org"})
-    port = serve(inbox)
+    port = smtp_server(inbox)
     queue_late(db, [late_item()], (20,), at=NOW)
     assert send_pending(db, config(port), now=NOW)["sent"] == 1
     assert db.execute("SELECT status, error FROM alerts").fetchall() == [
@@ -410,9 +344,9 @@ def test_nothing_pending_needs_no_server(db):
     assert send_pending(db, config(free_port()), now=NOW) == {"sent": 0, "failed": 0, "mails": 0, "error": None}
 
 
-def test_health_alert_mail_names_the_check_and_its_detail(db, serve):
+def test_health_alert_mail_names_the_check_and_its_detail(db, smtp_server):
     inbox = Inbox()
-    port = serve(inbox)
+    port = smtp_server(inbox)
     queue_health(db, [{"check": "documents_dropped", "ok": False, "detail": "crawl 9 stored 10 documents, <fewer>"}],
                  at=NOW)
     queue_late(db, [late_item()], (20,), at=NOW)
@@ -426,13 +360,13 @@ def test_health_alert_mail_names_the_check_and_its_detail(db, serve):
 # --- test mail and commands ------------------------------------------------------------
 
 
-def test_send_test_delivers_one_mail_or_says_why_not(serve, monkeypatch):
+def test_send_test_delivers_one_mail_or_says_why_not(smtp_server, monkeypatch):
     monkeypatch.setenv(PASSWORD_ENV, "wrong")
     inbox = Inbox()
-    assert send_test(config(serve(inbox))) is None
+    assert send_test(config(smtp_server(inbox))) is None
     assert inbox.mails[0]["Subject"] == "govwatch: test mail"
     assert "in digest mode" in inbox.mails[0].get_content()
-    refused = send_test(config(serve(Inbox(), password="secret"), user="govwatch"))
+    refused = send_test(config(smtp_server(Inbox(), password="secret"), user="govwatch"))
     assert "the server answered 535" in refused
     assert send_test(Config(path="x.toml")) == "alerts are disabled: x.toml has no [smtp] section"
 
@@ -443,8 +377,8 @@ def write_config(tmp_path, smtp: str) -> str:
     return str(path)
 
 
-def test_alerts_test_command(tmp_path, serve, capsys):
-    port = serve(Inbox())
+def test_alerts_test_command(tmp_path, smtp_server, capsys):
+    port = smtp_server(Inbox())
     good = write_config(tmp_path, f'[smtp]\nhost = "127.0.0.1"\nport = {port}\nsecurity = "none"\n'
                                   'sender = "g@example.org"\nrecipients = ["a@example.org"]\n')
     assert cmd_alerts_test(SimpleNamespace(config=good)) == 0

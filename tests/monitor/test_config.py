@@ -103,3 +103,23 @@ def test_each_mistake_is_one_line_naming_file_and_key(tmp_path, text, message):
         load_config(path)
     assert str(error.value).startswith(f"{path}: {message}")
     assert "\n" not in str(error.value)
+
+
+def test_alert_window_defaults_to_ninety_days(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text("[alerts]\nlimits = [20]\n", encoding="utf-8")
+    alerts = load_config(path).alerts
+    assert (alerts.since_days, alerts.since) == (90, None)
+
+
+def test_alert_window_from_a_fixed_date(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[alerts]\nsince = 2020-01-01\n', encoding="utf-8")
+    assert load_config(path).alerts.since == "2020-01-01"
+
+
+def test_alert_window_bad_date_names_the_key(tmp_path):
+    path = tmp_path / "c.toml"
+    path.write_text('[alerts]\nsince = "2020-02-30"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"\[alerts\] since: must be a date"):
+        load_config(path)

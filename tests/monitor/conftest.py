@@ -1,0 +1,73 @@
+"""SMTP servers for the tests: real aiosmtpd servers on free ports of 127.0.0.1."""
+
+import email
+import socket
+from email.policy import default
+
+import pytest
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps every mail; refuses recipients listed in ``refuse``."""
+
+    def __init__(self, refuse=()):
+        self.envelopes, self.refuse = [], set(refuse)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def mails(self):
+        return [email.message_from_bytes(envelope.content, policy=default) for envelope in self.envelopes]
+
+
+class HangUp(Inbox):
+    """Accepts ``accept`` mails, then drops the connection in the middle of the next one."""
+
+    def __init__(self, accept=0):
+        super().__init__()
+        self.accept = accept
+
+    async def handle_DATA(self, server, session, envelope):
+        if len(self.envelopes) < self.accept:
+            return await super().handle_DATA(server, session, envelope)
+        server.transport.close()
+        return "421 closing"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    """Start an aiosmtpd server on a free port of 127.0.0.1; returns its port."""
+    controllers = []
+
+    def start(handler, password=None):
+        options = {}
+        if password is not None:
+            def authenticate(server, session, envelope, mechanism, auth_data):
+                return AuthResult(success=auth_data.password == password.encode(), handled=False)
+            options = {"authenticator": authenticate, "auth_require_tls": False}
+        controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
+        controller.start()
+        controllers.append(controller)
+        return controller.port
+
+    yield start
+    for controller in controllers:
+        controller.stop()
+
+
