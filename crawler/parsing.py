@@ -11,7 +11,6 @@ only at those instead of walking every element.
 """
 
 import codecs
-import copy
 import re
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin
@@ -83,6 +82,8 @@ _FURNITURE_ATTR_RE = re.compile(r"(?:^|\s)(?:nav|menu|foot|header|copyright|daoh
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in KNOWN_LABELS)
 _BODY_IDS = {"zoom": 0, "UCAP-CONTENT": 2}
 _BODY_CLASSES = {"TRS_Editor": 1, "article_content": 3, "v_news_content": 5}
+# A substring test that spares _container_rank the many class attributes naming none.
+_BODY_CLASS_RE = re.compile("|".join(map(re.escape, _BODY_CLASSES)))
 _BREADCRUMB_MARKERS = ("当前位置", "您现在的位置", "所在位置", "您的位置", "现在的位置")
 _BREADCRUMB_SPLIT_RE = re.compile(r"\s*(?:>>|>|›|»|＞＞|＞)\s*")
 _BREADCRUMB_DROP = frozenset({"首页", "正文", ""})
@@ -96,7 +97,7 @@ _BREAK = "\ufdd0"
 # Separates table cells, which become tab-separated on their row's line so tables in a
 # body (an annual report's statistics) keep their rows.
 _CELL = "\ufdd1"
-_SKIP_MARK = "data-govwatch-skip"
+_CELL_END_TAGS = frozenset({"td", "th"})
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb-2312", "gb_2312", "gb_2312-80", "gb2312-80", "x-gbk", "cp936", "csgb2312", "euc-cn", "936"})
@@ -157,49 +158,44 @@ def _label_of(text: str) -> str | None:
 def _lines(root, skip: frozenset = frozenset()) -> list[str]:
     """The visible text under ``root`` as collapsed non-empty lines.
 
-    Block elements and ``<br>`` start new lines; scripts, styles, navigation and the
-    elements in ``skip`` are left out. Works on a copy, marked up so that lxml's C
-    serialiser does the walk: pages are big and may nest deeper than Python recursion.
+    Block elements and ``<br>`` start new lines; table cells end in a tab; scripts,
+    styles, navigation and the elements in ``skip`` are left out (their tails stay).
+    lxml's iterative walker does the traversal, so the tree is neither copied nor
+    changed and nesting deeper than Python's recursion limit is fine.
     """
-    inner = [element for element in skip if element is not root and _inside(element, root)]
-    for element in inner:
-        element.set(_SKIP_MARK, "")
-    try:
-        clone = copy.deepcopy(root)
-    finally:
-        for element in inner:
-            del element.attrib[_SKIP_MARK]
-    clone.tail = None
-    if inner:
-        for element in clone.xpath(f"descendant::*[@{_SKIP_MARK}]"):
-            _drop(element)
-    etree.strip_elements(clone, *_SKIP_TAGS, with_tail=False)
-    for element in clone.iter(*_BLOCK_TAGS):
-        element.text = _BREAK + (element.text or "")
-        element.tail = _BREAK + (element.tail or "")
-    for element in clone.iter("td", "th"):
-        element.tail = _CELL + (element.tail or "")
-    text = etree.tostring(clone, method="text", encoding="unicode", with_tail=False)
+    parts = [_BREAK] if root.tag in _BLOCK_TAGS else []
+    if root.text:
+        parts.append(root.text)
+    walker = etree.iterwalk(root, events=("start", "end"))
+    next(walker)  # the root's own start, handled above
+    skipped = None
+    for event, element in walker:
+        if element is root:
+            break  # the root's end: its tail is not its text
+        tag = element.tag
+        if event == "start":
+            if tag in _SKIP_TAGS or element in skip:
+                walker.skip_subtree()
+                skipped = element
+                continue
+            if tag in _BLOCK_TAGS:
+                parts.append(_BREAK)
+            if element.text:
+                parts.append(element.text)
+            continue
+        if element is not skipped:
+            if tag in _BLOCK_TAGS:
+                parts.append(_BREAK)
+            elif tag in _CELL_END_TAGS:
+                parts.append(_CELL)
+        if element.tail:
+            parts.append(element.tail)
     # Source line breaks are plain whitespace in HTML; only markup breaks lines.
     lines = (
         "\t".join(" ".join(cell.split()) for cell in segment.split(_CELL)).rstrip("\t")
-        for segment in text.split(_BREAK)
+        for segment in "".join(parts).split(_BREAK)
     )
     return [line for line in lines if line.strip("\t")]
-
-
-def _drop(element) -> None:
-    """Remove ``element`` from its tree, keeping the text that follows it."""
-    parent = element.getparent()
-    if parent is None:
-        return
-    tail = element.tail or ""
-    previous = element.getprevious()
-    if previous is not None:
-        previous.tail = (previous.tail or "") + tail
-    else:
-        parent.text = (parent.text or "") + tail
-    parent.remove(element)
 
 
 def _is_furniture(element) -> bool:
@@ -439,14 +435,6 @@ class _Sites(NamedTuple):
     links: list  # <a> elements whose href looks like a document
 
 
-def _worth_a_look(text: str) -> bool:
-    """Cheap test for text that may hold a label or a breadcrumb marker (all contain 位置)."""
-    return (
-        ":" in text or "：" in text or "位置" in text
-        or (len(text) < _MAX_LABEL_TEXT and text.lstrip()[:1] in _LABEL_FIRST_CHARS)
-    )
-
-
 def _container_rank(element) -> int | None:
     """The priority of a known article container (lower is better), None if it is not one."""
     ranks = [_BODY_IDS.get(element.get("id"))]
@@ -461,21 +449,33 @@ def _container_rank(element) -> int | None:
 def _scan(root) -> _Sites:
     """One pass over every element, noting the few places later steps need to look at.
 
-    A single Python loop is several times faster here than one XPath per question.
+    This loop runs for every element of every page, so it does only cheap tests inline
+    (substring checks, no function calls) and leaves the exact ones to later steps. A
+    single Python loop is several times faster here than one XPath per question.
     """
     sites = _Sites([], [], [], [])
+    first_chars = _LABEL_FIRST_CHARS
     for element in root.iter():
-        text, tail, classes = element.text, element.tail, element.get("class")
-        if text and _worth_a_look(text):
+        # Text that may hold a label or a breadcrumb marker (all markers contain 位置).
+        text = element.text
+        if text and (
+            ":" in text or "：" in text or "位置" in text
+            or (len(text) < _MAX_LABEL_TEXT and text.lstrip()[:1] in first_chars)
+        ):
             sites.labels.append((element, text, False))
-        if tail and _worth_a_look(tail):
+        tail = element.tail
+        if tail and (
+            ":" in tail or "：" in tail or "位置" in tail
+            or (len(tail) < _MAX_LABEL_TEXT and tail.lstrip()[:1] in first_chars)
+        ):
             sites.labels.append((element.getparent(), tail, True))
-        if classes or element.get("id") in _BODY_IDS:
+        classes = element.get("class")
+        if (classes and _BODY_CLASS_RE.search(classes)) or element.get("id") in _BODY_IDS:
             rank = _container_rank(element)
             if rank is not None:
                 sites.containers.append((rank, element))
         tag = element.tag
-        if tag in ("h1", "h2") or (classes and "title" in classes.split()):
+        if tag == "h1" or tag == "h2" or (classes and "title" in classes and "title" in classes.split()):
             sites.headings.append(element)
         elif tag == "a" and is_attachment_url(element.get("href") or ""):
             sites.links.append(element)

@@ -1,6 +1,9 @@
 """The item pipeline: parsed pages, sightings and fetch errors into the SQLite database."""
 
+import sqlite3
+
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
 from crawler.items import FetchErrorItem, PageItem, SeenItem
@@ -16,12 +19,16 @@ class SQLitePipeline:
 
     The run row is opened when the spider starts and closed with the spider's close
     reason, so a crawl killed half-way stays visible as ``running`` with no end time.
+    A database that cannot be written (a full disk) stops the crawl: each batch is one
+    transaction, so what was stored stays whole, and the next crawl fetches the rest.
     """
 
-    def __init__(self, db_path: str, batch_size: int, stats):
+    def __init__(self, db_path: str, batch_size: int, crawler):
         self.db_path = db_path
         self.batch_size = batch_size
-        self.stats = stats
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.storage_error = None
         self.pages: list[PageItem] = []
         self.seen: list[SeenItem] = []
         self.db = None
@@ -30,17 +37,34 @@ class SQLitePipeline:
     @classmethod
     def from_crawler(cls, crawler):
         settings = crawler.settings
-        pipeline = cls(settings.get("GOVWATCH_DB"), settings.getint("GOVWATCH_BATCH_SIZE"), crawler.stats)
+        pipeline = cls(settings.get("GOVWATCH_DB"), settings.getint("GOVWATCH_BATCH_SIZE"), crawler)
         # The signal, unlike close_spider, carries the close reason the run row records.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
-    def open_spider(self, spider):
+    def open_spider(self):
+        spider = self.crawler.spider
         self.db = open_db(self.db_path)
         self.run_id = start_run(self.db, site=spider.profile.name, start_urls=spider.start_urls)
         spider.crawl_id = self.run_id
 
-    def process_item(self, item, spider):
+    def process_item(self, item):
+        if self.storage_error:
+            return item
+        try:
+            self.store(item)
+        except sqlite3.Error as exc:
+            self.stop(f"cannot write to {self.db_path}: {exc}")
+        return item
+
+    def stop(self, message: str):
+        """Record why storing failed and close the spider; nothing more is written."""
+        self.storage_error = message
+        self.stats.set_value("govwatch/storage_error", message)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="storage_error"))
+
+    def store(self, item):
+        """Buffer or write one item; a full buffer is flushed in one transaction."""
         if isinstance(item, PageItem):
             self.pages.append(item)
         elif isinstance(item, SeenItem):
@@ -49,7 +73,6 @@ class SQLitePipeline:
             self.record_error(item)
         if len(self.pages) + len(self.seen) >= self.batch_size:
             self.flush()
-        return item
 
     def record_error(self, item: FetchErrorItem):
         """A known document answering 404/410 was removed; anything else is a fetch error."""
@@ -84,7 +107,18 @@ class SQLitePipeline:
         self.pages, self.seen = [], []
 
     def spider_closed(self, spider, reason):
-        self.flush()
+        try:
+            self.finish(spider, reason)
+        except sqlite3.Error as exc:
+            self.storage_error = self.storage_error or f"cannot write to {self.db_path}: {exc}"
+            self.stats.set_value("govwatch/storage_error", self.storage_error)
+        finally:
+            self.db.close()
+
+    def finish(self, spider, reason):
+        """Flush, close the run row, and on a complete full crawl record what disappeared."""
+        if not self.storage_error:
+            self.flush()
         pages = self.stats.get_value("response_received_count", 0)
         run = finish_run(self.db, self.run_id, status=reason, pages_fetched=pages)
         if spider.full and reason == "finished" and run["errors"] == 0:
@@ -92,4 +126,3 @@ class SQLitePipeline:
             absent = [url for (url,) in self.db.execute(
                 "SELECT url FROM documents WHERE crawl_id <> ? AND removed_at IS NULL", [self.run_id])]
             mark_removed(self.db, absent, crawl_id=self.run_id, at=utc_now(), reason="absent from a full crawl")
-        self.db.close()

@@ -6,7 +6,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.profiles import SiteProfile, crawl_settings
 from crawler.spiders.portal import PortalSpider
-from storage.db import open_db
+from storage.db import DatabaseError, open_db
 
 
 def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrides: dict | None = None) -> dict:
@@ -17,7 +17,7 @@ def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrid
     """
     # Open first: a database that cannot be opened fails here, before any request.
     open_db(db_path).close()
-    process = CrawlerProcess(crawl_settings(profile, db_path, overrides), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(profile, db_path, overrides))
     crawler = process.create_crawler(PortalSpider)
     began = time.monotonic()
     process.crawl(
@@ -29,6 +29,9 @@ def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrid
     )
     process.start()
     seconds = time.monotonic() - began
+    storage_error = crawler.stats.get_value("govwatch/storage_error")
+    if storage_error:
+        raise DatabaseError(storage_error)
     db = open_db(db_path)
     try:
         return {**db["crawl_runs"].get(crawler.spider.crawl_id), "seconds": seconds}

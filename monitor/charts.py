@@ -145,10 +145,11 @@ def histogram(counts: dict[int, int], limits: list[int]) -> str:
             body.append(_text(x + slot / 2, bottom + 16, days, "middle", class_="tick"))
     for number, limit in enumerate(limits):
         x = left + (limit - low + 1) * slot
-        # Limits a few days apart would print their labels over each other: stagger them.
-        label_y = top - 4 - 13 * (number % 2)
-        body.append(f'<line class="limit" x1="{x:.1f}" x2="{x:.1f}" y1="{label_y - 10}" y2="{bottom}"'
+        # Limits a few days apart would print their labels over each other: alternate sides.
+        left_side = number % 2 == 0
+        body.append(f'<line class="limit" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 16}" y2="{bottom}"'
                     f' data-limit="{limit}"><title>limit: {limit} working days</title></line>')
-        body.append(_text(x + 4, label_y, f"> {limit} working days: late", class_="limit-label"))
+        body.append(_text(x - 4 if left_side else x + 4, top - 6, f"limit {limit}: later is late",
+                          "end" if left_side else "start", class_="limit-label"))
     body.append(_text((left + right) / 2, bottom + 34, "working days from formation to publication", "middle"))
     return _svg(bottom + 42, "documents by working days from formation to publication", body)

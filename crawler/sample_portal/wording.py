@@ -6,6 +6,7 @@ character here is encodable as GBK, because some pages are served in it.
 
 import datetime as dt
 import random
+import sys
 
 _CN_DIGITS = "〇一二三四五六七八九"
 
@@ -106,10 +107,22 @@ def title_for(rng: random.Random, kind: str, published: dt.date, unit: str) -> s
 
 
 def paragraphs(rng: random.Random) -> list[str]:
-    """Two to four body paragraphs of two or three sentences each."""
-    return ["".join(rng.sample(_SENTENCES, rng.randint(2, 3))) for _ in range(rng.randint(2, 4))]
+    """Two to four body paragraphs of two or three sentences each.
+
+    Paragraphs are interned: there are only a few thousand distinct ones, and a site
+    scaled to 100,000 documents would otherwise hold each many times over.
+    """
+    return [sys.intern("".join(rng.sample(_SENTENCES, rng.randint(2, 3)))) for _ in range(rng.randint(2, 4))]
 
 
 def effective_sentence(day: dt.date) -> str:
     """A sentence naming a date inside the body (not a signature): a trap for date parsers."""
     return f"本文件自{arabic_date(day)}起施行，有效期两年。"
+
+
+_REVISIONS = ("更正了部分文字表述", "补充了联系方式", "更新了附件说明", "调整了实施时间表述", "补充了政策依据")
+
+
+def revision_note(rng: random.Random, day: dt.date) -> str:
+    """A closing note saying the page was revised on ``day``: the trace of an edit."""
+    return f"（本文于{arabic_date(day)}修订，{rng.choice(_REVISIONS)}。）"

@@ -158,8 +158,8 @@ class PortalSpider(scrapy.Spider):
     def on_error(self, failure):
         """Turn a failed request into an item the pipeline records in ``fetch_errors``."""
         request = failure.request
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return  # robots.txt said no: obeying is not an error
+        if failure.check(IgnoreRequest) and str(failure.value).startswith("Forbidden by robots.txt"):
+            return  # obeying robots.txt is not an error
         if failure.check(HttpError):
             status = failure.value.response.status
             yield FetchErrorItem(request.url, status, f"HTTP {status}")

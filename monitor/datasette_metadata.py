@@ -1,0 +1,228 @@
+"""What Datasette shows about the database: every table's and column's meaning, and canned queries.
+
+The descriptions are README.md's "Querying the database" in a form Datasette reads; a
+test checks that every table, view and column of a real database is described here.
+"""
+
+TABLES = {
+    "documents": ("One row per disclosure page, keyed by its canonical URL.", {
+        "url": "canonical URL of the detail page (primary key)",
+        "is_disclosure": "1 when the page carries a disclosure metadata block",
+        "title": "the document's title",
+        "index_no": "索引号, e.g. jingkaiquqtfj/2020-0000202",
+        "doc_no": "文号 / 发文字号",
+        "publisher": "发布机构 and its synonyms",
+        "published_on": "公开日期 / 发布日期, ISO YYYY-MM-DD",
+        "created_on": "formation date (成文日期 …), ISO, or null",
+        "created_on_source": "metadata or body (signature date), null when unknown",
+        "expires_on": "失效日期",
+        "category": "信息类别 / 主题分类",
+        "disclosure_method": "公开方式 (主动公开 …)",
+        "scope": "公开范围",
+        "breadcrumb": "JSON list of the column path, without 首页 and 正文",
+        "column_path": "the breadcrumb joined with ' >> ', for LIKE",
+        "attachments": "JSON list of {name, url}",
+        "body_text": "the text of the document",
+        "fields": "JSON object of every label/value pair found on the page",
+        "warnings": "JSON list of what the parser could not read (bad dates …)",
+        "content_hash": "SHA-256 of the parsed record; unchanged pages keep it",
+        "first_seen_at": "UTC time govwatch first saw the page",
+        "last_seen_at": "UTC time govwatch last saw the page",
+        "crawl_id": "the crawl that last saw it",
+        "etag": "the page's HTTP ETag, to ask the portal whether it changed",
+        "last_modified": "the page's HTTP Last-Modified, to ask the portal whether it changed",
+        "verified_at": "UTC time a crawl last confirmed the page's content",
+        "removed_at": "UTC time a full crawl found the page no longer listed, null while listed",
+    }),
+    "attachments": ("One row per attachment link of a document.", {
+        "id": "row id",
+        "document_url": "the document (documents.url)",
+        "name": "the link text",
+        "url": "the attachment's URL",
+    }),
+    "crawl_runs": ("One row per crawl.", {
+        "id": "crawl id",
+        "started_at": "UTC start",
+        "finished_at": "UTC end, null while running",
+        "status": "running (also a killed crawl), finished, or Scrapy's close reason",
+        "site": "the site profile",
+        "start_urls": "JSON list of the start URLs",
+        "pages_fetched": "pages fetched",
+        "documents_new": "documents seen for the first time",
+        "documents_updated": "documents whose content changed",
+        "documents_unchanged": "documents seen again unchanged",
+        "errors": "fetch errors",
+    }),
+    "fetch_errors": ("Pages a crawl could not fetch.", {
+        "id": "row id",
+        "crawl_id": "the crawl (crawl_runs.id)",
+        "url": "the page",
+        "status": "HTTP status, or null when there was no response",
+        "error": "what went wrong",
+        "at": "UTC time",
+    }),
+    "audit_runs": ("One row per audit, with its whole result.", {
+        "id": "audit id",
+        "ran_at": "UTC time of the audit",
+        "date_from": "first publication date audited",
+        "date_to": "last publication date audited",
+        "report": "file or URL of the annual report whose claims were checked",
+        "limits": "JSON list of the working-day limits",
+        "result": "the whole audit as JSON, as govwatch audit --json prints it",
+    }),
+    "findings": ("Data-quality findings of each audit.", {
+        "id": "row id",
+        "audit_id": "the audit (audit_runs.id)",
+        "kind": "duplicate_index_no, malformed_index_no, index_year_mismatch, index_serial_gap, "
+                "missing_publisher, missing_date, published_in_future or published_before_formed",
+        "url": "the document, null for a gap in index numbers",
+        "index_no": "the index number concerned",
+        "detail": "what is wrong, in words and figures",
+    }),
+    "workdays": ("The working-day calendar, rebuilt by each audit.", {
+        "day": "ISO date",
+        "is_workday": "1 on a working day (make-up weekends included), 0 on weekends and holidays",
+        "seq": "working days from the table's first day through day",
+    }),
+    "document_versions": ("Every distinct content a document had.", {
+        "id": "row id",
+        "url": "the document (documents.url)",
+        "content_hash": "SHA-256 of this version's parsed record",
+        "fetched_at": "UTC time this version was fetched",
+        "crawl_id": "the crawl that fetched it",
+        "changed_fields": "JSON list of the fields that differ from the previous version",
+        "record": "the parsed record as JSON",
+    }),
+    "events": ("What happened to documents between crawls.", {
+        "id": "row id",
+        "url": "the document (documents.url)",
+        "kind": "new, changed, removed, restored, backdated or date_changed",
+        "crawl_id": "the crawl that saw it",
+        "at": "UTC time",
+        "detail": "JSON with the particulars (changed fields, old and new dates …)",
+    }),
+    "alerts": ("The mail alert queue: late publications and crawl-health failures.", {
+        "id": "row id",
+        "kind": "late or health",
+        "key": "unique for ever: late:<url>:<limit> or health:<check>",
+        "url": "the late document, null for health alerts",
+        "limit_workdays": "the limit a late document exceeded",
+        "subject": "the mail's subject",
+        "payload": "JSON with what the mail says",
+        "status": "pending, failed, sent or resolved",
+        "attempts": "sending attempts",
+        "error": "the last sending error",
+        "created_at": "UTC time queued",
+        "sent_at": "UTC time mailed",
+        "resolved_at": "UTC time a health check passed again",
+    }),
+    "publications": ("View: disclosure documents with the dimensions the counts group by.", {
+        "url": "the document (documents.url)",
+        "title": "the document's title",
+        "publisher": "发布机构",
+        "index_no": "索引号",
+        "published_on": "公开日期, ISO",
+        "year": "year of publication, YYYY",
+        "month": "month of publication, YYYY-MM",
+        "column_path": "the column path joined with ' >> '",
+        "category": "信息类别 / 主题分类",
+        "has_attachments": "1 when the document links attachments",
+    }),
+    "document_columns": ("View: one row per document per breadcrumb level, so a column counts with its "
+                         "sub-columns.", {
+        "url": "the document (documents.url)",
+        "depth": "the level, 1 for the top column",
+        "column_name": "the column's name at this level",
+        "column_path": "the column path up to this level",
+    }),
+    "timeliness": ("View: working days each document took from formation to publication.", {
+        "url": "the document (documents.url)",
+        "title": "the document's title",
+        "publisher": "发布机构",
+        "index_no": "索引号",
+        "column_path": "the column path",
+        "created_on": "formation date",
+        "created_on_source": "metadata or body (signature date)",
+        "published_on": "publication date",
+        "workdays": "working days d with formed < d <= published; null when unknown",
+        "unknown_reason": "why workdays is null (a date or the calendar year missing)",
+    }),
+}
+
+# Canned queries. Empty parameters fall back to the defaults named in each description.
+QUERIES = {
+    "late_by_publisher": {
+        "title": "Late documents by publisher",
+        "description": "Documents with both dates, and how many took more working days than :limit "
+                       "(default 15), per publisher; :year empty for every year.",
+        "sql": (
+            "SELECT coalesce(nullif(publisher, ''), '(none)') AS publisher, count(*) AS checked,\n"
+            "  sum(workdays > coalesce(nullif(:limit, ''), 15)) AS late,\n"
+            "  round(100.0 * sum(workdays > coalesce(nullif(:limit, ''), 15)) / count(*), 1) AS late_percent,\n"
+            "  max(workdays) AS most_workdays\n"
+            "FROM timeliness\n"
+            "WHERE workdays IS NOT NULL AND (coalesce(:year, '') = '' OR substr(published_on, 1, 4) = :year)\n"
+            "GROUP BY 1 ORDER BY late DESC, publisher"
+        ),
+        "params": ["limit", "year"],
+    },
+    "late_documents": {
+        "title": "Late documents of one publisher",
+        "description": "Documents of :publisher that took more working days than :limit (default 15).",
+        "sql": (
+            "SELECT workdays, published_on, created_on, created_on_source, title, index_no, url\n"
+            "FROM timeliness\n"
+            "WHERE publisher = :publisher AND workdays > coalesce(nullif(:limit, ''), 15)\n"
+            "ORDER BY workdays DESC, published_on"
+        ),
+        "params": ["publisher", "limit"],
+    },
+    "claims_of_last_audit": {
+        "title": "Claims against observations of the last audit",
+        "description": "Each figure of the annual report, what the portal shows, and the verdict.",
+        "sql": (
+            "SELECT json_extract(c.value, '$.key') AS claim, json_extract(c.value, '$.value') AS claimed,\n"
+            "  json_extract(c.value, '$.observed') AS observed, json_extract(c.value, '$.difference') AS difference,\n"
+            "  json_extract(c.value, '$.status') AS status, json_extract(c.value, '$.sql') AS sql\n"
+            "FROM audit_runs, json_each(audit_runs.result, '$.claims') AS c\n"
+            "WHERE audit_runs.id = (SELECT max(id) FROM audit_runs)"
+        ),
+    },
+    "findings_by_kind": {
+        "title": "Findings of the last audit by kind",
+        "description": "Data-quality findings of the newest audit, counted by kind.",
+        "sql": (
+            "SELECT kind, count(*) AS findings FROM findings\n"
+            "WHERE audit_id = (SELECT max(id) FROM audit_runs)\n"
+            "GROUP BY kind ORDER BY findings DESC, kind"
+        ),
+    },
+    "column_month_documents": {
+        "title": "Documents of one column in one month",
+        "description": "Documents under :column (a column name such as 政策解读, at any depth) "
+                       "published in :month (YYYY-MM).",
+        "sql": (
+            "SELECT c.column_path, p.published_on, p.publisher, p.title, p.url\n"
+            "FROM document_columns AS c JOIN publications AS p USING (url)\n"
+            "WHERE c.column_name = :column AND p.month = :month\n"
+            "ORDER BY p.published_on, p.url"
+        ),
+        "params": ["column", "month"],
+    },
+}
+
+
+def metadata(database: str) -> dict:
+    """Datasette metadata for the database Datasette names ``database`` (its file's stem)."""
+    return {
+        "title": "govwatch",
+        "description": "Government information-disclosure documents crawled by govwatch, and its audits. "
+                       "Read-only.",
+        "databases": {
+            database: {
+                "tables": {name: {"description": description, "columns": columns}
+                           for name, (description, columns) in TABLES.items()},
+                "queries": QUERIES,
+            }
+        },
+    }
