@@ -29,13 +29,15 @@ def cmd_parse(args) -> int:
     return 0
 
 
-def _crawl(profile, db_path: str, full: bool = False) -> dict:
+def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False) -> dict:
     """Run a crawl and print its summary; a storage failure becomes a RunError."""
     from crawler.run import run_crawl, summary
     from storage.db import DatabaseError
 
     try:
-        run = run_crawl(profile, db_path, full=full)
+        # Every failed fetch is recorded in fetch_errors and counted in the summary, so
+        # Scrapy's own log (tracebacks included) is only shown when asked for.
+        run = run_crawl(profile, db_path, full=full, overrides={"LOG_LEVEL": "INFO" if verbose else "CRITICAL"})
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
     print(summary(run))
@@ -52,7 +54,7 @@ def cmd_crawl(args) -> int:
         profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
-    _crawl(profile, args.db, full=args.full)
+    _crawl(profile, args.db, full=args.full, verbose=args.verbose)
     return 0
 
 
@@ -217,6 +219,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default="govwatch.db", help="database file (default: govwatch.db)")
     p.add_argument("--full", action="store_true",
                    help="fetch every detail page again, and record documents no longer listed as removed")
+    p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
     p.set_defaults(func=cmd_crawl)
 
     p = sub.add_parser("sample-portal", help="serve the bundled sample portal")

@@ -1,0 +1,78 @@
+"""The govwatch command's contract: JSON shapes, exit statuses, one-line errors."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from crawler.parsing import RECORD_KEYS
+from tests.conftest import govwatch
+
+FILES = Path(__file__).parents[1] / "files"
+SUBCOMMANDS = ["parse", "crawl", "audit", "claims", "query", "nightly", "schedule", "alerts", "sample-portal", "demo"]
+
+
+@pytest.mark.parametrize("page", sorted(FILES.glob("*.html")), ids=lambda path: path.name)
+def test_parse_prints_exactly_the_record_keys(page):
+    result = govwatch("parse", page, "--url", "http://www.leda.gov.cn/info/1/1.htm")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert list(record) == list(RECORD_KEYS)
+    assert isinstance(record["is_disclosure"], bool) and isinstance(record["warnings"], list)
+
+
+@pytest.mark.parametrize("setup, message", [
+    (lambda path: None, "cannot read"),
+    (lambda path: path.write_bytes(b""), "is empty"),
+    (lambda path: path.write_bytes(b"  \n\t "), "is empty"),
+    (lambda path: path.mkdir(), "cannot read"),
+])
+def test_parse_unreadable_or_empty_file_is_one_line_and_exit_2(tmp_path, setup, message):
+    path = tmp_path / "page.html"
+    setup(path)
+    result = govwatch("parse", path)
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS)
+def test_every_subcommand_has_help(command):
+    result = govwatch(command, "--help")
+    assert result.returncode == 0 and result.stdout.startswith(f"usage: govwatch {command}")
+
+
+def test_query_is_read_only(crawled_copy):
+    before = crawled_copy.read_bytes()
+    result = govwatch("query", "--db", crawled_copy, "DELETE FROM documents")
+    assert result.returncode == 2 and "readonly" in result.stderr
+    assert govwatch("query", "--db", crawled_copy, "--json", "SELECT count(*) AS n FROM documents").stdout
+    assert crawled_copy.read_bytes() == before
+
+
+def test_query_json_rows(crawled_db):
+    result = govwatch("query", "--db", crawled_db, "--json",
+                      "SELECT year, count(*) AS n FROM publications GROUP BY year ORDER BY year")
+    rows = json.loads(result.stdout)
+    assert [row["year"] for row in rows] == ["2019", "2020", "2021"] and all(row["n"] > 0 for row in rows)
+
+
+def test_claims_of_the_2020_report(tmp_path):
+    result = govwatch("claims", FILES / "reports" / "leda-2020-annual-report.md")
+    claims = {claim["key"]: claim["value"] for claim in json.loads(result.stdout)["claims"]}
+    assert claims["portal_items"] == 2763 and claims["interpretations"] == 43
+
+
+def test_unknown_site_is_a_usage_error(tmp_path):
+    result = govwatch("crawl", "--site", "nowhere", "--db", tmp_path / "g.db")
+    assert result.returncode == 2 and "unknown site 'nowhere'" in result.stderr
+
+
+def test_unreachable_portal_is_recorded_not_a_crash(tmp_path):
+    db = tmp_path / "g.db"
+    result = govwatch("crawl", "--start-url", "http://127.0.0.1:9/", "--db", db,
+                      "--allow-prefix", "/")
+    assert "Traceback" not in result.stderr
+    rows = govwatch("query", "--db", db, "--json", "SELECT url, error FROM fetch_errors").stdout
+    errors = json.loads(rows)
+    assert errors and all(row["url"].startswith("http://127.0.0.1:9/") for row in errors)
+    assert "1 errors" in result.stdout
