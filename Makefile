@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 # Reinstall when the project's dependencies change.
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[test,explore]"
 	touch $(STAMP)
 
 demo: $(STAMP)

@@ -29,7 +29,7 @@ def cmd_parse(args) -> int:
     return 0
 
 
-def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False) -> dict:
+def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None) -> dict:
     """Run a crawl and print its summary; a storage failure becomes a RunError."""
     from crawler.run import run_crawl, summary
     from storage.db import DatabaseError
@@ -37,7 +37,10 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False) -> 
     try:
         # Every failed fetch is recorded in fetch_errors and counted in the summary, so
         # Scrapy's own log (tracebacks included) is only shown when asked for.
-        run = run_crawl(profile, db_path, full=full, overrides={"LOG_LEVEL": "INFO" if verbose else "CRITICAL"})
+        run = run_crawl(profile, db_path, full=full, overrides={
+            "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
+            **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
+        })
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
     print(summary(run))
@@ -54,7 +57,7 @@ def cmd_crawl(args) -> int:
         profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
-    _crawl(profile, args.db, full=args.full, verbose=args.verbose)
+    _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days)
     return 0
 
 
@@ -79,6 +82,7 @@ def cmd_demo(args) -> int:
     from crawler.sample_portal.server import serve
     from monitor.audit import run_audit
     from monitor.audit_view import print_audit
+    from monitor.report import save_report
     from storage.db import open_db
 
     with serve() as portal:
@@ -91,9 +95,12 @@ def cmd_demo(args) -> int:
         verdict = "matches" if stored == expected else "DOES NOT match"
         print(f"The sample portal publishes {expected} documents; the database holds {stored}: {verdict}.\n")
         # The report published in January 2021 is on 2020.
-        print_audit(run_audit(db, year=ANNUAL_REPORT_PUBLISHED.year - 1))
+        result = run_audit(db, year=ANNUAL_REPORT_PUBLISHED.year - 1)
+        print_audit(result)
+        report = save_report(db, result, args.report)
     finally:
         db.close()
+    print(f"\nThe audit as a report to open in a browser: {report.resolve()}")
     print(
         f"\nQuery the database (crawl {run['id']}):\n"
         f"  govwatch query --db {args.db} \"SELECT year, count(*) FROM publications GROUP BY year\"\n"
@@ -219,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db", default="govwatch.db", help="database file (default: govwatch.db)")
     p.add_argument("--full", action="store_true",
                    help="fetch every detail page again, and record documents no longer listed as removed")
+    p.add_argument("--reverify-days", type=int, metavar="N",
+                   help="re-check every stored document at least every N days, 1/N of them per crawl (default 30)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
     p.set_defaults(func=cmd_crawl)
 
@@ -229,6 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="crawl the bundled sample portal and audit it")
     p.add_argument("--db", default="govwatch-demo.db", help="database file (default: govwatch-demo.db)")
+    p.add_argument("--report", default="govwatch-demo-report.html", metavar="FILE",
+                   help="the HTML report (default: govwatch-demo-report.html)")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("claims", help="read an annual report's claims and check its arithmetic")
@@ -259,6 +270,20 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--db", default="govwatch.db")
     a.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     a.set_defaults(func=cmd_alerts_list)
+
+    from monitor.explore import cmd_explore
+    from monitor.report import cmd_report
+
+    p = sub.add_parser("report", help="write the audit as one self-contained HTML file with charts")
+    p.add_argument("--db", default="govwatch.db")
+    p.add_argument("--year", type=int, help="audit documents published in this year")
+    p.add_argument("--out", default="report.html", metavar="FILE", help="the HTML file (default: report.html)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("explore", help="browse the database read-only in Datasette (govwatch[explore])")
+    p.add_argument("--db", default="govwatch.db")
+    p.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
+    p.set_defaults(func=cmd_explore)
 
     p = sub.add_parser("nightly", help="crawl, check health, audit and mail alerts (for cron)")
     p.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")

@@ -23,6 +23,7 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
     site = "leda"                 # a site profile (default leda)
     db = "govwatch.db"            # the database file (default govwatch.db)
     start_urls = []               # optional: start here instead of the profile's pages
+    reverify_days = 30            # re-check each stored document at least this often (default 30)
 
     [schedule]
     cron = "30 2 * * *"           # minute hour day month weekday (default 02:30)
@@ -85,6 +86,7 @@ class CrawlConfig:
     site: str = "leda"
     db: str = "govwatch.db"
     start_urls: tuple[str, ...] = ()
+    reverify_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ class Config:
 KNOWN_KEYS = {
     "smtp": {"host", "port", "security", "user", "password_env", "sender", "recipients", "timeout"},
     "alerts": {"limits", "mode", "since_days", "since"},
-    "crawl": {"site", "db", "start_urls"},
+    "crawl": {"site", "db", "start_urls", "reverify_days"},
     "schedule": {"cron", "timezone"},
 }
 
@@ -264,7 +266,11 @@ def _crawl(section: _Section) -> CrawlConfig:
             resolve_profile(site, urls, [])
         except ProfileError as exc:
             section.fail(key, str(exc))
-    return CrawlConfig(site=site, db=section.text("db", "govwatch.db"), start_urls=start_urls)
+    reverify_days = section.get("reverify_days", int, None, "a number of days")
+    if reverify_days is not None and reverify_days < 1:
+        section.fail("reverify_days", f"must be at least 1, got {reverify_days}")
+    return CrawlConfig(site=site, db=section.text("db", "govwatch.db"), start_urls=start_urls,
+                       reverify_days=reverify_days)
 
 
 def _schedule(section: _Section) -> ScheduleConfig:

@@ -157,8 +157,8 @@ QUERIES = {
                        "(default 15), per publisher; :year empty for every year.",
         "sql": (
             "SELECT coalesce(nullif(publisher, ''), '(none)') AS publisher, count(*) AS checked,\n"
-            "  sum(workdays > coalesce(nullif(:limit, ''), 15)) AS late,\n"
-            "  round(100.0 * sum(workdays > coalesce(nullif(:limit, ''), 15)) / count(*), 1) AS late_percent,\n"
+            "  sum(workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)) AS late,\n"
+            "  round(100.0 * sum(workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)) / count(*), 1) AS late_percent,\n"
             "  max(workdays) AS most_workdays\n"
             "FROM timeliness\n"
             "WHERE workdays IS NOT NULL AND (coalesce(:year, '') = '' OR substr(published_on, 1, 4) = :year)\n"
@@ -172,7 +172,7 @@ QUERIES = {
         "sql": (
             "SELECT workdays, published_on, created_on, created_on_source, title, index_no, url\n"
             "FROM timeliness\n"
-            "WHERE publisher = :publisher AND workdays > coalesce(nullif(:limit, ''), 15)\n"
+            "WHERE publisher = :publisher AND workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)\n"
             "ORDER BY workdays DESC, published_on"
         ),
         "params": ["publisher", "limit"],

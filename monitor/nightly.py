@@ -60,6 +60,8 @@ def crawl_stage(config: Config, full: bool) -> bool:
     args = [sys.executable, "-m", "monitor.cli", "crawl", "--site", config.crawl.site, "--db", config.crawl.db]
     for url in config.crawl.start_urls:
         args += ["--start-url", url]
+    if config.crawl.reverify_days:
+        args += ["--reverify-days", str(config.crawl.reverify_days)]
     if full:
         args.append("--full")
     result = subprocess.run(args, capture_output=True, text=True)

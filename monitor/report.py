@@ -49,7 +49,10 @@ body { margin: 0; color: var(--ink); line-height: 1.45;
 main { max-width: 1100px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 2px solid var(--ink); }
 h3 { margin: 1.2rem 0 .4rem; font-size: 1.05rem; }
-.lead, .note { color: var(--muted); } nav a { margin-right: .8rem; white-space: nowrap; }
+.lead, .note { color: var(--muted); } nav { display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
+.headline { display: flex; flex-wrap: wrap; gap: .6rem; margin: 1rem 0; padding: 0; list-style: none; }
+.headline li { border: 1px solid var(--line); border-radius: 6px; padding: .4rem .8rem; min-width: 9rem; }
+.headline b { display: block; font-size: 1.5rem; font-variant-numeric: tabular-nums; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 .grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 1.5rem; }
@@ -73,6 +76,7 @@ details.sql pre { white-space: pre-wrap; background: #f6f8fa; padding: .5rem; fo
 @page { size: A4; margin: 14mm 12mm; }
 @media print {
   body { font-size: 9.5pt; } main { max-width: none; padding: 0; } nav { display: none; }
+  .headline li { padding: .2rem .5rem; }
   .scroll { max-height: none; overflow: visible; border: 0; }
   h2 { break-after: avoid; } svg.chart, tr, dl.facts { break-inside: avoid; }
   a { color: inherit; text-decoration: none; } th button::after { content: ""; }
@@ -332,6 +336,23 @@ def _findings_section(result: dict) -> str:
     return _section("findings", body)
 
 
+def _headline(result: dict) -> str:
+    """The figures an auditor looks for first, each linking to its section."""
+    timely = result["timeliness"]
+    figures = [("documents", result["totals"]["documents"], "documents published", "counts")]
+    figures += [(f"late_{limit}", timely["late"][str(limit)], f"late against {limit} working days", "late")
+                for limit in timely["limits"]]
+    if result["report"] is not None:
+        differ = sum(1 for claim in result["claims"] if claim["status"] in ("short", "over"))
+        failed = sum(1 for rule in result["consistency"] if rule["passed"] is False)
+        figures += [("claims_differ", differ, "claims the portal contradicts", "claims"),
+                    ("rules_failed", failed, "arithmetic rules failed", "consistency")]
+    figures.append(("findings", len(result["findings"]), "data-quality findings", "findings"))
+    items = "".join(f'<li data-headline="{name}"><b>{value}</b><a href="#{anchor}">{escape(label)}</a></li>'
+                    for name, value, label, anchor in figures)
+    return f'<ul class="headline">{items}</ul>'
+
+
 def render_report(result: dict, crawl: dict | None, sql: dict) -> str:
     """The whole report as an HTML document.
 
@@ -362,7 +383,7 @@ def render_report(result: dict, crawl: dict | None, sql: dict) -> str:
         f"<p class=lead>Documents published {escape(period['from'])} – {escape(period['to'])}, "
         f"audit #{escape(_fmt(result['audit_id']))} recorded in the database. "
         "Figures come from the crawled portal; each carries the SQL that reproduces it.</p>"
-        f"<nav>{nav}</nav>{''.join(sections)}</main><script>{SORT_SCRIPT}</script></body></html>\n"
+        f"{_headline(result)}<nav>{nav}</nav>{''.join(sections)}</main><script>{SORT_SCRIPT}</script></body></html>\n"
     )
 
 
@@ -393,15 +414,19 @@ def write_report(db_path: str | Path, year: int | None, out: str | Path) -> Path
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None
     try:
-        result = run_audit(db, year=year)
-        data = report_data(db, result)
+        return save_report(db, run_audit(db, year=year), out)
     except AuditError as exc:
         raise UsageError(str(exc)) from None
     finally:
         db.close()
+
+
+def save_report(db, result: dict, out: str | Path) -> Path:
+    """Render the report of an audit already run and write it to ``out``."""
     out = Path(out)
+    html = render_report(result, result["totals"]["last_crawl"], report_data(db, result))
     try:
-        out.write_text(render_report(result, result["totals"]["last_crawl"], data), encoding="utf-8")
+        out.write_text(html, encoding="utf-8")
     except OSError as exc:
         raise RunError(f"cannot write {out}: {exc.strerror or exc}") from None
     return out

@@ -7,9 +7,11 @@ lead back into listings the crawl reaches anyway.
 
 A crawl is incremental unless asked to be full: listings are always re-read, but a
 detail page already in the database is fetched again only when the listing shows a
-date other than the stored one, or when it is due for re-verification (a rolling
-share, ``1 / GOVWATCH_REVERIFY_DAYS`` of the documents per crawl, and any document
-not verified for that many days), and then with a conditional request.
+date other than the stored one, when it was removed before, or when it is due for
+re-verification (a rolling share, ``1 / GOVWATCH_REVERIFY_DAYS`` of the documents per
+crawl, and any document not verified for that many days), and then with a conditional
+request. Due documents that no listing showed are fetched once the listings are done,
+so a page taken off the portal is found by its 404.
 """
 
 import datetime as dt
@@ -18,7 +20,8 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
@@ -96,6 +99,7 @@ class PortalSpider(scrapy.Spider):
         if not spider.full:
             spider.known, previous_runs = load_known(crawler.settings.get("GOVWATCH_DB"))
             spider.slice = previous_runs % spider.reverify_days
+            crawler.signals.connect(spider.verify_unlisted, signal=signals.spider_idle)
         return spider
 
     async def start(self):
@@ -129,12 +133,28 @@ class PortalSpider(scrapy.Spider):
             if known is None:
                 yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
             elif self.needs_fetch(canonical, known, _listed_date(anchor)):
-                yield scrapy.Request(
-                    url, callback=self.parse, errback=self.on_error, headers=_conditional(known),
-                    meta={"handle_httpstatus_list": [304]},
-                )
+                yield self.verify(url, known)
             else:
                 yield SeenItem(canonical, verified=False)
+
+    def verify(self, url: str, known: Known) -> scrapy.Request:
+        """Fetch a known document again, conditionally unless it was removed (then in full)."""
+        if known.removed_at:
+            return scrapy.Request(url, callback=self.parse, errback=self.on_error)
+        return scrapy.Request(url, callback=self.parse, errback=self.on_error, headers=_conditional(known),
+                              meta={"handle_httpstatus_list": [304]})
+
+    def verify_unlisted(self):
+        """Once the listings are done, re-verify the due documents no listing showed."""
+        due = [
+            url for url, known in self.known.items()
+            if url not in self.handled and not known.removed_at and self.needs_fetch(url, known, None)
+        ]
+        self.handled.update(due)
+        for url in due:
+            self.crawler.engine.crawl(self.verify(url, self.known[url]))
+        if due:
+            raise DontCloseSpider
 
     def needs_fetch(self, url: str, known: Known, listed_on: str | None) -> bool:
         """Whether a known document must be fetched again in this crawl."""

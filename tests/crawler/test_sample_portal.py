@@ -7,6 +7,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from email.utils import format_datetime, parsedate_to_datetime
 from importlib.resources import files
 from urllib.parse import urljoin, urlsplit
 
@@ -273,14 +274,14 @@ def test_model_is_deterministic_per_seed():
     assert [d.title for d in fresh(SEED + 1).documents] != [d.title for d in fresh(SEED).documents]
 
 
-def test_time_advancing_is_not_built_yet():
-    with pytest.raises(NotImplementedError):
-        build_portal(SEED, day=1)
+def test_negative_days_do_not_exist():
+    with pytest.raises(ValueError):
+        build_portal(SEED, day=-1)
 
 
-def test_ground_truth_sums_are_consistent():
-    gt = load_ground_truth()
-    assert gt["documents"] == gt["detail_pages"] >= 3000
+def assert_consistent(gt: dict) -> None:
+    """The ground truth's counts agree with each other (any seed, day or size)."""
+    assert gt["documents"] == gt["detail_pages"]
     for key in ("by_year", "by_column", "by_publisher"):
         assert sum(gt[key].values()) == gt["documents"], key
     key_area = [c.name for c in COLUMNS if "重点领域信息公开" in c.path]
@@ -292,6 +293,16 @@ def test_ground_truth_sums_are_consistent():
         timeliness = gt["timeliness"][year]
         assert timeliness["checked"] + timeliness["unknown"] == gt["by_year"][year]
         assert sum(timeliness["created_on_source"].values()) == timeliness["checked"]
+        assert timeliness["late"]["15"] >= timeliness["late"]["20"]
+    assert gt["by_publisher"].get("", 0) == gt["missing_publisher"]
+
+
+def test_ground_truth_sums_are_consistent():
+    gt = load_ground_truth()
+    assert gt["documents"] >= 3000
+    assert_consistent(gt)
+    for year in gt["by_year"]:
+        timeliness = gt["timeliness"][year]
         assert timeliness["late"]["15"] > timeliness["late"]["20"] > 0
         assert timeliness["negative"] > 0
         assert 0.08 < timeliness["unknown"] / gt["by_year"][year] < 0.13
@@ -330,3 +341,69 @@ def test_wait_returns_once_the_server_is_closed():
     running.close()
     waiter.join(5)
     assert not waiter.is_alive()
+
+
+def http_get(site, path: str, headers: dict | None = None, method: str = "GET") -> http.client.HTTPResponse:
+    """One request on a fresh connection; the reply is read."""
+    connection = http.client.HTTPConnection(site.host, site.port, timeout=10)
+    connection.request(method, path, headers=headers or {})
+    reply = connection.getresponse()
+    reply.body = reply.read()
+    connection.close()
+    return reply
+
+
+def test_detail_pages_send_validators_of_their_content(site):
+    doc, other = site.portal.documents[:2]
+    reply = http_get(site, doc.url)
+    etag, modified = reply.getheader("ETag"), reply.getheader("Last-Modified")
+    assert re.fullmatch(r'"[0-9a-f]{16,}"', etag)
+    assert parsedate_to_datetime(modified) == dt.datetime.combine(doc.published, dt.time(), dt.timezone.utc)
+    assert http_get(site, doc.url).getheader("ETag") == etag
+    assert http_get(site, other.url).getheader("ETag") != etag
+    news = http_get(site, site.portal.news[0].url)
+    assert news.getheader("ETag") and news.getheader("Last-Modified")
+
+
+def test_matching_validators_get_a_bodiless_304(site):
+    doc = site.portal.documents[3]
+    full = http_get(site, doc.url)
+    etag, modified = full.getheader("ETag"), full.getheader("Last-Modified")
+    day_before = format_datetime(parsedate_to_datetime(modified) - dt.timedelta(days=1), usegmt=True)
+    cases = {
+        (("If-None-Match", etag),): 304,
+        (("If-None-Match", f'"other", W/{etag}'),): 304,
+        (("If-None-Match", "*"),): 304,
+        (("If-None-Match", '"other"'),): 200,
+        (("If-Modified-Since", modified),): 304,
+        (("If-Modified-Since", day_before),): 200,
+        (("If-Modified-Since", "not a date"),): 200,
+        # If-None-Match decides when both are sent.
+        (("If-None-Match", '"other"'), ("If-Modified-Since", modified)): 200,
+    }
+    for headers, status in cases.items():
+        reply = http_get(site, doc.url, dict(headers))
+        assert reply.status == status, headers
+        assert reply.getheader("ETag") == etag
+        assert reply.body == (full.body if status == 200 else b"")
+    assert http_get(site, doc.url, {"If-None-Match": etag}, method="HEAD").status == 304
+
+
+def test_keep_alive_survives_a_304(site):
+    doc = site.portal.documents[4]
+    connection = http.client.HTTPConnection(site.host, site.port, timeout=10)
+    connection.request("GET", doc.url)
+    first = connection.getresponse()
+    body = first.read()
+    for headers, status in (({"If-None-Match": first.getheader("ETag")}, 304), ({}, 200)):
+        connection.request("GET", doc.url, headers=headers)
+        reply = connection.getresponse()
+        assert (reply.status, reply.read()) == (status, body if status == 200 else b"")
+    connection.close()
+
+
+def test_listing_and_navigation_pages_send_no_validators(site):
+    for path in ("/", "/zfxxgk.htm", "/zfxxgk/tzgg.htm", "/zfxxgk/tzgg/1.htm"):
+        reply = http_get(site, path, {"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"})
+        assert reply.status == 200 and reply.body, path
+        assert reply.getheader("ETag") is None and reply.getheader("Last-Modified") is None, path
