@@ -5,13 +5,16 @@ metadata in many ways, so every field is found by its *label* (索引号, 发布
 never by cell position. The module is pure: bytes in, dict out, no I/O, and it never
 raises on bad input: problems become entries in the record's ``warnings``.
 
-Speed matters (whole portals are re-parsed), so the page is parsed once with lxml and
-the XPath engine picks out the few text nodes that can be labels; Python then looks
-only at those instead of walking every element.
+Speed matters (whole portals are re-parsed; ``bench/bench_parse.py`` measures it), so
+the page is parsed once with lxml, one cheap Python pass over the elements notes the
+few places that can hold labels, a title, the body or attachments, and every later
+step looks only there. The tree is never copied or modified.
 """
 
 import codecs
+import functools
 import re
+import threading
 from typing import NamedTuple
 from urllib.parse import unquote, urljoin
 
@@ -78,6 +81,8 @@ _SKIP_TAGS = frozenset({"script", "style", "noscript", "nav", "iframe", "select"
 # text not metadata (a footer's 发布日期 is the site's, not the document's).
 _FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
 _FURNITURE_ATTR_RE = re.compile(r"(?:^|\s)(?:nav|menu|foot|header|copyright|daohang)", re.IGNORECASE)
+# Tags whose whole subtree is furniture or invisible.
+_UNSEEN_TAGS = _FURNITURE_TAGS | _SKIP_TAGS
 
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in KNOWN_LABELS)
 _BODY_IDS = {"zoom": 0, "UCAP-CONTENT": 2}
@@ -106,6 +111,8 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "gb-2312", "gb_2312", "gb_2312-80", "gb
 _SNIFF_BYTES = 4096
 # How many lines from the end of the body a signature date may stand on.
 _SIGNATURE_LINES = 5
+# Per-thread state: the reusable HTML parser (see _parser).
+_THREAD = threading.local()
 
 
 def is_attachment_url(url: str) -> bool:
@@ -135,6 +142,8 @@ def _collapse(text: str) -> str:
 
 def _text_of(element) -> str:
     """All text below ``element``, without its tail (lxml's C serialiser does the walk)."""
+    if not len(element):
+        return element.text or ""  # most cells: no need to start the serialiser
     return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
 
 
@@ -146,6 +155,12 @@ def _label_of(text: str) -> str | None:
     """
     if len(text) > _MAX_LABEL_TEXT:
         return None
+    return _short_label(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short_label(text: str) -> str | None:
+    """``_label_of`` for short text, remembered: the same label cells recur on every page."""
     label = normalize_label(text)
     if label in KNOWN_LABELS:
         return label
@@ -168,7 +183,7 @@ def _lines(root, skip: frozenset = frozenset()) -> list[str]:
         parts.append(root.text)
     walker = etree.iterwalk(root, events=("start", "end"))
     next(walker)  # the root's own start, handled above
-    skipped = None
+    skipped = None  # the element whose subtree was just skipped: its end adds only its tail
     for event, element in walker:
         if element is root:
             break  # the root's end: its tail is not its text
@@ -191,36 +206,12 @@ def _lines(root, skip: frozenset = frozenset()) -> list[str]:
         if element.tail:
             parts.append(element.tail)
     # Source line breaks are plain whitespace in HTML; only markup breaks lines.
-    lines = (
-        "\t".join(" ".join(cell.split()) for cell in segment.split(_CELL)).rstrip("\t")
-        for segment in "".join(parts).split(_BREAK)
-    )
+    text = "".join(parts)
+    segments = text.split(_BREAK)
+    if _CELL not in text:  # no table cells: each line is one collapsed run of text
+        return [line for line in map(_collapse, segments) if line]
+    lines = ("\t".join(map(_collapse, segment.split(_CELL))).rstrip("\t") for segment in segments)
     return [line for line in lines if line.strip("\t")]
-
-
-def _is_furniture(element) -> bool:
-    """True for navigation, headers, footers and menus, by tag or by id/class."""
-    if element.tag in _FURNITURE_TAGS:
-        return True
-    return bool(_FURNITURE_ATTR_RE.search(f"{element.get('id') or ''} {element.get('class') or ''}"))
-
-
-def _in_furniture(element, stop=None) -> bool:
-    """True when ``element`` or an ancestor is page furniture (or is ``stop``)."""
-    while element is not None:
-        if element is stop or (isinstance(element.tag, str) and (element.tag in _SKIP_TAGS or _is_furniture(element))):
-            return True
-        element = element.getparent()
-    return False
-
-
-def _inside(element, ancestor) -> bool:
-    """True when ``element`` is ``ancestor`` or lies below it."""
-    while element is not None:
-        if element is ancestor:
-            return True
-        element = element.getparent()
-    return False
 
 
 def _ancestor(element, tags: frozenset, limit: int):
@@ -277,17 +268,29 @@ def _detect(body: bytes) -> str:
     return (_codec(best.encoding) if best is not None else None) or "utf-8"
 
 
+def _declared(body: bytes, charset: str | None):
+    """The distinct charsets the page declares as (source, codec): the header's, then the meta tag's.
+
+    A generator, so that the page is searched for a meta tag only when the header
+    names no charset or its charset garbles the page.
+    """
+    header = _codec(charset)
+    if header:
+        yield "header", header
+    meta = _meta_charset(body)
+    if meta and meta != header:
+        yield "meta", meta
+
+
 def _decode(body: bytes, charset: str | None) -> tuple[str, str, list[str]]:
     """Decode ``body``: (text, encoding, warnings). Header charset first, then meta, then detection."""
     declared: list[tuple[str, str]] = []
-    for source, codec in (("header", _codec(charset)), ("meta", _meta_charset(body))):
-        if codec and all(codec != known for _, known in declared):
-            declared.append((source, codec))
-    for index, (source, codec) in enumerate(declared):
+    for source, codec in _declared(body, charset):
+        declared.append((source, codec))
         text = body.decode(codec, "replace")
         if not _garbled(text):
             warnings = []
-            if index:
+            if len(declared) > 1:
                 first_source, first_codec = declared[0]
                 warnings.append(f"{first_source} charset {first_codec} garbles the page; decoded as {codec} from {source}")
             return text, codec, warnings
@@ -309,17 +312,26 @@ def decode_body(body: bytes, charset: str | None = None) -> tuple[str, str]:
     return text, encoding
 
 
-def _parse_tree(text: str):
-    """One lxml parse of the decoded page; None when there is no document at all.
+def _parser() -> etree.HTMLParser:
+    """This thread's HTML parser.
 
-    A plain etree parser (not lxml.html's) skips a Python class lookup per element.
-    Never touches the network and has no external entities to resolve.
+    Building a parser costs about a third of parsing a small page, so each thread keeps
+    one (lxml parsers must not be shared between threads). A plain etree parser (not
+    lxml.html's) skips a Python class lookup per element. It never touches the network
+    and has no external entities to resolve.
     """
-    parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
-    )
+    parser = getattr(_THREAD, "parser", None)
+    if parser is None:
+        parser = _THREAD.parser = etree.HTMLParser(
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+        )
+    return parser
+
+
+def _parse_tree(text: str):
+    """One lxml parse of the decoded page; None when there is no document at all."""
     # Re-encoding lets lxml ignore the page's own (possibly wrong) charset declaration.
-    return etree.fromstring(text.encode("utf-8", "replace"), parser)
+    return etree.fromstring(text.encode("utf-8", "replace"), _parser())
 
 
 # --- metadata ------------------------------------------------------------------------
@@ -327,7 +339,8 @@ def _parse_tree(text: str):
 
 def _add_field(fields: dict, label: str, value: str) -> None:
     """Record a label's value; the first occurrence on the page wins."""
-    fields.setdefault(label, _collapse(value))
+    if label not in fields:
+        fields[label] = _collapse(value)
 
 
 def _cell_pairs(cells: list) -> list[tuple[str, str]]:
@@ -364,8 +377,7 @@ def _table_fields(rows: list, fields: dict) -> list:
     """Fill ``fields`` from label/value cells; return the tables (or lists) holding metadata."""
     pairs_by_group: dict = {}
     for row in rows:
-        cells = [child for child in row if child.tag in _CELL_TAGS]
-        pairs = _cell_pairs(cells)
+        pairs = _cell_pairs([child for child in row if child.tag in _CELL_TAGS])
         if pairs:
             # Rows of one table share a parent (<table> or <tbody>); a <dl> is its own group.
             group = row.getparent() if row.tag == "tr" and row.getparent() is not None else row
@@ -433,6 +445,10 @@ class _Sites(NamedTuple):
     containers: list  # (rank, element) known article containers
     headings: list  # h1, h2 and class="title" elements
     links: list  # <a> elements whose href looks like a document
+    furniture: set  # every element in or below navigation, headers, footers, menus, scripts ...
+    # Every element. lxml makes a Python object for an element each time Python code
+    # reaches one nobody holds; holding them all lets later passes reuse them.
+    elements: list
 
 
 def _container_rank(element) -> int | None:
@@ -446,39 +462,74 @@ def _container_rank(element) -> int | None:
     return min((rank for rank in ranks if rank is not None), default=None)
 
 
+class _Hints(NamedTuple):
+    """What an element's id and class attributes say about it."""
+
+    container: bool  # may be a known article container (_container_rank decides)
+    furniture: bool  # navigation, header, footer, menu ...
+    title: bool  # has class="title"
+
+
+@functools.lru_cache(maxsize=4096)
+def _attribute_hints(element_id: str | None, classes: str | None) -> _Hints:
+    """The hints for one id/class pair, remembered: templates repeat the same few on every page."""
+    return _Hints(
+        container=bool(classes and _BODY_CLASS_RE.search(classes)) or element_id in _BODY_IDS,
+        furniture=bool(_FURNITURE_ATTR_RE.search(f"{element_id or ''} {classes or ''}")),
+        title=bool(classes) and "title" in classes.split(),
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_attachment_href(href: str) -> bool:
+    """``is_attachment_url`` remembered: most links (navigation, columns) recur on every page."""
+    return is_attachment_url(href)
+
+
 def _scan(root) -> _Sites:
     """One pass over every element, noting the few places later steps need to look at.
 
-    This loop runs for every element of every page, so it does only cheap tests inline
-    (substring checks, no function calls) and leaves the exact ones to later steps. A
-    single Python loop is several times faster here than one XPath per question.
+    This loop runs for every element of every page, so text gets only cheap inline
+    tests (substring checks, no function calls) and attributes are judged once per
+    distinct value. A single Python loop is several times faster here than one XPath
+    per question, whose string tests copy every text node.
     """
-    sites = _Sites([], [], [], [])
-    first_chars = _LABEL_FIRST_CHARS
-    for element in root.iter():
+    sites = _Sites([], [], [], [], set(), list(root.iter()))
+    furniture_roots = []
+    labels, first_chars = sites.labels, _LABEL_FIRST_CHARS
+    for element in sites.elements:
         # Text that may hold a label or a breadcrumb marker (all markers contain 位置).
+        # Whitespace between tags is most of the text; isspace() drops it first.
         text = element.text
-        if text and (
+        if text and not text.isspace() and (
             ":" in text or "：" in text or "位置" in text
             or (len(text) < _MAX_LABEL_TEXT and text.lstrip()[:1] in first_chars)
         ):
-            sites.labels.append((element, text, False))
+            labels.append((element, text, False))
         tail = element.tail
-        if tail and (
+        if tail and not tail.isspace() and (
             ":" in tail or "：" in tail or "位置" in tail
             or (len(tail) < _MAX_LABEL_TEXT and tail.lstrip()[:1] in first_chars)
         ):
-            sites.labels.append((element.getparent(), tail, True))
-        classes = element.get("class")
-        if (classes and _BODY_CLASS_RE.search(classes)) or element.get("id") in _BODY_IDS:
-            rank = _container_rank(element)
-            if rank is not None:
-                sites.containers.append((rank, element))
-        tag = element.tag
-        if tag == "h1" or tag == "h2" or (classes and "title" in classes and "title" in classes.split()):
+            labels.append((element.getparent(), tail, True))
+        tag, element_id, classes = element.tag, element.get("id"), element.get("class")
+        if element_id or classes:
+            container, furniture, title = _attribute_hints(element_id, classes)
+            if container:
+                rank = _container_rank(element)
+                if rank is not None:
+                    sites.containers.append((rank, element))
+        else:
+            furniture = title = False
+        if furniture or tag in _UNSEEN_TAGS:
+            furniture_roots.append(element)
+        if title or tag == "h1" or tag == "h2":
             sites.headings.append(element)
-        elif tag == "a" and is_attachment_url(element.get("href") or ""):
+        elif tag == "a" and _is_attachment_href(element.get("href") or ""):
             sites.links.append(element)
+    for element in furniture_roots:
+        if element not in sites.furniture:  # else already added with an ancestor
+            sites.furniture.update(element.iter())
     return sites
 
 
@@ -488,8 +539,10 @@ def _label_sites(sites: _Sites, container) -> tuple[list, list, list]:
     Text in the article body or in page furniture is left out.
     """
     rows, inline, blocks = {}, {}, {}
+    # Set lookups: the ancestor walks they replace were most of the metadata step's time.
+    excluded = sites.furniture.union(container.iter()) if container is not None else sites.furniture
     for owner, text, is_tail in sites.labels:
-        if owner is None or _in_furniture(owner, container):
+        if owner is None or owner in excluded:
             continue
         row = _ancestor(owner, _ROW_TAGS, 4)
         if row is not None:
@@ -533,7 +586,7 @@ def _body_container(sites: _Sites):
     return min(ranked, key=lambda item: item[:2])[2] if ranked else None
 
 
-def _largest_block(root, skip: frozenset):
+def _largest_block(root, skip: frozenset, furniture: set):
     """The element holding the most paragraph text, for pages without a known container."""
     scores: dict = {}
     for element in root.iter("p", "br", "div", "td", "article", "section", "main"):
@@ -548,7 +601,7 @@ def _largest_block(root, skip: frozenset):
             scores[parent] = scores.get(parent, 0) + len((element.tail or "").strip())
         else:
             scores[element] = scores.get(element, 0) + len((element.text or "").strip())
-    candidates = [(score, element) for element, score in scores.items() if score and not _in_furniture(element)]
+    candidates = [(score, element) for element, score in scores.items() if score and element not in furniture]
     if not candidates:
         body = root.find("body")
         return body if body is not None else root
@@ -589,7 +642,7 @@ def _title(root, sites: _Sites, fields: dict, metas: dict) -> str | None:
         return metas["articletitle"]
     title_element = root.find(".//title")
     page_title = _collapse(_text_of(title_element)) if title_element is not None else ""
-    headings = [_collapse(_text_of(h)) for h in sites.headings if not _in_furniture(h)]
+    headings = [_collapse(_text_of(h)) for h in sites.headings if h not in sites.furniture]
     headings = [h for h in headings if h]
     # A heading repeated in <title> is the article's, not the site banner's.
     for heading in headings:
@@ -609,7 +662,7 @@ def _attachments(sites: _Sites, url: str | None) -> list[dict]:
     for link in sites.links:
         href = link.get("href").strip()
         path = href.split("#", 1)[0].split("?", 1)[0]
-        if href.lower().startswith("javascript:") or _in_furniture(link):
+        if href.lower().startswith("javascript:") or link in sites.furniture:
             continue
         try:
             absolute = urljoin(url, href) if url else href
@@ -680,7 +733,7 @@ def _build(record: dict, root, url: str | None) -> None:
     container = _body_container(sites)
     fields, tables = _metadata(sites, container)
     if container is None:
-        container = _largest_block(root, frozenset(tables))
+        container = _largest_block(root, frozenset(tables), sites.furniture)
     body_lines = _lines(container, frozenset(tables))
     record["fields"] = fields
     record["body_text"] = "\n".join(body_lines)
