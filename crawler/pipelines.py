@@ -40,7 +40,14 @@ class SQLitePipeline:
         pipeline = cls(settings.get("GOVWATCH_DB"), settings.getint("GOVWATCH_BATCH_SIZE"), crawler)
         # The signal, unlike close_spider, carries the close reason the run row records.
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.request_dropped, signal=signals.request_dropped)
         return pipeline
+
+    def request_dropped(self, request, spider):
+        """A redirect back to a URL already requested is a loop: the page was never read."""
+        origins = request.meta.get("redirect_urls")
+        if origins and not self.storage_error:
+            self.process_item(FetchErrorItem(origins[0], None, f"redirect loop through {request.url}"))
 
     def open_spider(self):
         spider = self.crawler.spider

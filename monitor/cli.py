@@ -29,7 +29,8 @@ def cmd_parse(args) -> int:
     return 0
 
 
-def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None) -> dict:
+def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
+           timeout: float | None = None) -> dict:
     """Run a crawl and print its summary; a storage failure becomes a RunError."""
     from crawler.run import run_crawl, summary
     from storage.db import DatabaseError
@@ -40,6 +41,7 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, rev
         run = run_crawl(profile, db_path, full=full, overrides={
             "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
+            **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
         })
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
@@ -57,7 +59,8 @@ def cmd_crawl(args) -> int:
         profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
-    _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days)
+    _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
+           timeout=args.timeout)
     return 0
 
 
@@ -228,6 +231,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="fetch every detail page again, and record documents no longer listed as removed")
     p.add_argument("--reverify-days", type=int, metavar="N",
                    help="re-check every stored document at least every N days, 1/N of them per crawl (default 30)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a response after this long (default 30)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
     p.set_defaults(func=cmd_crawl)
 

@@ -185,6 +185,9 @@ class PortalSpider(scrapy.Spider):
             yield FetchErrorItem(request.url, status, f"HTTP {status}")
         elif failure.check(TwistedTimeoutError):
             yield FetchErrorItem(request.url, None, "timed out")
+        elif "download max size" in failure.getErrorMessage():
+            limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE") // 2**20
+            yield FetchErrorItem(request.url, None, f"page larger than the {limit} MiB limit, skipped")
         else:
             yield FetchErrorItem(request.url, None, failure.getErrorMessage() or failure.type.__name__)
 
