@@ -359,14 +359,10 @@ LIST_COLUMNS = ["id", "kind", "status", "attempts", "created_at", "sent_at", "su
 
 def cmd_alerts_list(args) -> int:
     """``govwatch alerts list --db PATH [--json]``: the pending, failed and sent alerts."""
-    from monitor.errors import UsageError
+    from monitor.errors import open_existing_db
     from monitor.output import print_rows
-    from storage.db import DatabaseError, open_db
 
-    try:
-        db = open_db(args.db, read_only=True)
-    except DatabaseError as exc:
-        raise UsageError(str(exc)) from None
+    db = open_existing_db(args.db, read_only=True)
     try:
         # A database no alerting govwatch has opened yet simply has no alerts.
         rows = alerts_with_status(db, ("pending", "failed", "sent")) if "alerts" in db.table_names() else []

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from crawler import __version__
-from monitor.errors import RunError, UsageError
+from monitor.errors import RunError, UsageError, open_existing_db
 
 
 def cmd_parse(args) -> int:
@@ -118,12 +118,8 @@ def cmd_query(args) -> int:
     import sqlite3
 
     from monitor.output import print_rows
-    from storage.db import DatabaseError, open_db
 
-    try:
-        db = open_db(args.db, read_only=True)
-    except DatabaseError as exc:
-        raise UsageError(str(exc)) from None
+    db = open_existing_db(args.db, read_only=True)
     try:
         cursor = db.execute(args.sql)
         columns = [item[0] for item in cursor.description or []]
@@ -153,15 +149,12 @@ def cmd_audit(args) -> int:
     from monitor.audit import AuditError, run_audit
     from monitor.audit_view import print_audit
     from monitor.workdays import OFFICIAL, CalendarFileError, load_calendar
-    from storage.db import DatabaseError, open_db
 
-    if not Path(args.db).exists():
-        raise UsageError(f"no database at {args.db}: run 'govwatch crawl' first")
     try:
         calendar = load_calendar(args.calendar) if args.calendar else OFFICIAL
-        db = open_db(args.db)
-    except (CalendarFileError, DatabaseError) as exc:
+    except CalendarFileError as exc:
         raise UsageError(str(exc)) from None
+    db = open_existing_db(args.db)
     try:
         result = run_audit(
             db, year=args.year, date_from=args.date_from, date_to=args.date_to, report_path=args.report,

@@ -17,11 +17,11 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from monitor.audit import AuditError, run_audit
+from monitor.audit import run_audit
 from monitor.charts import histogram, paired_bars, stacked_columns
 from monitor.counts import COUNT_QUERIES, RANGE
-from monitor.errors import RunError, UsageError
-from storage.db import VIEWS_V2, DatabaseError, open_db
+from monitor.errors import RunError, open_existing_db
+from storage.db import VIEWS_V2
 
 # The series the audit result lacks, queried by write_report and shown with the charts.
 REPORT_QUERIES = {
@@ -407,16 +407,9 @@ def report_data(db, result: dict) -> dict:
 
 def write_report(db_path: str | Path, year: int | None, out: str | Path) -> Path:
     """Audit the database (recording the audit), render the report and write it to ``out``."""
-    if not Path(db_path).exists():
-        raise UsageError(f"no database at {db_path}: run 'govwatch crawl' first")
-    try:
-        db = open_db(db_path)
-    except DatabaseError as exc:
-        raise UsageError(str(exc)) from None
+    db = open_existing_db(db_path)
     try:
         return save_report(db, run_audit(db, year=year), out)
-    except AuditError as exc:
-        raise UsageError(str(exc)) from None
     finally:
         db.close()
 

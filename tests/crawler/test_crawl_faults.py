@@ -12,7 +12,7 @@ import threading
 import pytest
 
 from crawler.sample_portal.faults import FaultPlan
-from crawler.sample_portal.model import build_portal, ground_truth
+from crawler.sample_portal.model import build_portal
 from crawler.sample_portal.server import serve
 from tests.conftest import govwatch
 

@@ -50,12 +50,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server():
-    """Start an aiosmtpd server on a free port of 127.0.0.1; returns its port."""
-    controllers = []
+class SmtpServers:
+    """Starts aiosmtpd servers on free ports of 127.0.0.1 and stops them all at the end."""
 
-    def start(handler, password=None):
+    def __init__(self):
+        self.controllers = []
+
+    def __call__(self, handler, password=None) -> int:
+        """Start a server for ``handler`` (requiring ``password`` if given); return its port."""
         options = {}
         if password is not None:
             def authenticate(server, session, envelope, mechanism, auth_data):
@@ -63,11 +65,17 @@ def smtp_server():
             options = {"authenticator": authenticate, "auth_require_tls": False}
         controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
         controller.start()
-        controllers.append(controller)
+        self.controllers.append(controller)
         return controller.port
 
-    yield start
-    for controller in controllers:
-        controller.stop()
+    def stop(self):
+        for controller in self.controllers:
+            controller.stop()
 
 
+@pytest.fixture
+def smtp_server():
+    """Start an aiosmtpd server on a free port of 127.0.0.1; returns its port."""
+    servers = SmtpServers()
+    yield servers
+    servers.stop()

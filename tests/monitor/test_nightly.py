@@ -6,9 +6,7 @@ import hashlib
 import signal
 import subprocess
 import sys
-import time
 
-import pytest
 
 from crawler.sample_portal.model import ground_truth
 from monitor.config import load_config

@@ -15,7 +15,7 @@ import pytest
 from crawler.sample_portal.model import ground_truth
 from crawler.sample_portal.server import serve
 from tests.conftest import govwatch
-from tests.monitor.conftest import Inbox, free_port
+from tests.monitor.conftest import Inbox, SmtpServers, free_port
 
 SIZE = 500
 DAYS = range(0, 7)
@@ -35,10 +35,10 @@ def write_config(path, db, portal_url, smtp_port):
 
 
 @pytest.fixture(scope="module")
-def week(tmp_path_factory, request):
+def week(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("week")
     db = tmp / "govwatch.db"
-    smtp = request.getfixturevalue("smtp_server")
+    smtp = SmtpServers()
     inbox = Inbox()
     good_port = smtp(inbox)
     results = {}
@@ -49,27 +49,10 @@ def week(tmp_path_factory, request):
             config = write_config(tmp / f"day{day}.toml", db, portal.url, port)
             results[day] = govwatch("nightly", "--config", config)
         base = portal.url
+    smtp.stop()
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     return {"results": results, "conn": conn, "inbox": inbox, "base": base}
-
-
-@pytest.fixture(scope="module", name="smtp_server")
-def module_smtp_server(request):
-    # The week is one module-scoped scenario, so its mail server lives as long.
-    from aiosmtpd.controller import Controller
-
-    controllers = []
-
-    def start(handler):
-        controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-        controller.start()
-        controllers.append(controller)
-        return controller.port
-
-    yield start
-    for controller in controllers:
-        controller.stop()
 
 
 def expected(kind):
