@@ -66,15 +66,12 @@ def cmd_crawl(args) -> int:
 
 def cmd_sample_portal(args) -> int:
     """Serve the bundled sample portal until interrupted."""
-    from crawler.sample_portal.server import serve
+    from crawler.sample_portal.server import run
 
-    with serve(host=args.host, port=args.port) as portal:
-        print(f"sample portal serving at {portal.url} (Ctrl-C to stop)", flush=True)
-        try:
-            portal.wait()
-        except KeyboardInterrupt:
-            pass
-    return 0
+    try:
+        return run(args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def cmd_demo(args) -> int:
@@ -228,9 +225,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
     p.set_defaults(func=cmd_crawl)
 
-    p = sub.add_parser("sample-portal", help="serve the bundled sample portal")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    from crawler.sample_portal.server import add_arguments as add_portal_arguments
+
+    p = sub.add_parser("sample-portal", help="serve the bundled sample portal (a replica of the leda portal)")
+    add_portal_arguments(p)
     p.set_defaults(func=cmd_sample_portal)
 
     p = sub.add_parser("demo", help="crawl the bundled sample portal and audit it")

@@ -254,24 +254,24 @@ def serve(host: str = "127.0.0.1", port: int = 0, *, seed: int = SEED, day: int 
     return SamplePortal(server, portal)
 
 
-def main(argv: list[str] | None = None) -> int:
-    # Imported here: faults builds on this module's Response and respond().
-    from .faults import FaultPlan
-
-    parser = argparse.ArgumentParser(description="Serve the deterministic sample leda portal.")
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The serving options, shared by this module's command line and ``govwatch sample-portal``."""
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--day", type=int, default=0, help="days after the first state of the site (default 0)")
     parser.add_argument("--size", type=int, help="about this many documents (default: the catalogue's ~3,600)")
     parser.add_argument("--faults", metavar="SPEC",
                         help='faults to serve, e.g. "rate=0.1,seed=7" or "503:/info/1021/10001.htm;reset:/zfxxgk.htm"')
-    args = parser.parse_args(argv)
-    try:
-        faults = FaultPlan.parse(args.faults) if args.faults else None
-        # Build before binding the port, so bad values fail fast with a usage error.
-        build_portal(SEED, args.day, args.size)
-    except ValueError as exc:
-        parser.error(str(exc))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until interrupted, printing the URL first; a bad value raises ValueError."""
+    # Imported here: faults builds on this module's Response and respond().
+    from .faults import FaultPlan
+
+    faults = FaultPlan.parse(args.faults) if args.faults else None
+    # Build before binding the port, so bad values fail before anything is served.
+    build_portal(SEED, args.day, args.size)
     with serve(args.host, args.port, day=args.day, size=args.size, faults=faults) as portal:
         print(portal.url, flush=True)
         try:
@@ -279,6 +279,16 @@ def main(argv: list[str] | None = None) -> int:
         except KeyboardInterrupt:
             pass
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Serve the deterministic sample leda portal.")
+    add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except ValueError as exc:
+        parser.error(str(exc))
 
 
 if __name__ == "__main__":
