@@ -158,7 +158,25 @@ def _v4(db: sqlite_utils.Database) -> None:
     create_alerts_table(db)
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    """Indexes the audit's range scans read instead of the wide document rows.
+
+    An audit of a year reads every document of the year some twenty times; with
+    ``body_text`` inline a row is kilobytes, so each pass through the table costs a
+    second on a million documents and the index alone a fraction of it.
+    """
+    db.execute("DROP INDEX IF EXISTS idx_documents_published_on")
+    db.execute("DROP INDEX IF EXISTS idx_documents_index_no")
+    db["documents"].create_index(
+        ["published_on", "is_disclosure", "publisher", "category", "index_no", "created_on",
+         "column_path", "attachments", "breadcrumb", "url"],
+        index_name="idx_documents_audit",
+    )
+    db["documents"].create_index(["index_no", "is_disclosure"])
+    db["documents"].create_index(["created_on"])
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
