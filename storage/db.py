@@ -169,7 +169,7 @@ def _v5(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS idx_documents_index_no")
     db["documents"].create_index(
         ["published_on", "is_disclosure", "publisher", "category", "index_no", "created_on",
-         "column_path", "attachments", "breadcrumb", "url"],
+         "created_on_source", "column_path", "attachments", "breadcrumb", "title", "url"],
         index_name="idx_documents_audit",
     )
     db["documents"].create_index(["index_no", "is_disclosure"])

@@ -273,12 +273,17 @@ def run(args: argparse.Namespace) -> int:
     # Build before binding the port, so bad values fail before anything is served.
     build_portal(SEED, args.day, args.size)
     with serve(args.host, args.port, day=args.day, size=args.size, faults=faults) as portal:
-        print(portal.url, flush=True)
-        try:
-            portal.wait()
-        except KeyboardInterrupt:
-            pass
+        announce_and_wait(portal)
     return 0
+
+
+def announce_and_wait(portal: "SamplePortal") -> None:
+    """Print the URL (the first line, which scripts read) and serve until Ctrl-C."""
+    print(portal.url, flush=True)
+    try:
+        portal.wait()
+    except KeyboardInterrupt:
+        pass
 
 
 def main(argv: list[str] | None = None) -> int:
