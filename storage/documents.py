@@ -73,12 +73,13 @@ def _check_backdated(db, row: dict, baseline: str, crawl_id: int, seen_at: str) 
                   first_seen_at=seen_at, column_newest_already_listed=newest_known)
 
 
+# Columns that change with every fetch; they are not what a document says.
+_BOOKKEEPING = {"content_hash", "last_seen_at", "verified_at", "crawl_id", "etag", "last_modified"}
+
+
 def _changed_fields(stored: dict, row: dict) -> list[str]:
     """The record keys whose stored value differs from the new row's."""
     return sorted(key for key in row if key in stored and key not in _BOOKKEEPING and stored[key] != row[key])
-
-
-_BOOKKEEPING = {"content_hash", "last_seen_at", "verified_at", "crawl_id", "etag", "last_modified"}
 
 
 def _add_version(db, row: dict, record: dict, crawl_id: int, seen_at: str, changed: list[str] | None) -> None:
