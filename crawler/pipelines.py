@@ -52,7 +52,10 @@ class SQLitePipeline:
     def open_spider(self):
         spider = self.crawler.spider
         self.db = open_db(self.db_path)
-        self.run_id = start_run(self.db, site=spider.profile.name, start_urls=spider.start_urls)
+        try:
+            self.run_id = start_run(self.db, site=spider.profile.name, start_urls=spider.start_urls)
+        except sqlite3.Error as exc:
+            self.stop(f"cannot write to {self.db_path}: {exc}")
         spider.crawl_id = self.run_id
 
     def process_item(self, item):
@@ -124,6 +127,8 @@ class SQLitePipeline:
 
     def finish(self, spider, reason):
         """Flush, close the run row, and on a complete full crawl record what disappeared."""
+        if self.run_id is None:
+            return  # the run could not even be recorded
         if not self.storage_error:
             self.flush()
         pages = self.stats.get_value("response_received_count", 0)

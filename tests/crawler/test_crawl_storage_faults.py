@@ -11,7 +11,7 @@ from crawler.sample_portal.model import ground_truth
 
 
 def in_small_filesystem(tmp_path, portal_url, script):
-    """Run ``script`` (sh) with $FS a 300 KiB tmpfs and $CRAWL a crawl into $FS/g.db."""
+    """Run ``script`` (sh) on a 300 KiB tmpfs at {fs}; {crawl} crawls into {fs}/g.db, {check} prints its state."""
     fs = tmp_path / "fs"
     fs.mkdir()
     crawl = f"{sys.executable} -m monitor.cli crawl --site leda --start-url {portal_url}/ --db {fs}/g.db"
@@ -19,13 +19,15 @@ def in_small_filesystem(tmp_path, portal_url, script):
              f" print('integrity', c.execute('PRAGMA integrity_check').fetchone()[0]);"
              f" print('documents', c.execute('SELECT count(*) FROM documents').fetchone()[0]);"
              f" print('runs', [r for r in c.execute('SELECT status FROM crawl_runs ORDER BY id')])\"")
-    full_script = f"mount -t tmpfs -o size=300k tmpfs {fs} && FS={fs} && " + script.format(crawl=crawl, check=check, fs=fs)
+    # Its stderr goes outside the small filesystem, which is full when it is written.
+    err = tmp_path / "crawl.err"
+    full_script = f"mount -t tmpfs -o size=300k tmpfs {fs} && " + script.format(crawl=crawl, check=check, fs=fs, err=err)
     return subprocess.run(["unshare", "-rm", "sh", "-c", full_script], capture_output=True, text=True, timeout=600)
 
 
 def test_full_disk_stops_cleanly_and_the_next_run_recovers(sample_portal, tmp_path):
     result = in_small_filesystem(tmp_path, sample_portal.url, (
-        "{crawl} 2>{fs}/first.err; echo first-exit=$?; cat {fs}/first.err | grep -v '^crawling:'; {check};"
+        "{crawl} 2>{err}; echo first-exit=$?; grep -v '^crawling:' {err}; {check};"
         " mount -o remount,size=64m {fs} && {crawl} >/dev/null 2>&1; echo second-exit=$?; {check}"
     ))
     out = result.stdout
