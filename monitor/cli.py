@@ -78,7 +78,7 @@ def cmd_demo(args) -> int:
     """Crawl the sample portal, check the crawl against its ground truth, and audit it."""
     from crawler.profiles import resolve_profile
     from crawler.sample_portal.catalogue import ANNUAL_REPORT_PUBLISHED
-    from crawler.sample_portal.model import ground_truth
+    from crawler.sample_portal.model import load_ground_truth
     from crawler.sample_portal.server import serve
     from monitor.audit import run_audit
     from monitor.audit_view import print_audit
@@ -88,7 +88,7 @@ def cmd_demo(args) -> int:
     with serve() as portal:
         print(f"sample portal serving at {portal.url}")
         run = _crawl(resolve_profile("leda", [portal.url + "/"], []), args.db)
-    expected = ground_truth()["documents"]
+    expected = load_ground_truth()["documents"]
     db = open_db(args.db)
     try:
         stored = db.execute("SELECT count(*) FROM documents WHERE removed_at IS NULL").fetchone()[0]

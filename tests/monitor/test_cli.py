@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from crawler.parsing import RECORD_KEYS
+from crawler.sample_portal.model import ground_truth
 from tests.conftest import govwatch
 
 FILES = Path(__file__).parents[1] / "files"
@@ -76,3 +77,12 @@ def test_unreachable_portal_is_recorded_not_a_crash(tmp_path):
     errors = json.loads(rows)
     assert errors and all(row["url"].startswith("http://127.0.0.1:9/") for row in errors)
     assert "1 errors" in result.stdout
+
+
+def test_demo_crawls_audits_and_writes_the_report(tmp_path):
+    result = govwatch("demo", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert f"the database holds {ground_truth()['documents']}: matches" in result.stdout
+    assert "Claims of http://127.0.0.1:" in result.stdout
+    report = tmp_path / "govwatch-demo-report.html"
+    assert str(report) in result.stdout and report.stat().st_size > 10_000
