@@ -196,6 +196,17 @@ def cmd_schedule(args) -> int:
     return run_schedule(_config(args.config))
 
 
+def iso_date(text: str) -> str:
+    """An argparse type: a YYYY-MM-DD date, returned as given."""
+    import datetime as dt
+
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2020-01-31") from None
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
     parser = argparse.ArgumentParser(
@@ -244,8 +255,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("audit", help="audit the crawled documents against the law and the report")
     p.add_argument("--db", default="govwatch.db")
     p.add_argument("--year", type=int, help="audit documents published in this year")
-    p.add_argument("--from", dest="date_from", metavar="DATE", help="first publication date (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", metavar="DATE", help="last publication date (YYYY-MM-DD)")
+    p.add_argument("--from", dest="date_from", metavar="DATE", type=iso_date, help="first publication date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", metavar="DATE", type=iso_date, help="last publication date (YYYY-MM-DD)")
     p.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
     p.add_argument("--limit", type=int, action="append", metavar="N",
                    help="a limit in working days (repeatable; default 15 and 20)")

@@ -86,3 +86,8 @@ def test_demo_crawls_audits_and_writes_the_report(tmp_path):
     assert "Claims of http://127.0.0.1:" in result.stdout
     report = tmp_path / "govwatch-demo-report.html"
     assert str(report) in result.stdout and report.stat().st_size > 10_000
+
+
+def test_audit_range_must_be_dates(crawled_db):
+    result = govwatch("audit", "--db", crawled_db, "--from", "2020-02-30")
+    assert result.returncode == 2 and "'2020-02-30' is not a date" in result.stderr
