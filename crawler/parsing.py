@@ -21,6 +21,7 @@ from urllib.parse import unquote, urljoin
 import charset_normalizer
 from lxml import etree
 
+from crawler import letterhead
 from crawler.dates import parse_date, standalone_date
 
 RECORD_KEYS = (
@@ -29,32 +30,51 @@ RECORD_KEYS = (
     "scope", "breadcrumb", "attachments", "body_text", "fields", "warnings",
 )
 
-# Record field -> the labels templates use for it, in order of preference.
+# Record field -> the labels templates use for it, in order of preference. The
+# generic labels at the end of a list (日期, 来源 …) stand on pages with no metadata
+# grid; 来源 is the weakest: on a grid page it often names another office.
 SYNONYMS = {
     "index_no": ("索引号",),
     "doc_no": ("文号", "发文字号"),
-    "publisher": ("发布机构", "发文机关", "发文单位", "发布单位"),
-    "published_on": ("公开日期", "发布日期", "发布时间"),
-    "created_on": ("成文日期", "生成日期", "发文日期"),
+    "publisher": ("发布机构", "发文机关", "发文单位", "发布单位", "办文部门", "发布部门", "信息来源", "来源"),
+    "published_on": ("公开日期", "发布日期", "发布时间", "日期", "时间"),
+    "created_on": ("成文日期", "生成日期", "发文日期", "成文时间"),
     "expires_on": ("失效日期",),
     "category": ("信息类别", "主题分类", "分类"),
     "disclosure_method": ("公开方式",),
     "scope": ("公开范围",),
-    "title": ("标题", "名称"),
+    "title": ("标题", "名称", "公文名称", "文件名称"),
 }
 # Labels that name no record field but must still be recognised as labels, so that
 # the cell after them is taken as their value and not as a value of the label before.
 OTHER_LABELS = (
     "有效性", "依据", "记录形式", "载体类型", "存放位置", "公开程序",
-    "主题词", "关键词", "来源", "体裁分类", "公开时限",
+    "主题词", "关键词", "体裁分类", "公开时限",
 )
 KNOWN_LABELS = frozenset(label for labels in SYNONYMS.values() for label in labels) | frozenset(OTHER_LABELS)
+# Labels that are also the end of longer words (截止日期, 按文号, 开放时间): in running
+# text they count only when no other Chinese character stands right before them.
+GENERIC_LABELS = frozenset({"日期", "时间", "来源", "分类", "名称", "标题", "文号"})
+# Labels only a disclosure metadata block carries: a page showing them (even blank)
+# presents itself as a disclosure document. 来源, 日期, 标题 … stand on any news page.
+DISCLOSURE_LABELS = frozenset({
+    "索引号", "文号", "发文字号", "发布机构", "发文机关", "发文单位", "发布单位", "办文部门", "发布部门",
+    "成文日期", "生成日期", "发文日期", "信息类别", "主题分类", "公开方式", "公开范围", "失效日期", "有效性",
+})
 
 # A label in free text may be padded with spaces (索 引 号) and must end in a colon.
 _GAP = r"[\s\u3000\u00a0]*"
+
+
+def _run_label_pattern(label: str) -> str:
+    """The regex for one label in running text (see GENERIC_LABELS)."""
+    spaced = _GAP.join(map(re.escape, label))
+    return f"(?<![\u4e00-\u9fff]){spaced}" if label in GENERIC_LABELS else spaced
+
+
 _RUN_LABEL_RE = re.compile(
     "(?P<label>"
-    + "|".join(_GAP.join(map(re.escape, label)) for label in sorted(KNOWN_LABELS, key=len, reverse=True))
+    + "|".join(map(_run_label_pattern, sorted(KNOWN_LABELS, key=len, reverse=True)))
     + f"){_GAP}[:：]"
 )
 # Where a value in a run of text ends: at a further ``word：`` even if the word is not
@@ -68,6 +88,7 @@ _MAX_LABEL_CHARS = 8
 _MAX_LABEL_TEXT = 40
 
 _CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
+_CONTROL_TAGS = frozenset({"input", "select", "textarea"})
 _ROW_TAGS = frozenset({"tr", "dl"})
 _LABEL_TAGS = frozenset({"span", "b", "strong", "label", "em", "font", "i"})
 _BLOCK_TAGS = frozenset({
@@ -89,9 +110,24 @@ _BODY_IDS = {"zoom": 0, "UCAP-CONTENT": 2}
 _BODY_CLASSES = {"TRS_Editor": 1, "article_content": 3, "v_news_content": 5}
 # A substring test that spares _container_rank the many class attributes naming none.
 _BODY_CLASS_RE = re.compile("|".join(map(re.escape, _BODY_CLASSES)))
-_BREADCRUMB_MARKERS = ("当前位置", "您现在的位置", "所在位置", "您的位置", "现在的位置")
-_BREADCRUMB_SPLIT_RE = re.compile(r"\s*(?:>>|>|›|»|＞＞|＞)\s*")
-_BREADCRUMB_DROP = frozenset({"首页", "正文", ""})
+# 当前位置 and friends; a bare 位置 only with its colon and not ending a word (存放位置).
+_BREADCRUMB_MARKER_RE = re.compile(
+    r"(?:当前所在位置|您现在的位置|现在的位置|当前位置|所在位置|您的位置)\s*[:：]?|(?<![\u4e00-\u9fff])位置\s*[:：]"
+)
+_BREADCRUMB_SPLIT_RE = re.compile(r"\s*(?:>>|>|›|»|＞＞|＞|→)\s*")
+# The crumb naming the page itself, not a column.
+_BREADCRUMB_DROP = frozenset({"正文", "详情", "内容", "正文内容", "详细内容", "文章", "阅读", "查看"})
+# id/class tokens of breadcrumb containers (breadcrumb, BreadcrumbNav, crumbs, dqwz,
+# position, current-location …), checked token by token so position-relative is not one.
+_CRUMB_TOKEN_RE = re.compile(
+    r"(?i:.*crumb.*|dqwz.*|weizhi.*|curpos.*|mbx|wz"
+    r"|(?:cur|current|page|site|my|lm|top)?[_-]?(?:position|location|place|path)(?:[_-]?(?:box|bar|nav|wrap|con|main|\d+))?)"
+)
+# A breadcrumb is a short trail of short names; anything longer is something else.
+_MAX_CRUMBS = 10
+_MAX_CRUMB_CHARS = 30
+# Elements that hold one crumb of a trail rather than the trail.
+_CRUMB_ITEM_TAGS = frozenset({"li", "span", "a", "b", "strong", "em", "i", "font", "label"})
 _TITLE_SPLIT_RE = re.compile(r"\s*[-_|—–]+\s*")
 _ATTACHMENT_RE = re.compile(
     r"(\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)|(^|/)(download|downfile)\.jsp)$", re.IGNORECASE
@@ -103,6 +139,8 @@ _BREAK = "\ufdd0"
 # body (an annual report's statistics) keep their rows.
 _CELL = "\ufdd1"
 _CELL_END_TAGS = frozenset({"td", "th"})
+# The longest table cell (non-space characters) kept on one line; see _one_line_cell.
+_MAX_CELL_LINE = 200
 
 _META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _GB_FAMILY = frozenset({"gb2312", "gbk", "gb-2312", "gb_2312", "gb_2312-80", "gb2312-80", "x-gbk", "cp936", "csgb2312", "euc-cn", "936"})
@@ -111,6 +149,10 @@ _GB_FAMILY = frozenset({"gb2312", "gbk", "gb-2312", "gb_2312", "gb_2312-80", "gb
 _SNIFF_BYTES = 4096
 # How many lines from the end of the body a signature date may stand on.
 _SIGNATURE_LINES = 5
+# A metadata block with this many disclosure labels, even all blank, is one.
+_MIN_BLANK_GRID_LABELS = 2
+# 页面生成时间 2025-03-27 09:36:38, in a meta tag or a comment.
+_GENERATED_RE = re.compile(r"页面生成时间\s*[:：]?\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)")
 # Per-thread state: the reusable HTML parser (see _parser).
 _THREAD = threading.local()
 
@@ -170,13 +212,26 @@ def _short_label(text: str) -> str | None:
     return None
 
 
-def _lines(root, skip: frozenset = frozenset()) -> list[str]:
-    """The visible text under ``root`` as collapsed non-empty lines.
+def _one_line_cell(element) -> bool:
+    """True for a table cell whose text stays on its row's line despite ``<br>`` or blocks inside.
 
-    Block elements and ``<br>`` start new lines; table cells end in a tab; scripts,
-    styles, navigation and the elements in ``skip`` are left out (their tails stay).
-    lxml's iterative walker does the traversal, so the tree is neither copied nor
-    changed and nesting deeper than Python's recursion limit is fine.
+    A statistics table writes long row labels over several ``<br>`` lines; they are one
+    cell and the row must stay one line. Layout tables that hold a whole article in a
+    cell do not count: their text is long or holds a table of its own.
+    """
+    if not len(element) or element.find(".//table") is not None:
+        return False
+    return len("".join(_text_of(element).split())) <= _MAX_CELL_LINE
+
+
+def _lines(root, skip: frozenset = frozenset()) -> list[str]:
+    """The visible text under ``root`` as collapsed non-empty lines: the project's one HTML-to-lines walk.
+
+    Block elements and ``<br>`` start new lines, except inside a short table cell (see
+    :func:`_one_line_cell`); table cells end in a tab, so a table row is one line of
+    tab-separated cells; scripts, styles, navigation and the elements in ``skip`` are
+    left out (their tails stay). lxml's iterative walker does the traversal, so the tree
+    is neither copied nor changed and nesting deeper than Python's recursion limit is fine.
     """
     parts = [_BREAK] if root.tag in _BLOCK_TAGS else []
     if root.text:
@@ -184,6 +239,7 @@ def _lines(root, skip: frozenset = frozenset()) -> list[str]:
     walker = etree.iterwalk(root, events=("start", "end"))
     next(walker)  # the root's own start, handled above
     skipped = None  # the element whose subtree was just skipped: its end adds only its tail
+    one_line = None  # the table cell inside which blocks do not break lines
     for event, element in walker:
         if element is root:
             break  # the root's end: its tail is not its text
@@ -193,13 +249,18 @@ def _lines(root, skip: frozenset = frozenset()) -> list[str]:
                 walker.skip_subtree()
                 skipped = element
                 continue
-            if tag in _BLOCK_TAGS:
+            if one_line is None and tag in _CELL_END_TAGS and _one_line_cell(element):
+                one_line = element
+            elif tag in _BLOCK_TAGS and one_line is None:
                 parts.append(_BREAK)
             if element.text:
                 parts.append(element.text)
             continue
         if element is not skipped:
-            if tag in _BLOCK_TAGS:
+            if element is one_line:
+                one_line = None
+                parts.append(_CELL)
+            elif tag in _BLOCK_TAGS and one_line is None:
                 parts.append(_BREAK)
             elif tag in _CELL_END_TAGS:
                 parts.append(_CELL)
@@ -323,7 +384,8 @@ def _parser() -> etree.HTMLParser:
     parser = getattr(_THREAD, "parser", None)
     if parser is None:
         parser = _THREAD.parser = etree.HTMLParser(
-            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
+            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True,
+            huge_tree=True,  # else content nested past 256 levels is silently dropped
         )
     return parser
 
@@ -334,13 +396,30 @@ def _parse_tree(text: str):
     return etree.fromstring(text.encode("utf-8", "replace"), _parser())
 
 
+def document_lines(text: str) -> list[str]:
+    """A whole HTML document as :func:`_lines` gives it, its ``<title>`` first; [] when there is none.
+
+    For reading a page as text elsewhere (an annual report saved as HTML), so a report
+    read from a file and the same report crawled give the same lines.
+    """
+    try:
+        root = _parse_tree(text)
+    except (etree.ParserError, ValueError):
+        return []
+    if root is None:
+        return []
+    title = root.find(".//title")
+    heading = [_collapse(_text_of(title))] if title is not None and _collapse(_text_of(title)) else []
+    return heading + _lines(root)
+
+
 # --- metadata ------------------------------------------------------------------------
 
 
 def _add_field(fields: dict, label: str, value: str) -> None:
-    """Record a label's value; the first occurrence on the page wins."""
-    if label not in fields:
-        fields[label] = _collapse(value)
+    """Record a label's value (None when blank); the first non-blank occurrence on the page wins."""
+    if fields.get(label) is None:
+        fields[label] = _collapse(value) or None
 
 
 def _cell_pairs(cells: list) -> list[tuple[str, str]]:
@@ -431,11 +510,18 @@ def _inline_fields(elements: list, fields: dict) -> None:
 def _run_fields(lines: list[str], fields: dict) -> None:
     """Fill ``fields`` from runs of text such as ``索引号：xxx  发布日期：2021-03-05``."""
     for line in lines:
+        if _is_prose(line):
+            continue
         matches = list(_RUN_LABEL_RE.finditer(line))
         for match, following in zip(matches, matches[1:] + [None]):
             end = following.start() if following is not None else len(line)
             value = _RUN_VALUE_END_RE.split(line[match.end():end], 1)[0]
             _add_field(fields, normalize_label(match.group("label")), value)
+
+
+def _is_prose(line: str) -> bool:
+    """True for a sentence of running text (a guide page's 索引号由……组成。), not a metadata run."""
+    return len(line) > _MAX_LABEL_TEXT and any(mark in line for mark in "。；")
 
 
 class _Sites(NamedTuple):
@@ -445,6 +531,8 @@ class _Sites(NamedTuple):
     containers: list  # (rank, element) known article containers
     headings: list  # h1, h2 and class="title" elements
     links: list  # <a> elements whose href looks like a document
+    crumbs: list  # elements whose id or class names a breadcrumb
+    controls: list  # form controls (input, select, textarea): labels beside them are a search form's
     furniture: set  # every element in or below navigation, headers, footers, menus, scripts ...
     # Every element. lxml makes a Python object for an element each time Python code
     # reaches one nobody holds; holding them all lets later passes reuse them.
@@ -468,6 +556,7 @@ class _Hints(NamedTuple):
     container: bool  # may be a known article container (_container_rank decides)
     furniture: bool  # navigation, header, footer, menu ...
     title: bool  # has class="title"
+    crumb: bool  # names a breadcrumb container
 
 
 @functools.lru_cache(maxsize=4096)
@@ -477,6 +566,7 @@ def _attribute_hints(element_id: str | None, classes: str | None) -> _Hints:
         container=bool(classes and _BODY_CLASS_RE.search(classes)) or element_id in _BODY_IDS,
         furniture=bool(_FURNITURE_ATTR_RE.search(f"{element_id or ''} {classes or ''}")),
         title=bool(classes) and "title" in classes.split(),
+        crumb=any(map(_CRUMB_TOKEN_RE.fullmatch, f"{element_id or ''} {classes or ''}".split())),
     )
 
 
@@ -494,7 +584,7 @@ def _scan(root) -> _Sites:
     distinct value. A single Python loop is several times faster here than one XPath
     per question, whose string tests copy every text node.
     """
-    sites = _Sites([], [], [], [], set(), list(root.iter()))
+    sites = _Sites([], [], [], [], [], [], set(), list(root.iter()))
     furniture_roots = []
     labels, first_chars = sites.labels, _LABEL_FIRST_CHARS
     for element in sites.elements:
@@ -514,11 +604,13 @@ def _scan(root) -> _Sites:
             labels.append((element.getparent(), tail, True))
         tag, element_id, classes = element.tag, element.get("id"), element.get("class")
         if element_id or classes:
-            container, furniture, title = _attribute_hints(element_id, classes)
+            container, furniture, title, crumb = _attribute_hints(element_id, classes)
             if container:
                 rank = _container_rank(element)
                 if rank is not None:
                     sites.containers.append((rank, element))
+            if crumb:
+                sites.crumbs.append(element)
         else:
             furniture = title = False
         if furniture or tag in _UNSEEN_TAGS:
@@ -527,10 +619,25 @@ def _scan(root) -> _Sites:
             sites.headings.append(element)
         elif tag == "a" and _is_attachment_href(element.get("href") or ""):
             sites.links.append(element)
+        elif tag in _CONTROL_TAGS:
+            sites.controls.append(element)
     for element in furniture_roots:
         if element not in sites.furniture:  # else already added with an ancestor
             sites.furniture.update(element.iter())
     return sites
+
+
+def _form_neighbourhoods(controls: list) -> set:
+    """The rows and blocks holding a form control: a label there (按文号：) asks, it does not state."""
+    around = set()
+    for control in controls:
+        parent = control.getparent()
+        around.update(element for element in (_ancestor(control, _ROW_TAGS, 6), parent) if element is not None)
+        # A search box often wraps its control in a div or two inside the labelled cell.
+        cell = _ancestor(control, _CELL_TAGS, 4)
+        if cell is not None and cell.getparent() is not None:
+            around.add(cell.getparent())
+    return around
 
 
 def _label_sites(sites: _Sites, container) -> tuple[list, list, list]:
@@ -541,10 +648,13 @@ def _label_sites(sites: _Sites, container) -> tuple[list, list, list]:
     rows, inline, blocks = {}, {}, {}
     # Set lookups: the ancestor walks they replace were most of the metadata step's time.
     excluded = sites.furniture.union(container.iter()) if container is not None else sites.furniture
+    form_rows = _form_neighbourhoods(sites.controls)
     for owner, text, is_tail in sites.labels:
-        if owner is None or owner in excluded:
+        if owner is None or owner in excluded or owner in form_rows or owner.getparent() in form_rows:
             continue
         row = _ancestor(owner, _ROW_TAGS, 4)
+        if row is not None and row in form_rows:
+            continue
         if row is not None:
             rows[row] = True
         if not is_tail and owner.tag in _LABEL_TAGS:
@@ -608,38 +718,89 @@ def _largest_block(root, skip: frozenset, furniture: set):
     return max(candidates, key=lambda pair: pair[0])[1]
 
 
-def _trail_parts(lines: list[str]) -> list[str]:
-    """The parts after the marker on the marker's line (an unclosed tag can drag more lines in)."""
-    for line in lines:
-        marker = max((line.find(m) + len(m) for m in _BREADCRUMB_MARKERS if m in line), default=-1)
-        if marker >= 0:
-            parts = _BREADCRUMB_SPLIT_RE.split(line[marker:].lstrip(":： "))
-            return [part.strip() for part in parts if part.strip() not in _BREADCRUMB_DROP]
-    return []
+def _crumbs(element) -> list[str] | None:
+    """The trail an element shows, every crumb including 首页; None when it is not a trail.
+
+    Crumbs are the parts of the line split at ``>``, ``»``, ``›`` …, or the lines of a
+    list of links; when arrows are images the links' texts are the crumbs. The marker
+    (当前位置：) and a last crumb naming the page itself (正文) are dropped.
+    """
+    lines = [_BREADCRUMB_MARKER_RE.sub(" ", line) for line in _lines(element, frozenset(element.iter("table")))]
+    split = [[part for part in (p.strip(" :：") for p in _BREADCRUMB_SPLIT_RE.split(line)) if part] for line in lines]
+    # A line with separators is the whole trail (an unclosed tag may drag the page in
+    # after it); without separators each line is one crumb (a <ul> of links).
+    pieces = next((parts for parts in split if len(parts) >= 2), None)
+    if pieces is None:
+        pieces = [parts[0] for parts in split if parts]
+    if len(pieces) < 2:
+        links = [text for text in (_collapse(_text_of(link)) for link in element.iter("a")) if text]
+        pieces = links if len(links) >= 2 else pieces
+    while pieces and pieces[-1] in _BREADCRUMB_DROP:
+        pieces.pop()
+    if not pieces or len(pieces) > _MAX_CRUMBS:
+        return None
+    if any(len(piece) > _MAX_CRUMB_CHARS or "{{" in piece for piece in pieces):
+        return None  # prose, a menu, or an unfilled template
+    return pieces
 
 
-def _breadcrumb(sites: _Sites) -> list[str]:
-    """The 当前位置 trail without 首页, 正文 and empty parts."""
-    owners = (owner for owner, text, _ in sites.labels if any(m in text for m in _BREADCRUMB_MARKERS))
-    for element in owners:
-        # The marker may sit in its own <span>; climb until the trail itself is included.
-        for _ in range(3):
-            if element is None or element.tag in ("html", "head", "title"):
+def _in_script(element) -> bool:
+    """True inside a script, style or template: a trail in a script's JSON is no trail."""
+    return element.tag in _SKIP_TAGS or any(a.tag in _SKIP_TAGS for a in element.iterancestors())
+
+
+def _breadcrumb(sites: _Sites, container) -> list[str]:
+    """The page's trail of columns (see :func:`_crumbs`); [] when it shows none.
+
+    First the text marked 当前位置 (climbing from the marker to the element holding the
+    trail), then elements whose class names a breadcrumb; never text in the body.
+    """
+    body = set(container.iter()) if container is not None else set()
+    marked = [
+        owner for owner, text, _ in sites.labels
+        if owner is not None and owner not in body and _BREADCRUMB_MARKER_RE.search(text)
+    ]
+    for element in marked:
+        if _in_script(element):
+            continue
+        # The marker may sit in its own <span> or in the first <li> of the trail; climb
+        # until the trail itself is included, and past an item to the list holding it.
+        best = None
+        for _ in range(4):
+            if element is None or element.tag in ("html", "body", "head", "title"):
                 break
-            parts = _trail_parts(_lines(element))
-            if parts:
-                return parts
+            found = _crumbs(element)
+            if found and (best is None or len(found) > len(best)):
+                best = found
+            if best and element.tag not in _CRUMB_ITEM_TAGS:
+                break
             element = element.getparent()
+        if best:
+            return best
+    for element in sites.crumbs:
+        found = None if element in body or _in_script(element) else _crumbs(element)
+        if found and len(found) >= 2:
+            return found
     return []
 
 
-def _title(root, sites: _Sites, fields: dict, metas: dict) -> str | None:
-    """The article title: 标题 field, ArticleTitle meta, a heading, then <title> minus site name."""
-    for label in SYNONYMS["title"]:
-        if fields.get(label):
-            return fields[label]
-    if metas.get("articletitle"):
-        return metas["articletitle"]
+def _title(root, sites: _Sites, fields: dict, metas: dict, body_lines: list[str]) -> str | None:
+    """The article title: 标题 field, ArticleTitle meta, a heading or <title>, else the printed title.
+
+    A gazette's or single-page site's ``<title>`` names the site, and its heading, if
+    any, the gazette: then the title printed at the head of the body is the document's.
+    """
+    labelled = _field_value(fields, "title") or metas.get("articletitle")
+    if labelled:
+        return labelled
+    shown = _shown_title(root, sites)
+    if shown is None or letterhead.names_a_site(shown):
+        return letterhead.printed_title(body_lines) or shown
+    return shown
+
+
+def _shown_title(root, sites: _Sites) -> str | None:
+    """The title a heading or the ``<title>`` shows (without the site's name)."""
     title_element = root.find(".//title")
     page_title = _collapse(_text_of(title_element)) if title_element is not None else ""
     headings = [_collapse(_text_of(h)) for h in sites.headings if h not in sites.furniture]
@@ -678,22 +839,12 @@ def _attachments(sites: _Sites, url: str | None) -> list[dict]:
     return [{"name": name, "url": link_url} for link_url, name in names.items()]
 
 
-def _signature_date(body_lines: list[str]) -> str | None:
-    """The last date standing alone on one of the body's final lines (the signature)."""
-    for line in reversed(body_lines[-_SIGNATURE_LINES:]):
-        found = standalone_date(line)
-        if found:
-            return found
-    return None
-
-
 # --- record --------------------------------------------------------------------------
 
 
 def _field_value(fields: dict, key: str) -> str | None:
-    """The first non-empty synonym's value; "" if only empty ones exist; None if absent."""
-    present = [fields[label] for label in SYNONYMS[key] if label in fields]
-    return next((value for value in present if value), present[0] if present else None)
+    """The first non-blank synonym's value; None when the page shows none."""
+    return next((fields[label] for label in SYNONYMS[key] if fields.get(label)), None)
 
 
 def _date_field(record: dict, key: str, value: str | None) -> str | None:
@@ -704,43 +855,101 @@ def _date_field(record: dict, key: str, value: str | None) -> str | None:
     return iso
 
 
-def _fill_metadata(record: dict, fields: dict, metas: dict, body_lines: list[str]) -> None:
-    """Map labelled fields (with meta-tag fallbacks) onto the record's named fields."""
+def _published_on(record: dict, fields: dict, metas: dict, page_text: str) -> str | None:
+    """The publication date: the labelled one, a gazette's issue date, else the PubDate meta tag.
+
+    PubDate is dropped when it is the time the page was generated (some CMSs write
+    the generation time there and in a 页面生成时间 note), not the publication date.
+    """
+    labelled = _date_field(record, "published_on", _field_value(fields, "published_on"))
+    if labelled:
+        return labelled
+    issued = letterhead.issue_date_text(page_text)
+    if issued:
+        return _date_field(record, "published_on", issued)
+    pubdate = metas.get("pubdate")
+    if pubdate and _is_generation_time(pubdate, page_text):
+        record["warnings"].append(f"published_on: PubDate {pubdate} is the page generation time, not used")
+        return None
+    return _date_field(record, "published_on", pubdate)
+
+
+def _is_generation_time(stamp: str, page_text: str) -> bool:
+    """True when ``stamp`` is the page-generation time the page states (页面生成时间)."""
+    generated = _GENERATED_RE.search(page_text)
+    if generated is None:
+        return False
+    digits, generated_digits = re.sub(r"\D", "", stamp), re.sub(r"\D", "", generated.group(1))
+    # A date alone that is the generation day cannot be told from it either.
+    return bool(digits) and generated_digits.startswith(digits)
+
+
+def _shows_label(fields: dict, key: str) -> bool:
+    """True when the page shows a label for ``key``, even with a blank value."""
+    return any(label in fields for label in SYNONYMS[key])
+
+
+def _fill_metadata(record: dict, fields: dict, metas: dict, body_lines: list[str], page_text: str) -> None:
+    """Map labelled fields onto the record's named fields, with the fallbacks below.
+
+    A blank labelled value is null: the page states none. Only where the page shows
+    no label at all do the meta tags (ContentSource) and the document's own printed
+    form (文号 under the title, the signing body above the date) fill in.
+    """
     for key in ("index_no", "doc_no", "category", "disclosure_method", "scope"):
         record[key] = _field_value(fields, key)
-    publisher = _field_value(fields, "publisher")
-    published = _field_value(fields, "published_on")
-    # Meta tags alone do not make a disclosure page; the labelled block does.
-    record["is_disclosure"] = bool(record["index_no"]) or bool(publisher and published)
-    # An empty labelled publisher ("") still beats nothing; the meta tag fills either.
-    record["publisher"] = publisher if publisher else metas.get("contentsource", publisher)
-    record["published_on"] = _date_field(record, "published_on", published) or _date_field(
-        record, "published_on", metas.get("pubdate")
-    )
+    record["published_on"] = _published_on(record, fields, metas, page_text)
     record["expires_on"] = _date_field(record, "expires_on", _field_value(fields, "expires_on"))
+    signature = letterhead.signature_line(body_lines, _SIGNATURE_LINES)
+    signer, signed_no = letterhead.signature_block(body_lines, signature) if signature is not None else (None, None)
+    record["publisher"] = _field_value(fields, "publisher")
+    if not _shows_label(fields, "publisher"):
+        record["publisher"] = metas.get("contentsource") or signer or letterhead.title_issuer(record["title"])
+    if not _shows_label(fields, "doc_no"):
+        head = letterhead.head_doc_no(body_lines)
+        record["doc_no"] = head[1] if head else signed_no
     created = _date_field(record, "created_on", _field_value(fields, "created_on"))
     source = "metadata" if created else None
-    if created is None:
-        created = _signature_date(body_lines)
-        source = "body" if created else None
+    if created is None and signature is not None:
+        created, source = standalone_date(body_lines[signature]), "body"
     record["created_on"], record["created_on_source"] = created, source
+    record["is_disclosure"] = _is_disclosure(record, fields)
 
 
-def _build(record: dict, root, url: str | None) -> None:
+def _is_disclosure(record: dict, fields: dict) -> bool:
+    """Whether the page presents itself as a disclosure document.
+
+    An index number, or a disclosure-grid publisher and a date, make one; so does a
+    disclosure metadata block shown with blank values (labels only such blocks carry)
+    on a page with a title and a date, and a document printed with its 文号. Meta tags
+    alone, or a news page's 来源 and 日期, do not.
+    """
+    if record["index_no"]:
+        return True
+    dated = bool(record["title"] and record["published_on"])
+    grid_publisher = any(fields.get(label) for label in SYNONYMS["publisher"] if label in DISCLOSURE_LABELS)
+    if grid_publisher and record["published_on"]:
+        return True
+    shown = sum(1 for label in fields if label in DISCLOSURE_LABELS)
+    return dated and (shown >= _MIN_BLANK_GRID_LABELS or bool(record["doc_no"]))
+
+
+def _build(record: dict, root, url: str | None, page_text: str) -> None:
     """Fill ``record`` from the parsed tree ``root``."""
     sites = _scan(root)
     metas = _meta_tags(root)
-    container = _body_container(sites)
-    fields, tables = _metadata(sites, container)
-    if container is None:
-        container = _largest_block(root, frozenset(tables), sites.furniture)
+    known = _body_container(sites)
+    fields, tables = _metadata(sites, known)
+    container = known if known is not None else _largest_block(root, frozenset(tables), sites.furniture)
     body_lines = _lines(container, frozenset(tables))
     record["fields"] = fields
     record["body_text"] = "\n".join(body_lines)
-    record["title"] = _title(root, sites, fields, metas)
-    record["breadcrumb"] = _breadcrumb(sites) or ([metas["columnname"]] if metas.get("columnname") else [])
+    record["title"] = _title(root, sites, fields, metas, body_lines)
+    # Only a known article container rules text out of the trail: on a short page the
+    # largest block can be the breadcrumb itself.
+    record["breadcrumb"] = _breadcrumb(sites, known) or ([metas["columnname"]] if metas.get("columnname") else [])
     record["attachments"] = _attachments(sites, url)
-    _fill_metadata(record, fields, metas, body_lines)
+    _fill_metadata(record, fields, metas, body_lines, page_text)
 
 
 def parse_page(body: bytes, url: str | None = None, charset: str | None = None) -> dict:
@@ -760,7 +969,10 @@ def parse_page(body: bytes, url: str | None = None, charset: str | None = None) 
         if root is None:
             record["warnings"].append("no HTML document in page")
             return record
-        _build(record, root, record["url"])
+        if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in _parser().error_log):
+            # libxml2 stops at 2048 levels even with huge_tree; say so rather than lose text quietly.
+            record["warnings"].append("page nested too deeply: content past 2048 levels was dropped")
+        _build(record, root, record["url"], text)
     except Exception as error:  # noqa: BLE001 - the crawl must survive any page
         # A record with what was found so far beats losing the page.
         record["warnings"].append(f"parse failed: {type(error).__name__}: {error}")

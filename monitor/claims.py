@@ -12,10 +12,8 @@ with its sentence, never guessed.
 import re
 from typing import NamedTuple
 
-from lxml import etree
-
 from crawler.numerals import parse_number, to_halfwidth
-from crawler.parsing import decode_body
+from crawler.parsing import decode_body, document_lines
 from monitor.report_tables import (
     MAIN_ROWS,
     Row,
@@ -27,12 +25,6 @@ from monitor.report_tables import (
 
 KINDS = ("html", "markdown", "text")
 
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
-_BLOCK_TAGS = frozenset({
-    "p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-    "section", "article", "header", "footer", "main", "aside", "nav", "blockquote", "pre",
-    "caption", "form", "center", "hr", "br", "title", "body", "html", "figure", "figcaption",
-})
 _HTML_SNIFF = re.compile(r"<\s*(?:!doctype|html|body|table|p|div|br|h[1-6])\b", re.IGNORECASE)
 _MD_TABLE_SEPARATOR = re.compile(r"^\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?$")
 _MD_SNIFF = re.compile(r"^(?:#{1,6}\s|\|.*\|\s*$)", re.MULTILINE)
@@ -43,69 +35,6 @@ _MD_SNIFF = re.compile(r"^(?:#{1,6}\s|\|.*\|\s*$)", re.MULTILINE)
 def _collapse(text: str) -> str:
     """Text on one line with whitespace runs made single spaces."""
     return " ".join(text.split())
-
-
-def _table_lines(table) -> list[str]:
-    """One line per row of an HTML table, cells joined by tabs.
-
-    Cell text is collapsed onto one line, so a label written one character per ``<br>``
-    stays in its cell.
-    """
-    lines = []
-    for row in table.xpath("./tr | ./thead/tr | ./tbody/tr | ./tfoot/tr"):
-        cells = [_collapse("".join(cell.itertext())) for cell in row.xpath("./td | ./th")]
-        if any(cells):
-            lines.append("\t".join(cells))
-    return lines
-
-
-def _html_lines(root) -> list[str]:
-    """The visible text of a parsed page as lines; tables become tab-separated rows.
-
-    Walks iteratively (``iterwalk``) so deeply nested pages cannot exhaust recursion.
-    """
-    lines: list[str] = []
-    pending: list[str] = []
-
-    def flush() -> None:
-        text = _collapse("".join(pending))
-        if text:
-            lines.append(text)
-        pending.clear()
-
-    walker = etree.iterwalk(root, events=("start", "end"))
-    for event, element in walker:
-        tag = element.tag if isinstance(element.tag, str) else None
-        if event == "start":
-            if tag is None or tag in _SKIP_TAGS or tag == "table":
-                if tag == "table":
-                    flush()
-                    lines.extend(_table_lines(element))
-                walker.skip_subtree()
-                continue
-            if tag in _BLOCK_TAGS:
-                flush()
-            pending.append(element.text or "")
-        else:
-            if tag in _BLOCK_TAGS or tag == "table":
-                flush()
-            if element is not root:
-                pending.append(element.tail or "")
-    flush()
-    return lines
-
-
-def _html_to_text(text: str) -> str:
-    """HTML as report lines; empty when there is no document."""
-    parser = etree.HTMLParser(
-        encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True
-    )
-    try:
-        # Re-encoded, so the page's own (already honoured) charset declaration is moot.
-        root = etree.fromstring(text.encode("utf-8", "replace"), parser)
-    except (etree.ParserError, ValueError):
-        return ""
-    return "\n".join(_html_lines(root)) if root is not None else ""
 
 
 def _pipe_cells(line: str) -> list[str]:
@@ -151,7 +80,7 @@ def report_text(data: bytes | str, kind: str | None = None) -> str:
     data = data.lstrip("\ufeff")
     kind = kind if kind in KINDS else sniff_kind(data)
     if kind == "html":
-        return _html_to_text(data)
+        return "\n".join(document_lines(data))
     if kind == "markdown":
         return _markdown_to_text(data)
     return data.replace("\r\n", "\n").replace("\r", "\n")

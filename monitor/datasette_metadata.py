@@ -19,7 +19,7 @@ TABLES = {
         "category": "信息类别 / 主题分类",
         "disclosure_method": "公开方式 (主动公开 …)",
         "scope": "公开范围",
-        "breadcrumb": "JSON list of the column path, without 首页 and 正文",
+        "breadcrumb": "JSON list of the column path as the page shows it, 首页 first, without the 正文 marker",
         "column_path": "the breadcrumb joined with ' >> ', for LIKE",
         "attachments": "JSON list of {name, url}",
         "body_text": "the text of the document",

@@ -50,7 +50,8 @@ class Column:
 
     @property
     def breadcrumb(self) -> str:
-        return " >> ".join(self.path)
+        """The trail a detail page shows, 首页 first (without the 正文 marker)."""
+        return " >> ".join(("首页",) + self.path)
 
     @property
     def name(self) -> str:

@@ -76,9 +76,9 @@ def test_every_document_came_from_the_portal_host(conn, sample_portal):
     assert set(hosts) == {f"127.0.0.1:{sample_portal.port}"}
 
 
-def test_breadcrumbs_drop_home_and_body_marker(conn):
+def test_breadcrumbs_start_at_home_and_drop_the_body_marker(conn):
     crumbs = [json.loads(row[0]) for row in conn.execute("SELECT breadcrumb FROM documents")]
-    assert all(crumb and "首页" not in crumb and "正文" not in crumb for crumb in crumbs)
+    assert all(len(crumb) > 1 and crumb[0] == "首页" and "正文" not in crumb for crumb in crumbs)
 
 
 def test_every_document_has_one_new_event_and_version(conn, truth):

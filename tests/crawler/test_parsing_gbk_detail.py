@@ -79,7 +79,7 @@ def test_category():
 
 
 def test_breadcrumb():
-    assert RECORD["breadcrumb"] == ["信息公开", "年度报告"]
+    assert RECORD["breadcrumb"] == ["首页", "信息公开", "年度报告"]
 
 
 def test_attachment():

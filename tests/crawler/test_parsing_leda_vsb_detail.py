@@ -22,8 +22,8 @@ def test_index_no():
     assert RECORD["index_no"] == "jingkaiquqtfj/2020-0000202"
 
 
-def test_doc_no_is_present_but_empty():
-    assert RECORD["doc_no"] == ""
+def test_doc_no_shown_blank_is_null():
+    assert RECORD["doc_no"] is None
 
 
 def test_publisher():
@@ -43,8 +43,8 @@ def test_expires_on_empty_cell_is_none():
     assert RECORD["expires_on"] is None
 
 
-def test_category_followed_by_a_label_is_empty():
-    assert RECORD["category"] == ""
+def test_category_followed_by_a_label_is_null():
+    assert RECORD["category"] is None
 
 
 def test_scope_after_empty_label():
@@ -56,7 +56,7 @@ def test_disclosure_method():
 
 
 def test_breadcrumb():
-    assert RECORD["breadcrumb"] == ["政府信息公开", "保障机制", "组织管理", "业务培训"]
+    assert RECORD["breadcrumb"] == ["首页", "政府信息公开", "保障机制", "组织管理", "业务培训"]
 
 
 def test_attachment_through_vsb_download_endpoint():
@@ -99,19 +99,19 @@ def test_no_warnings():
     assert RECORD["warnings"] == []
 
 
-def test_fields_verbatim_including_empty_labels():
+def test_fields_verbatim_with_blank_labels_as_null():
     assert RECORD["fields"] == {
         "索引号": "jingkaiquqtfj/2020-0000202",
         "公开方式": "主动公开",
         "公开日期": "2020-10-23",
-        "文号": "",
+        "文号": None,
         "发布机构": "经开区自然资源和规划分局",
-        "失效日期": "",
-        "信息类别": "",
+        "失效日期": None,
+        "信息类别": None,
         "公开范围": "全社会",
-        "依据": "",
-        "记录形式": "",
-        "载体类型": "",
-        "存放位置": "",
-        "公开程序": "",
+        "依据": None,
+        "记录形式": None,
+        "载体类型": None,
+        "存放位置": None,
+        "公开程序": None,
     }

@@ -48,7 +48,7 @@ def test_scope_ends_at_next_label():
 
 
 def test_breadcrumb_with_single_angle_quotes():
-    assert RECORD["breadcrumb"] == ["政务公开", "通知公告"]
+    assert RECORD["breadcrumb"] == ["首页", "政务公开", "通知公告"]
 
 
 def test_attachments_deduplicated_named_and_absolute():
@@ -89,7 +89,7 @@ def test_fields_verbatim_including_unknown_colon_label():
         "生成日期": "2021-03-01",
         "所属栏目": "通知公告",
         "文号": "罗政办发〔2021〕8号",
-        "失效日期": "",
+        "失效日期": None,
         "索引号": "11371311MB2856321X/2021-00107",
         "发布日期": "2021-03-05",
         "公开范围": "面向社会",

@@ -40,7 +40,7 @@ def test_expires_on_empty():
 
 def test_category_and_trailing_scope():
     assert RECORD["category"] == "征地信息"
-    assert RECORD["scope"] == ""
+    assert RECORD["scope"] is None
 
 
 def test_disclosure_method():
@@ -48,7 +48,7 @@ def test_disclosure_method():
 
 
 def test_breadcrumb_stops_at_its_line_despite_unclosed_link():
-    assert RECORD["breadcrumb"] == ["重点领域", "土地征收"]
+    assert RECORD["breadcrumb"] == ["首页", "重点领域", "土地征收"]
 
 
 def test_attachment_name_stops_at_its_line_despite_unclosed_link():
@@ -76,12 +76,12 @@ def test_warning_for_impossible_date():
 
 def test_fields_in_page_order_with_weird_label_order():
     assert list(RECORD["fields"].items()) == [
-        ("失效日期", ""),
+        ("失效日期", None),
         ("公开日期", "2020-02-30"),
         ("发布机构", "经开区自然资源和规划分局"),
-        ("成文日期", ""),
+        ("成文日期", None),
         ("索引号", "2026-02-00018"),
         ("公开方式", "主动公开"),
         ("信息类别", "征地信息"),
-        ("公开范围", ""),
+        ("公开范围", None),
     ]

@@ -15,7 +15,7 @@ def test_title_is_the_heading_repeated_in_title_tag_not_the_banner():
 
 
 def test_no_disclosure_metadata():
-    for key in ("index_no", "doc_no", "publisher", "expires_on", "category", "disclosure_method", "scope"):
+    for key in ("index_no", "doc_no", "expires_on", "category", "disclosure_method", "scope"):
         assert RECORD[key] is None, key
 
 
@@ -27,8 +27,12 @@ def test_created_on_absent():
     assert (RECORD["created_on"], RECORD["created_on_source"]) == (None, None)
 
 
-def test_breadcrumb_drops_home_and_text():
-    assert RECORD["breadcrumb"] == ["经开区要闻"]
+def test_breadcrumb_keeps_home_and_drops_the_page_marker():
+    assert RECORD["breadcrumb"] == ["首页", "经开区要闻"]
+
+
+def test_publisher_from_source_line():
+    assert RECORD["publisher"] == "临沂日报"
 
 
 def test_nav_pdf_is_not_an_attachment():

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from crawler.parsing import RECORD_KEYS, decode_body, parse_page
 
-FIXTURES = [path.read_bytes() for path in sorted((Path(__file__).parents[1] / "files").glob("*.html"))]
+FILES = Path(__file__).parents[1] / "files"
+FIXTURES = [path.read_bytes() for path in sorted([*FILES.glob("*.html"), *FILES.glob("real/pages/*.html")])]
 CHARSETS = st.one_of(st.none(), st.sampled_from(["utf-8", "gbk", "gb2312", "latin-1", "base64", "bogus", ""]))
 
 
@@ -17,10 +18,12 @@ def assert_record(record: dict) -> None:
     assert isinstance(record["fields"], dict)
     assert isinstance(record["warnings"], list)
     assert all(set(attachment) == {"name", "url"} for attachment in record["attachments"])
+    # The parser catches its own crashes so the crawl goes on; a test must still see them.
+    assert not [warning for warning in record["warnings"] if warning.startswith("parse failed")]
 
 
 def test_fixtures_are_present():
-    assert len(FIXTURES) >= 7
+    assert len(FIXTURES) >= 11
 
 
 @settings(max_examples=150, deadline=None)
@@ -55,7 +58,16 @@ def test_mutated_fixtures(body, url):
 
 def test_deeply_nested_divs():
     body = b"<html><body>" + b"<div>" * 5000 + "索引号：x/2020-1 正文".encode() + b"</div>" * 5000
-    assert_record(parse_page(body))
+    record = parse_page(body)
+    assert_record(record)
+    assert "page nested too deeply: content past 2048 levels was dropped" in record["warnings"]
+
+
+def test_content_nested_hundreds_of_levels_deep_is_kept():
+    body = b"<html><body>" + b"<div>" * 1500 + "索引号：x/2020-1".encode() + b"</div>" * 1500
+    record = parse_page(body)
+    assert record["index_no"] == "x/2020-1"
+    assert not [warning for warning in record["warnings"] if "nested" in warning]
 
 
 def test_deeply_nested_unclosed_tables():

@@ -50,7 +50,7 @@ def test_absent_labels_are_none():
 
 
 def test_breadcrumb():
-    assert RECORD["breadcrumb"] == ["政务公开", "政策文件"]
+    assert RECORD["breadcrumb"] == ["首页", "政务公开", "政策文件"]
 
 
 def test_attachments_absolute_with_chinese_names():
