@@ -28,3 +28,17 @@ class FetchErrorItem:
     url: str
     status: int | None
     error: str
+
+
+RENDERED_BY_JAVASCRIPT = "rendered_by_javascript"
+
+
+@dataclass
+class CrawlNoteItem:
+    """Something a crawl could not read the usual way, about one page: ``kind``
+    ``rendered_by_javascript`` is a listing whose list a script renders."""
+
+    url: str
+    kind: str
+    title: str | None
+    detail: str

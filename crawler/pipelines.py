@@ -1,4 +1,4 @@
-"""The item pipeline: parsed pages, sightings and fetch errors into the SQLite database."""
+"""The item pipeline: parsed pages, sightings, fetch errors and crawl notes into the SQLite database."""
 
 import sqlite3
 
@@ -6,10 +6,10 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
-from crawler.items import FetchErrorItem, PageItem, SeenItem
+from crawler.items import CrawlNoteItem, FetchErrorItem, PageItem, SeenItem
 from storage.db import open_db
 from storage.documents import mark_removed, store_documents, touch_documents
-from storage.runs import add_document_counts, finish_run, record_fetch_error, start_run, utc_now
+from storage.runs import add_document_counts, finish_run, record_crawl_note, record_fetch_error, start_run, utc_now
 
 GONE = (404, 410)
 
@@ -81,6 +81,8 @@ class SQLitePipeline:
             self.seen.append(item)
         elif isinstance(item, FetchErrorItem):
             self.record_error(item)
+        elif isinstance(item, CrawlNoteItem):
+            record_crawl_note(self.db, self.run_id, url=item.url, kind=item.kind, title=item.title, detail=item.detail)
         if len(self.pages) + len(self.seen) >= self.batch_size:
             self.flush()
 

@@ -84,6 +84,15 @@ TABLES = {
         "is_workday": "1 on a working day (make-up weekends included), 0 on weekends and holidays",
         "seq": "working days from the table's first day through day",
     }),
+    "crawl_notes": ("Pages a crawl could not read the usual way, e.g. listings rendered by JavaScript.", {
+        "id": "row id",
+        "crawl_id": "the crawl (crawl_runs.id)",
+        "url": "the page",
+        "kind": "rendered_by_javascript: a listing whose list a script renders",
+        "title": "the page's <title>",
+        "detail": "what was seen, and whether document links were read from markup the page hides",
+        "at": "UTC time",
+    }),
     "document_versions": ("Every distinct content a document had.", {
         "id": "row id",
         "url": "the document (documents.url)",

@@ -3,7 +3,17 @@
 Each check is a small function of the latest crawl run and the previous finished one
 (rows of ``crawl_runs``, the previous one None when there is none) returning whether it
 passes and a sentence saying why. :func:`check_health` runs them all.
+
+:func:`rendered_by_javascript` is a finding rather than a failure: a column whose list a
+script renders is how the portal is built, not something that went wrong in the crawl.
+It passes, names the columns in its detail and lists them under ``findings``; a failing
+check would be mailed as "crawl health check failed" and turn the nightly health line to
+failing for as long as the portal keeps its template, hiding the failures that matter.
 """
+
+from collections.abc import Sequence
+
+from crawler.items import RENDERED_BY_JAVASCRIPT
 
 MAX_DROP = 0.30
 MAX_ERROR_RATE = 0.10
@@ -55,10 +65,25 @@ def error_rate(latest: dict, previous: dict | None) -> tuple[bool, str]:
 CHECKS = (crawl_failed, no_documents, documents_dropped, error_rate)
 
 
-def check_health(runs: list[dict]) -> list[dict]:
-    """Run every check on the latest of ``runs`` against the previous finished one.
+def rendered_by_javascript(latest: dict, notes: list[dict]) -> dict:
+    """Listings whose list a script renders: their documents are read only from what the
+    page hides (comments), or not at all. Never an empty column, and never a failure."""
+    columns = [note for note in notes if note["kind"] == RENDERED_BY_JAVASCRIPT]
+    result = {"check": "rendered_by_javascript", "ok": True}
+    if not columns:
+        return {**result, "detail": f"crawl {latest['id']}: no listing is rendered by JavaScript", "findings": []}
+    named = "; ".join(f"{note['url']} ({note['title'] or 'no title'}): {note['detail']}" for note in columns)
+    return {**result, "findings": columns,
+            "detail": f"crawl {latest['id']}: {len(columns)} listing{'s' * (len(columns) != 1)} rendered by "
+                      f"JavaScript: {named}"}
 
-    Returns ``{"check", "ok", "detail"}`` per check, or nothing when there is no run yet.
+
+def check_health(runs: list[dict], notes: Sequence[dict] = ()) -> list[dict]:
+    """Run every check on the latest of ``runs`` against the previous finished one, and
+    report the findings among ``notes`` (rows of ``crawl_notes``) the latest crawl made.
+
+    Returns ``{"check", "ok", "detail"}`` per check (``findings`` too for a check that
+    reports findings), or nothing when there is no run yet.
     """
     if not runs:
         return []
@@ -69,4 +94,5 @@ def check_health(runs: list[dict]) -> list[dict]:
     for check in CHECKS:
         ok, detail = check(latest, previous)
         results.append({"check": check.__name__, "ok": ok, "detail": detail})
+    results.append(rendered_by_javascript(latest, [note for note in notes if note["crawl_id"] == latest["id"]]))
     return results

@@ -18,7 +18,7 @@ from monitor.audit import run_audit
 from monitor.config import Config
 from monitor.health import check_health
 from storage.db import DatabaseError, open_db
-from storage.runs import utc_now
+from storage.runs import crawl_notes, utc_now
 
 
 class Locked(Exception):
@@ -82,11 +82,13 @@ def run_nightly(config: Config, *, full: bool = False, today: dt.date | None = N
             return 1
         try:
             runs = list(db.query("SELECT * FROM crawl_runs ORDER BY id"))
-            health = check_health(runs)
+            health = check_health(runs, crawl_notes(db, runs[-1]["id"]) if runs else [])
             changed = queue_health(db, health)
             failing = [result["check"] for result in health if not result["ok"]]
             state = f"failing: {', '.join(failing)}" if failing else "all checks pass"
-            log("health", f"{state}; {changed['queued']} alerts queued, {changed['resolved']} resolved")
+            # Findings are logged, not mailed: they describe the portal, not a failed crawl.
+            found = "".join(f"; {result['detail']}" for result in health if result.get("findings"))
+            log("health", f"{state}; {changed['queued']} alerts queued, {changed['resolved']} resolved{found}")
 
             date_from, date_to = alert_window(config, today)
             result = run_audit(db, date_from=date_from, date_to=date_to, limits=config.alerts.limits)

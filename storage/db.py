@@ -166,7 +166,17 @@ def _v4(db: sqlite_utils.Database) -> None:
     create_alerts_table(db)
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4]
+def _v5(db: sqlite_utils.Database) -> None:
+    """Crawl notes: pages a crawl could not read the usual way (a listing rendered by JavaScript)."""
+    db["crawl_notes"].create(
+        {"id": int, "crawl_id": int, "url": str, "kind": str, "title": str, "detail": str, "at": str},
+        pk="id",
+        foreign_keys=[("crawl_id", "crawl_runs", "id")],
+    )
+    db["crawl_notes"].create_index(["crawl_id", "kind"])
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -1,4 +1,4 @@
-"""Crawl runs and the fetches that failed during them."""
+"""Crawl runs, the fetches that failed during them, and the notes they made about pages."""
 
 import datetime as dt
 import json
@@ -64,3 +64,18 @@ def record_fetch_error(
         db["fetch_errors"].insert(
             {"crawl_id": run_id, "url": url, "status": status, "error": error, "at": utc_now()}
         )
+
+
+def record_crawl_note(
+    db: sqlite_utils.Database, run_id: int, *, url: str, kind: str, title: str | None, detail: str
+) -> None:
+    """Remember something the crawl could not read the usual way about one page."""
+    with db.atomic():
+        db["crawl_notes"].insert(
+            {"crawl_id": run_id, "url": url, "kind": kind, "title": title, "detail": detail, "at": utc_now()}
+        )
+
+
+def crawl_notes(db: sqlite_utils.Database, run_id: int) -> list[dict]:
+    """The notes crawl ``run_id`` made, in the order it made them."""
+    return list(db.query("SELECT * FROM crawl_notes WHERE crawl_id = ? ORDER BY id", [run_id]))

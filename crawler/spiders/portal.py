@@ -2,8 +2,10 @@
 
 Every fetched page is parsed; a page carrying a disclosure metadata block is a
 document and becomes an item, any other page is a listing whose links inside the
-profile's hosts and path prefixes are followed. Detail pages are leaves: their links
-lead back into listings the crawl reaches anyway.
+profile's hosts and path prefixes are followed, with the links it hides in comments and
+the pages its pagination announces (``crawler.listings``, ``crawler.pagination``); a
+listing rendered by JavaScript is noted for the crawl-health report. Detail pages are
+leaves: their links lead back into listings the crawl reaches anyway.
 
 A crawl is incremental unless asked to be full: listings are always re-read, but a
 detail page already in the database is fetched again only when the listing shows a
@@ -17,7 +19,7 @@ so a page taken off the portal is found by its 404.
 import datetime as dt
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -28,9 +30,9 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from w3lib.encoding import http_content_type_encoding
 from w3lib.url import canonicalize_url
 
-from crawler.dates import find_dates
-from crawler.items import FetchErrorItem, PageItem, SeenItem
-from crawler.pagination import trs_pages, vsb_pages
+from crawler.items import RENDERED_BY_JAVASCRIPT, CrawlNoteItem, FetchErrorItem, PageItem, SeenItem
+from crawler.listings import javascript_finding, read_listing
+from crawler.pagination import listing_pages
 from crawler.parsing import is_attachment_url, parse_page
 from crawler.profiles import resolve_profile
 from storage.db import open_db
@@ -121,18 +123,25 @@ class PortalSpider(scrapy.Spider):
         yield from self.follow_listing(response)
 
     def follow_listing(self, response):
-        """Requests for the listing's links and generated pages; known documents only when due."""
-        anchors = [(urljoin(response.url, a.attrib["href"]), a) for a in response.xpath("//a[@href]")]
-        pages = vsb_pages(response.url, [url for url, _ in anchors]) + trs_pages(response.url, response.text)
-        for url, anchor in anchors + [(url, None) for url in pages]:
+        """Requests for the listing's links (hidden ones too) and generated pages; known
+        documents only when due. A list rendered by JavaScript is noted for crawl health,
+        once per column: its generated pages are not noted again."""
+        listing = read_listing(response.text, response.url)
+        finding = javascript_finding(listing)
+        if finding and "generated_from" not in response.meta:
+            yield CrawlNoteItem(canonicalize_url(response.url), RENDERED_BY_JAVASCRIPT, listing.title, finding)
+        pages = listing_pages(response.url, response.text, [link.url for link in listing.links])
+        origin = {"generated_from": response.meta.get("generated_from", response.url)}
+        for url, listed_on, meta in [(link.url, link.listed_on, {}) for link in listing.links] + [
+                (url, None, origin) for url in pages]:
             canonical = canonicalize_url(url)
             if canonical in self.handled or not self.is_followed(url):
                 continue
             self.handled.add(canonical)
             known = self.known.get(canonical)
             if known is None:
-                yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
-            elif self.needs_fetch(canonical, known, _listed_date(anchor)):
+                yield scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
+            elif self.needs_fetch(canonical, known, listed_on):
                 yield self.verify(url, known)
             else:
                 yield SeenItem(canonical, verified=False)
@@ -205,13 +214,3 @@ def _conditional(known: Known) -> dict:
     if known.last_modified:
         headers["If-Modified-Since"] = known.last_modified
     return headers
-
-
-def _listed_date(anchor) -> str | None:
-    """The date a listing shows beside a link (in the same list item or table row)."""
-    if anchor is None:
-        return None
-    row = anchor.xpath("ancestor::*[self::li or self::tr][1]")
-    text = " ".join((row[0] if row else anchor).xpath(".//text()").getall())
-    dates = find_dates(text)
-    return dates[0] if dates else None

@@ -102,3 +102,8 @@ def test_second_crawl_adds_and_changes_nothing(recrawl, truth):
 def test_second_crawl_refetches_only_a_share_of_the_details(recrawl, truth):
     runs = recrawl["conn"].execute("SELECT pages_fetched FROM crawl_runs ORDER BY id").fetchall()
     assert runs[1][0] < 0.1 * runs[0][0]
+
+
+def test_no_listing_of_the_sample_portal_is_noted_as_rendered_by_javascript(conn):
+    # Its listings show their documents in static HTML.
+    assert conn.execute("SELECT count(*) FROM crawl_notes").fetchone()[0] == 0

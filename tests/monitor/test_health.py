@@ -1,7 +1,9 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
+from monitor.alerts import queue_health
 from monitor.health import check_health
+from storage.db import open_db
 
 
 def run(run_id, *, status="finished", new=0, updated=0, unchanged=100, pages=200, errors=0):
@@ -21,7 +23,7 @@ def test_no_runs_no_checks():
 
 def test_healthy_crawl_passes_every_check():
     checked = results([run(1, unchanged=1000), run(2, new=10, unchanged=990)])
-    assert set(checked) == {"crawl_failed", "no_documents", "documents_dropped", "error_rate"}
+    assert set(checked) == {"crawl_failed", "no_documents", "documents_dropped", "error_rate", "rendered_by_javascript"}
     assert all(result["ok"] for result in checked.values())
 
 
@@ -82,3 +84,38 @@ def test_latest_is_the_highest_id_whatever_the_order():
 def test_drop_fails_exactly_when_more_than_30_percent(before, now):
     ok = results([run(1, unchanged=before), run(2, unchanged=now)])["documents_dropped"]["ok"]
     assert ok == ((before - now) * 10 <= before * 3)
+
+
+def note(crawl_id, url="http://h/col/index.shtml", title="文件通知 - 甘肃省教育厅"):
+    return {"crawl_id": crawl_id, "url": url, "kind": "rendered_by_javascript", "title": title,
+            "detail": "the list is rendered by JavaScript (script xxgkPage.js); its documents are not in the "
+                      "static page and were not crawled"}
+
+
+def test_no_javascript_listing_is_no_finding():
+    found = results([run(1)])["rendered_by_javascript"]
+    assert (found["ok"], found["findings"]) == (True, [])
+    assert found["detail"] == "crawl 1: no listing is rendered by JavaScript"
+
+
+def test_javascript_listing_is_named_but_passes():
+    found = {r["check"]: r for r in check_health([run(1)], [note(1)])}["rendered_by_javascript"]
+    assert found["ok"]
+    assert found["detail"] == (
+        "crawl 1: 1 listing rendered by JavaScript: http://h/col/index.shtml (文件通知 - 甘肃省教育厅): the list is "
+        "rendered by JavaScript (script xxgkPage.js); its documents are not in the static page and were not crawled")
+    assert found["findings"] == [note(1)]
+
+
+def test_only_the_latest_crawls_notes_count():
+    found = {r["check"]: r for r in check_health([run(1), run(2)], [note(1), note(2, title=None)])}
+    assert [n["crawl_id"] for n in found["rendered_by_javascript"]["findings"]] == [2]
+    assert "(no title)" in found["rendered_by_javascript"]["detail"]
+
+
+def test_javascript_listing_queues_no_alert(tmp_path):
+    db = open_db(tmp_path / "govwatch.db")
+    assert queue_health(db, check_health([run(1)], [note(1)]), at="2026-01-01T00:00:00Z") == {
+        "queued": 0, "resolved": 0}
+    assert db["alerts"].count == 0
+    db.close()
