@@ -53,6 +53,14 @@ def load_report(db: sqlite_utils.Database, year: int | None, path: str | None) -
     return {"source": found["url"], **extract_claims(report_text(found["body_text"] or "", "text"))}
 
 
+def report_findings(report: dict | None) -> list[dict]:
+    """The report's own findings (prose that contradicts its tables) as audit findings."""
+    if not report:
+        return []
+    return [{"kind": finding["kind"], "url": report["source"], "index_no": None, "detail": finding["detail"]}
+            for finding in report.get("findings", [])]
+
+
 def audit_period(year: int | None, date_from: str | None, date_to: str | None, db) -> tuple[str, str]:
     """The audited period: a year, an explicit range, or everything published."""
     if year is not None:
@@ -96,7 +104,7 @@ def run_audit(
         "report": {"source": report["source"], "year": report.get("year")} if report else None,
         "claims": reconcile(db, report["claims"], profile, date_from, date_to) if report else [],
         "consistency": report.get("consistency", []) if report else [],
-        "findings": run_checks(db, date_from, date_to, today_iso),
+        "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),
     }
     result["audit_id"] = _record(db, result, limits)
     return result
