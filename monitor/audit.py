@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from monitor.claims import extract_claims, report_text
+from monitor.claims import UnreadableReport, extract_claims, read_report, report_text
 from monitor.counts import publication_counts, total_documents
 from monitor.findings import run_checks
 from monitor.reconcile import reconcile
@@ -44,7 +44,10 @@ def load_report(db: sqlite_utils.Database, year: int | None, path: str | None) -
             data = Path(path).read_bytes()
         except OSError as exc:
             raise AuditError(f"cannot read report {path}: {exc.strerror or exc}") from None
-        return {"source": str(path), **extract_claims(report_text(data))}
+        try:
+            return {"source": str(path), **read_report(data)}
+        except UnreadableReport as exc:
+            raise AuditError(f"cannot read report {path}: {exc}") from None
     if year is None:
         return None
     found = find_report(db, year)

@@ -1,13 +1,13 @@
 """What an annual report on government information disclosure claims.
 
-:func:`report_text` turns a report (HTML page, Markdown or plain text) into lines, one
-table row per line with tab-separated cells. :func:`extract_claims` reads from those
-lines the figures the report states in prose (items published, interpretations,
-applications received …), the figures of its statistics tables (section 三
-applications, section 四 reviews and lawsuits), checks the tables' arithmetic
-(:mod:`monitor.report_tables`) and compares the prose figures that restate a table
-figure with the table (:mod:`monitor.prose_table`). A figure that cannot be read is
-reported as unreadable with its sentence, never guessed.
+:func:`report_text` turns a report (HTML page, Markdown, plain text, PDF or Word file)
+into lines, one table row per line with tab-separated cells. :func:`extract_claims`
+reads from those lines the figures the report states in prose (items published,
+interpretations, applications received …), the figures of its statistics tables
+(section 三 applications, section 四 reviews and lawsuits), checks the tables'
+arithmetic (:mod:`monitor.report_tables`) and compares the prose figures that restate a
+table figure with the table (:mod:`monitor.prose_table`). A figure that cannot be read
+is reported as unreadable with its sentence, never guessed.
 """
 
 import re
@@ -17,7 +17,9 @@ from lxml import etree
 
 from crawler.numerals import parse_number, to_halfwidth
 from crawler.parsing import decode_body
+from monitor import report_formats
 from monitor.prose_table import prose_table_rules
+from monitor.report_formats import UnreadableReport
 from monitor.report_tables import (
     LAWSUIT_GROUPS,
     MAIN_ROWS,
@@ -29,7 +31,7 @@ from monitor.report_tables import (
     table_rules,
 )
 
-KINDS = ("html", "markdown", "text")
+KINDS = ("html", "markdown", "text") + report_formats.KINDS
 
 _SKIP_TAGS = frozenset({"script", "style", "noscript", "template"})
 _BLOCK_TAGS = frozenset({
@@ -144,12 +146,25 @@ def sniff_kind(text: str) -> str:
 def report_text(data: bytes | str, kind: str | None = None) -> str:
     """A report as the line-oriented text :func:`extract_claims` reads.
 
-    ``data`` is HTML, Markdown or plain text, as bytes (decoded by declared or detected
-    charset) or str; ``kind`` is one of :data:`KINDS`, or None to sniff. Never raises:
-    anything unusable gives an empty string.
+    ``data`` is the report's bytes: HTML, Markdown or plain text (decoded by declared or
+    detected charset), a PDF or a Word (.docx) file; HTML, Markdown and text may also be
+    given as str. ``kind`` is one of :data:`KINDS`, or None to tell by the bytes
+    themselves (magic bytes, not a file name). Raises :class:`UnreadableReport` for a
+    file it cannot read (a scanned or damaged PDF, a legacy .doc or .wps, OFD, other
+    binary data); any other unusable input gives an empty string.
     """
     if isinstance(data, (bytes, bytearray)):
-        data, _ = decode_body(bytes(data))
+        data = bytes(data)
+        binary = kind
+        if kind not in KINDS:
+            binary = report_formats.binary_kind(data)
+        if binary == "pdf":
+            return "\n".join(report_formats.pdf_lines(data))
+        if binary == "docx":
+            return "\n".join(report_formats.docx_lines(data))
+        data, _ = decode_body(data)
+    elif kind in report_formats.KINDS:
+        raise UnreadableReport(f"a {kind} report must be given as bytes, not text")
     if not isinstance(data, str):
         return ""
     data = data.lstrip("\ufeff")
@@ -469,3 +484,17 @@ def extract_claims(text: str) -> dict:
         "findings": findings,
     }
 
+
+def read_report(data: bytes, kind: str | None = None) -> dict:
+    """:func:`extract_claims` of a report file's bytes, for commands that were given one.
+
+    Raises :class:`UnreadableReport` when the file cannot be read, and when it holds no
+    figure and no statistics table at all: that is no annual report, and empty claims
+    would read as a report that claims nothing.
+    """
+    if not bytes(data).strip():
+        raise UnreadableReport("the file is empty")
+    result = extract_claims(report_text(data, kind))
+    if not result["claims"]:
+        raise UnreadableReport("no figures and no statistics tables found in it (is it an annual report?)")
+    return result

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.claims import extract_claims, report_text, sniff_kind
+from monitor.claims import UnreadableReport, extract_claims, report_text, sniff_kind
 
 REPORTS = Path(__file__).parents[1] / "files" / "reports"
 ALPHA = REPORTS / "alpha-2021-annual-report.html"
@@ -135,10 +135,25 @@ def test_non_text_input_gives_empty_results():
     assert extract_claims("")["claims"] == []
 
 
+def _text_or_unreadable(data, kind=None) -> bool:
+    """True when report_text gives text, or refuses the bytes as UnreadableReport (nothing else)."""
+    try:
+        return isinstance(report_text(data, kind), str)
+    except UnreadableReport as exc:
+        return bool(str(exc)) and "\n" not in str(exc)
+
+
+# Binary formats are refused with a reason (UnreadableReport) instead of read as empty text.
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
-def test_report_text_never_raises_on_bytes(data):
-    assert isinstance(report_text(data), str)
+def test_report_text_gives_text_or_refuses_bytes(data):
+    assert _text_or_unreadable(data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([b"%PDF-1.7\n", b"PK\x03\x04"]), st.binary(max_size=600))
+def test_damaged_pdf_and_zip_bytes_are_refused_not_crashed_on(magic, data):
+    assert _text_or_unreadable(magic + data)
 
 
 @settings(max_examples=200, deadline=None)
