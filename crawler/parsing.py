@@ -271,8 +271,17 @@ def _lines(root, skip: frozenset = frozenset()) -> list[str]:
     segments = text.split(_BREAK)
     if _CELL not in text:  # no table cells: each line is one collapsed run of text
         return [line for line in map(_collapse, segments) if line]
-    lines = ("\t".join(map(_collapse, segment.split(_CELL))).rstrip("\t") for segment in segments)
+    lines = (_row_line(segment) for segment in segments)
     return [line for line in lines if line.strip("\t")]
+
+
+def _row_line(segment: str) -> str:
+    """One line of cells joined by tabs; blank cells stay, even at the end, since a
+    statistics row's figures are placed by position (a blank last cell is a blank 总计)."""
+    cells = segment.split(_CELL)
+    if len(cells) > 1 and not cells[-1].strip():
+        cells.pop()  # what follows the last cell's end: the row's own whitespace
+    return "\t".join(map(_collapse, cells))
 
 
 def _ancestor(element, tags: frozenset, limit: int):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from monitor.claims import extract_claims, report_text
+from monitor.claims import UnreadableReport, extract_claims, read_report, report_text
 from monitor.counts import publication_counts, total_documents
 from monitor.findings import run_checks
 from monitor.reconcile import reconcile
@@ -44,13 +44,24 @@ def load_report(db: sqlite_utils.Database, year: int | None, path: str | None) -
             data = Path(path).read_bytes()
         except OSError as exc:
             raise AuditError(f"cannot read report {path}: {exc.strerror or exc}") from None
-        return {"source": str(path), **extract_claims(report_text(data))}
+        try:
+            return {"source": str(path), **read_report(data)}
+        except UnreadableReport as exc:
+            raise AuditError(f"cannot read report {path}: {exc}") from None
     if year is None:
         return None
     found = find_report(db, year)
     if found is None:
         return None
     return {"source": found["url"], **extract_claims(report_text(found["body_text"] or "", "text"))}
+
+
+def report_findings(report: dict | None) -> list[dict]:
+    """The report's own findings (prose that contradicts its tables) as audit findings."""
+    if not report:
+        return []
+    return [{"kind": finding["kind"], "url": report["source"], "index_no": None, "detail": finding["detail"]}
+            for finding in report.get("findings", [])]
 
 
 def audit_period(year: int | None, date_from: str | None, date_to: str | None, db) -> tuple[str, str]:
@@ -96,7 +107,7 @@ def run_audit(
         "report": {"source": report["source"], "year": report.get("year")} if report else None,
         "claims": reconcile(db, report["claims"], profile, date_from, date_to) if report else [],
         "consistency": report.get("consistency", []) if report else [],
-        "findings": run_checks(db, date_from, date_to, today_iso),
+        "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),
     }
     result["audit_id"] = _record(db, result, limits)
     return result

@@ -130,14 +130,18 @@ def cmd_query(args) -> int:
 
 
 def cmd_claims(args) -> int:
-    """Print the claims an annual report makes, and its arithmetic, as JSON."""
-    from monitor.claims import extract_claims, report_text
+    """Print the claims an annual report makes, its arithmetic and its findings, as JSON."""
+    from monitor.claims import UnreadableReport, read_report
 
     try:
         data = Path(args.report).read_bytes()
     except OSError as exc:
         raise UsageError(f"cannot read {args.report}: {exc.strerror or exc}") from None
-    print(json.dumps(extract_claims(report_text(data)), ensure_ascii=False, indent=2))
+    try:
+        result = read_report(data)
+    except UnreadableReport as exc:
+        raise UsageError(f"cannot read report {args.report}: {exc}") from None
+    print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0
 
 
@@ -249,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("claims", help="read an annual report's claims and check its arithmetic")
-    p.add_argument("report", help="the report as HTML, Markdown or plain text")
+    p.add_argument("report", help="the report as HTML, Markdown, plain text, PDF or Word (.docx)")
     p.set_defaults(func=cmd_claims)
 
     p = sub.add_parser("audit", help="audit the crawled documents against the law and the report")

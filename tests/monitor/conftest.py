@@ -79,3 +79,15 @@ def smtp_server():
     servers = SmtpServers()
     yield servers
     servers.stop()
+
+
+@pytest.fixture(scope="module")
+def claims(result):
+    """A report test module's claims by key; the module's ``result`` fixture parses the report once."""
+    return {claim["key"]: claim for claim in result["claims"]}
+
+
+@pytest.fixture(scope="module")
+def rules(result):
+    """A report test module's consistency rules by name."""
+    return {rule["rule"]: rule for rule in result["consistency"]}

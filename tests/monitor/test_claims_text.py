@@ -2,10 +2,11 @@
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from monitor.claims import extract_claims, report_text, sniff_kind
+from monitor.claims import UnreadableReport, extract_claims, report_text, sniff_kind
 
 REPORTS = Path(__file__).parents[1] / "files" / "reports"
 ALPHA = REPORTS / "alpha-2021-annual-report.html"
@@ -134,10 +135,25 @@ def test_non_text_input_gives_empty_results():
     assert extract_claims("")["claims"] == []
 
 
+def _text_or_unreadable(data, kind=None) -> bool:
+    """True when report_text gives text, or refuses the bytes as UnreadableReport (nothing else)."""
+    try:
+        return isinstance(report_text(data, kind), str)
+    except UnreadableReport as exc:
+        return bool(str(exc)) and "\n" not in str(exc)
+
+
+# Binary formats are refused with a reason (UnreadableReport) instead of read as empty text.
 @settings(max_examples=200, deadline=None)
 @given(st.binary(max_size=400))
-def test_report_text_never_raises_on_bytes(data):
-    assert isinstance(report_text(data), str)
+def test_report_text_gives_text_or_refuses_bytes(data):
+    assert _text_or_unreadable(data)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from([b"%PDF-1.7\n", b"PK\x03\x04"]), st.binary(max_size=600))
+def test_damaged_pdf_and_zip_bytes_are_refused_not_crashed_on(magic, data):
+    assert _text_or_unreadable(magic + data)
 
 
 @settings(max_examples=200, deadline=None)
@@ -157,8 +173,38 @@ REPORT_ALPHABET = (
 @given(st.text(alphabet=REPORT_ALPHABET, max_size=300))
 def test_extract_claims_never_raises_and_keeps_its_shape(text):
     result = extract_claims(text)
-    assert set(result) == {"year", "claims", "consistency"}
+    assert set(result) == {"year", "claims", "consistency", "findings"}
+    assert all(finding["kind"] == "prose_table_mismatch" for finding in result["findings"])
     for claim in result["claims"]:
         assert claim["readable"] is (claim["value"] is not None)
     for rule in result["consistency"]:
         assert rule["passed"] in (True, False, None)
+
+
+# --- prose keys that restate documents, meetings and checks -----------------------------
+
+
+@pytest.mark.parametrize(("text", "key", "value"), [
+    ("主动公开规章13件，行政规范性文件60件。", "regulations", 13),
+    ("主动公开规章13件，行政规范性文件60件。", "normative_documents", 60),
+    ("市政府及市政府办政策性文件 11 件。", "policy_documents", 11),
+    ("对市政府常务会议的重要议题进行权威发布共计38次。", "standing_meeting_releases", 38),
+    ("每季度对本市70家政府网站开展全面检查。", "websites_checked", 70),
+    ("全市在运维政务新媒体共计 95 个。", "social_media_accounts", 95),
+    ("全年共编发公报24期。", "gazette_issues", 24),
+    ("共受理政府信息公开申请 3119 件，答复 3050 件。", "applications_answered", 3050),
+])
+def test_prose_key_is_read(text, key, value):
+    assert _claims(text)[key]["value"] == value
+
+
+@pytest.mark.parametrize(("text", "key"), [
+    ("刊登政府规章、规范性文件等112件。", "regulations"),  # one figure for two types
+    ("刊登政府规章、规范性文件等112件。", "normative_documents"),
+    ("全年召开常务会议20次。", "standing_meeting_releases"),  # meetings held, not releases
+    ("对每一家政府网站开展检查。", "websites_checked"),
+    ("全市在运维政务新媒体共计 95 个。", "social_media_items"),  # accounts, not posts
+    ("答复网民留言120条。", "applications_answered"),
+])
+def test_prose_key_is_not_misread(text, key):
+    assert key not in _claims(text)
