@@ -28,3 +28,14 @@ class FetchErrorItem:
     url: str
     status: int | None
     error: str
+
+
+@dataclass
+class ReportFileItem:
+    """An annual report's file (PDF, Word …) as downloaded, with the page that links it."""
+
+    url: str
+    page_url: str
+    title: str | None
+    content_type: str | None
+    body: bytes
