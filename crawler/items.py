@@ -42,3 +42,14 @@ class CrawlNoteItem:
     kind: str
     title: str | None
     detail: str
+
+
+@dataclass
+class ReportFileItem:
+    """An annual report's file (PDF, Word …) as downloaded, with the page that links it."""
+
+    url: str
+    page_url: str
+    title: str | None
+    content_type: str | None
+    body: bytes

@@ -1,4 +1,4 @@
-"""The item pipeline: parsed pages, sightings, fetch errors and crawl notes into the SQLite database."""
+"""The item pipeline: parsed pages, sightings, report files, fetch errors and crawl notes into the SQLite database."""
 
 import sqlite3
 
@@ -6,9 +6,10 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
-from crawler.items import CrawlNoteItem, FetchErrorItem, PageItem, SeenItem
+from crawler.items import CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
 from storage.db import open_db
 from storage.documents import mark_removed, store_documents, touch_documents
+from storage.report_files import store_report_file
 from storage.runs import add_document_counts, finish_run, record_crawl_note, record_fetch_error, start_run, utc_now
 
 GONE = (404, 410)
@@ -83,6 +84,13 @@ class SQLitePipeline:
             self.record_error(item)
         elif isinstance(item, CrawlNoteItem):
             record_crawl_note(self.db, self.run_id, url=item.url, kind=item.kind, title=item.title, detail=item.detail)
+        elif isinstance(item, ReportFileItem):
+            # Files are few and large: each is its own transaction, never held in a batch.
+            outcome = store_report_file(
+                self.db, url=item.url, page_url=item.page_url, title=item.title, content_type=item.content_type,
+                body=item.body, crawl_id=self.run_id, fetched_at=utc_now(),
+            )
+            self.stats.inc_value(f"govwatch/report_files_{outcome}")
         if len(self.pages) + len(self.seen) >= self.batch_size:
             self.flush()
 

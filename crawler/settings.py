@@ -49,3 +49,5 @@ GOVWATCH_BATCH_SIZE = 200
 GOVWATCH_PROGRESS_INTERVAL = 2.0
 # Every stored document is fetched again at least this often (a 1/N share per crawl).
 GOVWATCH_REVERIFY_DAYS = 30
+# Annual-report files (PDF, Word) are downloaded up to this size; pages stop at DOWNLOAD_MAXSIZE.
+GOVWATCH_REPORT_MAX_BYTES = 50 * 1024 * 1024

@@ -3,7 +3,8 @@
 :func:`run_audit` computes everything from the SQLite file and records the run in
 ``audit_runs`` and ``findings``, so each figure can be reproduced later from the file
 alone. The annual report's claims come from a file the auditor names, or else from
-the report the crawl found on the portal.
+the report the crawl found on the portal: its page, or the file (PDF, Word …) the page
+attaches or a 年报 listing links, whichever states more figures.
 """
 
 import datetime as dt
@@ -18,6 +19,7 @@ from monitor.findings import run_checks
 from monitor.reconcile import reconcile
 from monitor.timeliness import DEFAULT_LIMITS, refresh_workdays, timeliness
 from monitor.workdays import OFFICIAL, WorkCalendar
+from storage.report_files import files_of_page, listed_report_file
 from storage.runs import utc_now
 
 
@@ -26,7 +28,12 @@ class AuditError(Exception):
 
 
 def find_report(db: sqlite_utils.Database, year: int) -> dict | None:
-    """The crawled annual report on ``year`` (by its 年报 column or its title), or None."""
+    """The crawled annual report on ``year``, or None: ``{url, title, body_text, files}``.
+
+    The report's page is found by its 年报 column or its title, with the downloaded files
+    it attaches; failing a page, a downloaded file a listing links under the report's
+    title stands alone (``url`` is then the listing, ``body_text`` None).
+    """
     row = db.execute(
         "SELECT url, title, body_text FROM documents"
         " WHERE is_disclosure = 1 AND (title LIKE :title OR title LIKE :spaced)"
@@ -34,7 +41,49 @@ def find_report(db: sqlite_utils.Database, year: int) -> dict | None:
         " ORDER BY published_on DESC LIMIT 1",
         {"title": f"%{year}年%", "spaced": f"%{year} 年%"},
     ).fetchone()
-    return dict(zip(("url", "title", "body_text"), row)) if row else None
+    if row:
+        found = dict(zip(("url", "title", "body_text"), row))
+        return {**found, "files": files_of_page(db, found["url"])}
+    listed = listed_report_file(db, year)
+    if listed is None:
+        return None
+    return {"url": listed["page_url"], "title": listed["title"], "body_text": None, "files": [listed]}
+
+
+def _file_claims(file: dict) -> dict:
+    """The claims of one downloaded report file, or ``{"error"}`` when it cannot be read."""
+    try:
+        return extract_claims(report_text(file["body"]))
+    # Whatever a reader raises on a downloaded file (an unreadable format, a damaged
+    # file) leaves that file unread.
+    except Exception as exc:  # noqa: BLE001 - a file from the portal must never fail the audit
+        return {"error": next(iter(str(exc).splitlines()), "") or type(exc).__name__}
+
+
+def _figures(report: dict) -> int:
+    """How many figures a report's reading states (readable claims)."""
+    return sum(1 for claim in report["claims"] if claim["readable"])
+
+
+def crawled_report(found: dict) -> dict:
+    """The claims of a crawled report, read from its page or from one of its files.
+
+    The reading that states the most figures wins, the page on a tie: a page that only
+    says 详见附件 gives way to its file, a page showing the report keeps it over a copy
+    that reads worse. ``source`` is where the claims were read, ``page`` the page that
+    shows or links the report, ``file`` the file read (None for the page itself), and
+    ``unreadable_files`` the files that could not be read, with why.
+    """
+    best = {"source": found["url"], "page": found["url"], "file": None,
+            **extract_claims(report_text(found["body_text"] or "", "text"))}
+    unreadable = []
+    for file in found["files"]:
+        read = _file_claims(file)
+        if "error" in read:
+            unreadable.append({"url": file["url"], "error": read["error"]})
+        elif _figures(read) > _figures(best):
+            best = {"source": file["url"], "page": found["url"], "file": file["url"], **read}
+    return {**best, "unreadable_files": unreadable}
 
 
 def load_report(db: sqlite_utils.Database, year: int | None, path: str | None) -> dict | None:
@@ -51,9 +100,7 @@ def load_report(db: sqlite_utils.Database, year: int | None, path: str | None) -
     if year is None:
         return None
     found = find_report(db, year)
-    if found is None:
-        return None
-    return {"source": found["url"], **extract_claims(report_text(found["body_text"] or "", "text"))}
+    return crawled_report(found) if found else None
 
 
 def report_findings(report: dict | None) -> list[dict]:
@@ -104,7 +151,10 @@ def run_audit(
         },
         "counts": publication_counts(db, date_from, date_to),
         "timeliness": timeliness(db, date_from, date_to, limits),
-        "report": {"source": report["source"], "year": report.get("year")} if report else None,
+        "report": {
+            "source": report["source"], "year": report.get("year"), "page": report.get("page"),
+            "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
+        } if report else None,
         "claims": reconcile(db, report["claims"], profile, date_from, date_to) if report else [],
         "consistency": report.get("consistency", []) if report else [],
         "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),

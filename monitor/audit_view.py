@@ -28,12 +28,17 @@ def print_audit(result: dict, console: Console | None = None) -> None:
                       "pass --calendar FILE to count those years")
 
     if result["report"]:
-        table = Table("claim", "claimed", "observed", "difference", "status", title=f"Claims of {result['report']['source']}")
+        report = result["report"]
+        table = Table("claim", "claimed", "observed", "difference", "status", title=f"Claims of {report['source']}")
         for claim in result["claims"]:
             prefix = {"lower": ">", "approx": "≈"}.get(claim.get("bound"), "")
             claimed = "unreadable" if claim["value"] is None else f"{prefix}{claim['value']}{claim.get('unit') or ''}"
             table.add_row(claim["key"], claimed, _text(claim["observed"]), _text(claim["difference"]), claim["status"])
         console.print(table)
+        if report.get("file") and report.get("page"):
+            console.print(f"  the report file is linked from {report['page']}")
+        for unread in report.get("unreadable_files", []):
+            console.print(f"  report file not read: {unread['url']}: {unread['error']}")
         table = Table("rule", "figures", "result", title="The report's own arithmetic")
         for rule in result["consistency"]:
             verdict = {True: "pass", False: "FAIL", None: "incomplete"}[rule["passed"]]

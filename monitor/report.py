@@ -243,7 +243,9 @@ def _claims_section(result: dict, params: dict) -> str:
                                "observed": claim["observed"], "status": claim["status"]})
     statuses = Counter(claim["status"] for claim in result["claims"])
     summary = ", ".join(f"{count} {status}" for status, count in statuses.most_common())
-    body = (f"<p class=lead>The annual report at {_link(result['report']['source'])} makes "
+    report = result["report"]
+    linked = f" (linked from {_link(report['page'])})" if report.get("file") and report.get("page") else ""
+    body = (f"<p class=lead>The annual report at {_link(report['source'])}{linked} makes "
             f"{len(result['claims'])} claims: {escape(summary)}. Only figures the portal shows can be observed.</p>"
             + (paired_bars(chart_rows) if chart_rows else "")
             + _table(["claim", "claimed", "observed", "difference", "status", "observed as", "the report says"],

@@ -12,6 +12,7 @@ from pathlib import Path
 import sqlite_utils
 
 from storage.alerts import create_alerts_table
+from storage.report_files import create_report_files_table
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -176,7 +177,12 @@ def _v5(db: sqlite_utils.Database) -> None:
     db["crawl_notes"].create_index(["crawl_id", "kind"])
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """Annual-report files: the PDF or Word file a report page attaches or a 年报 listing links."""
+    create_report_files_table(db)
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

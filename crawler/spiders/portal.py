@@ -14,12 +14,18 @@ re-verification (a rolling share, ``1 / GOVWATCH_REVERIFY_DAYS`` of the document
 crawl, and any document not verified for that many days), and then with a conditional
 request. Due documents that no listing showed are fetched once the listings are done,
 so a page taken off the portal is found by its 404.
+
+An annual report's files (:mod:`crawler.annual_reports`) are downloaded too: those a
+report page attaches whenever the page is fetched, those a listing links directly when
+they are new or due again like a document. They may be larger than a page
+(``GOVWATCH_REPORT_MAX_BYTES``) and may live outside the section's path prefixes, never
+outside its hosts.
 """
 
 import datetime as dt
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import scrapy
 from scrapy import signals
@@ -30,12 +36,14 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from w3lib.encoding import http_content_type_encoding
 from w3lib.url import canonicalize_url
 
-from crawler.items import RENDERED_BY_JAVASCRIPT, CrawlNoteItem, FetchErrorItem, PageItem, SeenItem
+from crawler.annual_reports import listed_report_title, report_files
+from crawler.items import RENDERED_BY_JAVASCRIPT, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
 from crawler.listings import javascript_finding, read_listing
 from crawler.pagination import listing_pages
 from crawler.parsing import is_attachment_url, parse_page
 from crawler.profiles import resolve_profile
 from storage.db import open_db
+from storage.report_files import report_file_dates
 
 
 @dataclass(frozen=True)
@@ -49,8 +57,9 @@ class Known:
     removed_at: str | None
 
 
-def load_known(db_path: str) -> tuple[dict[str, Known], int]:
-    """Known documents by URL, and how many crawls ran before (the re-verification slice)."""
+def load_known(db_path: str) -> tuple[dict[str, Known], int, dict[str, str]]:
+    """Known documents by URL, how many crawls ran before (the re-verification slice), and
+    when each stored report file was last downloaded."""
     db = open_db(db_path)
     try:
         known = {
@@ -60,9 +69,10 @@ def load_known(db_path: str) -> tuple[dict[str, Known], int]:
             )
         }
         runs = db.execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
+        files = report_file_dates(db)
     finally:
         db.close()
-    return known, runs
+    return known, runs, files
 
 
 def _split(value) -> list[str]:
@@ -93,13 +103,16 @@ class PortalSpider(scrapy.Spider):
         self.handled: set[str] = set()
         self.reverify_days = 30
         self.slice = 0
+        self.report_file_dates: dict[str, str] = {}
+        self.report_max_bytes = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.reverify_days = max(1, crawler.settings.getint("GOVWATCH_REVERIFY_DAYS"))
+        spider.report_max_bytes = crawler.settings.getint("GOVWATCH_REPORT_MAX_BYTES")
         if not spider.full:
-            spider.known, previous_runs = load_known(crawler.settings.get("GOVWATCH_DB"))
+            spider.known, previous_runs, spider.report_file_dates = load_known(crawler.settings.get("GOVWATCH_DB"))
             spider.slice = previous_runs % spider.reverify_days
             crawler.signals.connect(spider.verify_unlisted, signal=signals.spider_idle)
         return spider
@@ -119,8 +132,10 @@ class PortalSpider(scrapy.Spider):
         if record["is_disclosure"]:
             record["url"] = canonicalize_url(response.url)
             yield PageItem(record, _header(response, b"ETag"), _header(response, b"Last-Modified"))
+            yield from self.fetch_attached_reports(record)
             return
         yield from self.follow_listing(response)
+        yield from self.fetch_listed_reports(response)
 
     def follow_listing(self, response):
         """Requests for the listing's links (hidden ones too) and generated pages; known
@@ -145,6 +160,47 @@ class PortalSpider(scrapy.Spider):
                 yield self.verify(url, known)
             else:
                 yield SeenItem(canonical, verified=False)
+
+    def fetch_attached_reports(self, record: dict):
+        """Downloads of the files an annual report's page attaches (often the report itself)."""
+        for item in report_files(record["title"], record["breadcrumb"], record["attachments"]):
+            yield from self.report_file_request(item["url"], record["url"], record["title"])
+
+    def fetch_listed_reports(self, response):
+        """Downloads of the report files a listing links directly, when new or due again."""
+        for anchor in response.xpath("//a[@href]"):
+            url = urljoin(response.url, anchor.attrib["href"].strip())
+            if not is_attachment_url(url):
+                continue  # most links: spare them the text extraction
+            text = " ".join(" ".join(anchor.xpath(".//text()").getall()).split())
+            title = listed_report_title(url, text, anchor.attrib.get("title"))
+            if title and self.report_file_due(url):
+                yield from self.report_file_request(url, canonicalize_url(response.url), title)
+
+    def report_file_due(self, url: str) -> bool:
+        """Whether a report file a listing links must be downloaded: not stored, or due like a document."""
+        fetched_at = self.report_file_dates.get(url)
+        return fetched_at is None or self.needs_fetch(url, Known(None, fetched_at, None, None, None), None)
+
+    def report_file_request(self, url: str, page_url: str, title: str | None):
+        """The download of one report file (once per crawl, on the portal's hosts only)."""
+        canonical = canonicalize_url(url)
+        if canonical in self.handled or not self.is_on_site(url):
+            return
+        self.handled.add(canonical)
+        yield scrapy.Request(url, callback=self.report_file, errback=self.on_error, meta={
+            "report_file": url, "report_page": page_url, "report_title": title,
+            "download_maxsize": self.report_max_bytes,
+        })
+
+    def report_file(self, response):
+        """A downloaded report file as an item; an empty body is a failed download."""
+        meta = response.meta
+        if not response.body:
+            yield FetchErrorItem(meta["report_file"], response.status, "empty file")
+            return
+        yield ReportFileItem(meta["report_file"], meta["report_page"], meta["report_title"],
+                             _header(response, b"Content-Type"), response.body)
 
     def verify(self, url: str, known: Known) -> scrapy.Request:
         """Fetch a known document again, conditionally unless it was removed (then in full)."""
@@ -174,13 +230,16 @@ class PortalSpider(scrapy.Spider):
         cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=self.reverify_days)
         return (known.verified_at or "") < cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
 
+    def is_on_site(self, url: str) -> bool:
+        """True for an http(s) URL on one of the start URLs' hosts (host and port)."""
+        parts = urlsplit(url)
+        return parts.scheme in ("http", "https") and parts.netloc in self.allowed_netlocs
+
     def is_followed(self, url: str) -> bool:
         """True for a page of this portal's disclosure section; never another host."""
-        parts = urlsplit(url)
         return (
-            parts.scheme in ("http", "https")
-            and parts.netloc in self.allowed_netlocs
-            and parts.path.startswith(self.profile.allow_prefixes)
+            self.is_on_site(url)
+            and urlsplit(url).path.startswith(self.profile.allow_prefixes)
             and not is_attachment_url(url)
         )
 
@@ -195,8 +254,9 @@ class PortalSpider(scrapy.Spider):
         elif failure.check(TwistedTimeoutError):
             yield FetchErrorItem(request.url, None, "timed out")
         elif "download max size" in failure.getErrorMessage():
-            limit = self.crawler.settings.getint("DOWNLOAD_MAXSIZE") // 2**20
-            yield FetchErrorItem(request.url, None, f"page larger than the {limit} MiB limit, skipped")
+            limit = request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
+            what = "file" if "report_file" in request.meta else "page"
+            yield FetchErrorItem(request.url, None, f"{what} larger than the {limit // 2**20} MiB limit, skipped")
         else:
             yield FetchErrorItem(request.url, None, failure.getErrorMessage() or failure.type.__name__)
 

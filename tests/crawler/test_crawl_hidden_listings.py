@@ -3,7 +3,6 @@
 
 import http.server
 import re
-import sqlite3
 import threading
 from pathlib import Path
 
