@@ -35,10 +35,13 @@ RECORD_KEYS = (
 # grid; 来源 is the weakest: on a grid page it often names another office.
 SYNONYMS = {
     "index_no": ("索引号",),
-    "doc_no": ("文号", "发文字号"),
-    "publisher": ("发布机构", "发文机关", "发文单位", "发布单位", "办文部门", "发布部门", "信息来源", "来源"),
-    "published_on": ("公开日期", "发布日期", "发布时间", "日期", "时间"),
-    "created_on": ("成文日期", "生成日期", "发文日期", "成文时间"),
+    "doc_no": ("文号", "发文字号", "发文文号"),
+    "publisher": (
+        "发布机构", "发文机关", "发文机构", "发布机关", "制发机关", "发文单位", "发布单位", "办文部门", "发布部门",
+        "信息来源", "来源",
+    ),
+    "published_on": ("公开日期", "发布日期", "发布时间", "公开时间", "日期", "时间"),
+    "created_on": ("成文日期", "生成日期", "发文日期", "成文时间", "形成日期", "印发日期"),
     "expires_on": ("失效日期",),
     "category": ("信息类别", "主题分类", "分类"),
     "disclosure_method": ("公开方式",),
@@ -58,8 +61,9 @@ GENERIC_LABELS = frozenset({"日期", "时间", "来源", "分类", "名称", "�
 # Labels only a disclosure metadata block carries: a page showing them (even blank)
 # presents itself as a disclosure document. 来源, 日期, 标题 … stand on any news page.
 DISCLOSURE_LABELS = frozenset({
-    "索引号", "文号", "发文字号", "发布机构", "发文机关", "发文单位", "发布单位", "办文部门", "发布部门",
-    "成文日期", "生成日期", "发文日期", "信息类别", "主题分类", "公开方式", "公开范围", "失效日期", "有效性",
+    "索引号", "文号", "发文字号", "发文文号", "发布机构", "发文机关", "发文机构", "发布机关", "制发机关",
+    "发文单位", "发布单位", "办文部门", "发布部门", "成文日期", "生成日期", "发文日期", "形成日期", "印发日期",
+    "信息类别", "主题分类", "公开方式", "公开范围", "失效日期", "有效性",
 })
 
 # A label in free text may be padded with spaces (索 引 号) and must end in a colon.
@@ -80,6 +84,8 @@ _RUN_LABEL_RE = re.compile(
 # Where a value in a run of text ends: at a further ``word：`` even if the word is not
 # a known label (浏览次数：). The word may not start with a digit, so times survive.
 _RUN_VALUE_END_RE = re.compile(r"\s[^\s:：\d][^\s:：]{0,7}[:：]")
+# An Angular or Vue binding the server left for the browser to fill.
+_PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}")
 _INVISIBLE_RE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
 # A structural label not in KNOWN_LABELS is accepted only when it is this short and
 # ends in a colon, so that a long value ending in a colon is not taken for a label.
@@ -426,9 +432,13 @@ def document_lines(text: str) -> list[str]:
 
 
 def _add_field(fields: dict, label: str, value: str) -> None:
-    """Record a label's value (None when blank); the first non-blank occurrence on the page wins."""
+    """Record a label's value (None when blank); the first non-blank occurrence on the page wins.
+
+    A template placeholder (``{{data.docSource}}``) left unfilled in a page's raw HTML is blank.
+    """
     if fields.get(label) is None:
-        fields[label] = _collapse(value) or None
+        value = _collapse(value)
+        fields[label] = None if not value or _PLACEHOLDER_RE.search(value) else value
 
 
 def _cell_pairs(cells: list) -> list[tuple[str, str]]:
@@ -691,7 +701,7 @@ def _meta_tags(root) -> dict:
     metas = {}
     for meta in root.iter("meta"):
         name, content = meta.get("name"), meta.get("content")
-        if name and content is not None:
+        if name and content is not None and not _PLACEHOLDER_RE.search(content):
             metas.setdefault(name.strip().lower(), _collapse(content))
     return metas
 
@@ -813,7 +823,7 @@ def _shown_title(root, sites: _Sites) -> str | None:
     title_element = root.find(".//title")
     page_title = _collapse(_text_of(title_element)) if title_element is not None else ""
     headings = [_collapse(_text_of(h)) for h in sites.headings if h not in sites.furniture]
-    headings = [h for h in headings if h]
+    headings = [h for h in headings if h and not _PLACEHOLDER_RE.search(h)]
     # A heading repeated in <title> is the article's, not the site banner's.
     for heading in headings:
         if page_title and heading in page_title:

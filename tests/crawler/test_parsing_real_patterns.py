@@ -128,3 +128,23 @@ def test_deeply_nested_content_is_not_dropped():
     depth = 600
     page = "<div>" * depth + "<p>索引号：abc/2020-00001</p>" + "</div>" * depth + "<h1>标题</h1>"
     assert _parse(page)["index_no"] == "abc/2020-00001"
+
+
+def test_raw_spa_placeholders_are_blank_not_values():
+    page = ('<meta name="ArticleTitle" content="{{data.title}}"><h1>{{data.docTitle}}</h1>'
+            '<div><span>索引号：</span><span>{{data.indexNo}}</span></div>'
+            '<div><span>发布机构：</span><span>{{ data.docSource }}</span></div><title>国家金融监督管理总局</title>')
+    record = _parse(page)
+    assert (record["index_no"], record["publisher"]) == (None, None)
+    assert record["fields"]["索引号"] is None
+    assert record["title"] is None or "{{" not in record["title"]
+
+
+def test_beijing_style_labels():
+    page = ('<table><tr><td>发文机构：</td><td>北京市人民政府办公厅</td><td>成文日期：</td><td>2022年05月06日</td></tr>'
+            '<tr><td>公开时间：</td><td>2022-05-09</td><td>发文字号：</td><td>京政办发〔2022〕12号</td></tr></table>'
+            '<h1>关于印发方案的通知</h1>')
+    record = _parse(page)
+    assert (record["publisher"], record["created_on"], record["published_on"], record["doc_no"]) == (
+        "北京市人民政府办公厅", "2022-05-06", "2022-05-09", "京政办发〔2022〕12号")
+    assert record["is_disclosure"] is True
