@@ -310,14 +310,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``govwatch`` console script."""
+    from monitor.output import plain
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"govwatch {args.command}: {exc}", file=sys.stderr)
+        print(f"govwatch {args.command}: {plain(exc)}", file=sys.stderr)
         return 2
     except RunError as exc:
-        print(f"govwatch {args.command}: {exc}", file=sys.stderr)
+        print(f"govwatch {args.command}: {plain(exc)}", file=sys.stderr)
         return 1
 
 
