@@ -100,7 +100,7 @@ def test_run_lifecycle_counts_fetch_errors(db):
 def test_read_only_connection_refuses_writes(tmp_path):
     open_db(tmp_path / "g.db").close()
     db = open_db(tmp_path / "g.db", read_only=True)
-    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+    with pytest.raises(sqlite3.DatabaseError, match="not authorized"):
         db.execute("DELETE FROM documents")
 
 
