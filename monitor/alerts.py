@@ -233,6 +233,9 @@ def describe_error(exc: BaseException) -> str:
         return f"unknown host ({exc.strerror})"
     if isinstance(exc, OSError) and exc.strerror:
         return one_line(exc.strerror)
+    if isinstance(exc, UnicodeError):
+        # Its message quotes the character and its position, which may be the password's.
+        return "the user name, the password or an address has characters other than ASCII (not shown)"
     return one_line(str(exc) or type(exc).__name__)
 
 

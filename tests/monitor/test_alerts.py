@@ -12,6 +12,7 @@ import pytest
 from monitor.alerts import (compose, cmd_alerts_list, cmd_alerts_test, queue_health, queue_late, send_pending,
                             send_test)
 from monitor.errors import RunError, UsageError
+from tests.conftest import govwatch
 from tests.monitor.conftest import HangUp, Inbox, free_port
 from monitor.config import AlertsConfig, Config, SmtpConfig
 from monitor.timeliness import refresh_workdays, timeliness
@@ -311,6 +312,32 @@ def test_missing_password_variable_fails_without_connecting(db, smtp_server, mon
                                f"the environment variable {PASSWORD_ENV} holding the password is not set")
     assert db.execute("SELECT status, error FROM alerts").fetchall() == [("failed", result["error"])]
     assert inbox.envelopes == []
+
+
+def test_a_password_that_is_not_ascii_is_not_quoted_in_the_error(db, smtp_server, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, "pässwörd-Geheim")
+    port = smtp_server(Inbox(), password="other")
+    queue_late(db, [late_item()], (20,), at=NOW)
+    result = send_pending(db, config(port, user="govwatch"), now=NOW)
+    assert result["error"] == (f"SMTP login as 'govwatch' at 127.0.0.1:{port} failed: the user name, the password "
+                               "or an address has characters other than ASCII (not shown)")
+    assert db.execute("SELECT error FROM alerts").fetchall() == [(result["error"],)]
+
+
+@pytest.mark.parametrize("command", [["alerts", "test"], ["nightly"]])
+def test_a_password_typed_into_password_env_is_refused_and_never_shown(tmp_path, smtp_server, command):
+    secret = "Tr0ub4dor&3-hunter2"
+    db = tmp_path / "govwatch.db"
+    path = write_config(tmp_path, f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server(Inbox(), password=secret)}\n'
+                                  f'security = "none"\nuser = "govwatch"\npassword_env = "{secret}"\n'
+                                  'sender = "g@example.org"\nrecipients = ["a@example.org"]\n'
+                                  f'[crawl]\ndb = "{db}"\nstart_urls = ["http://127.0.0.1:{free_port()}/"]\n')
+    result = govwatch(*command, "--config", path, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"govwatch {command[0]}: {path}: [smtp] password_env: must be the name of")
+    assert result.stderr.count("\n") == 1
+    assert secret not in result.stdout + result.stderr
+    assert not db.exists()
 
 
 def test_starttls_against_a_server_without_it_fails_rather_than_sending_in_clear(db, smtp_server):
