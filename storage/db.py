@@ -263,7 +263,12 @@ def _v5(db: sqlite_utils.Database) -> None:
     db["crawl_notes"].create_index(["crawl_id", "kind"])
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5]
+def _v6(db: sqlite_utils.Database) -> None:
+    """The mail each alert was given to, so a mail whose acknowledgement was lost is resent as it was."""
+    db["alerts"].add_column("message_id", str)
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
