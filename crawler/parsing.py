@@ -16,13 +16,14 @@ import functools
 import re
 import threading
 from typing import NamedTuple
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
 import charset_normalizer
 from lxml import etree
 
 from crawler import letterhead
 from crawler.dates import parse_date, standalone_date
+from crawler.urls import web_url
 
 RECORD_KEYS = (
     "is_disclosure", "url", "title", "index_no", "doc_no", "publisher", "published_on",
@@ -836,18 +837,15 @@ def _shown_title(root, sites: _Sites) -> str | None:
 
 
 def _attachments(sites: _Sites, url: str | None) -> list[dict]:
-    """Links to documents (by extension or CMS download endpoint), absolute and deduplicated."""
+    """Links to documents (by extension or CMS download endpoint), absolute http(s) and deduplicated."""
     names: dict[str, str] = {}
     named: set[str] = set()
     for link in sites.links:
-        href = link.get("href").strip()
-        path = href.split("#", 1)[0].split("?", 1)[0]
-        if href.lower().startswith("javascript:") or link in sites.furniture:
+        # Only web links: a javascript: or data: "attachment" would run when clicked.
+        absolute = None if link in sites.furniture else web_url(link.get("href"), url)
+        if absolute is None:
             continue
-        try:
-            absolute = urljoin(url, href) if url else href
-        except ValueError:
-            continue  # e.g. a malformed IPv6 host
+        path = absolute.split("#", 1)[0].split("?", 1)[0]
         # Only the first line: an unclosed <a> can swallow the rest of the page.
         text_name = next(iter(_lines(link)), "")
         if absolute not in names or (text_name and absolute not in named):

@@ -4,8 +4,14 @@ The night's work queues alerts in the database (:func:`queue_late`,
 :func:`queue_health`), then :func:`send_pending` mails whatever is still unsent. The
 queue makes delivery safe to repeat: an alert is marked sent only after the mail server
 accepted it, an alert that could not be mailed stays queued with the error and is tried
-again on the next run, and a document is queued once per limit for ever, so it is
-never mailed twice for the same limit.
+again on the next run, and a document is queued once per limit for ever.
+
+Delivery is at least once, not exactly once: when the connection drops after the
+server took a mail but before it said so, govwatch cannot know whether the mail
+arrived, and sends it again on the next run. Each alert remembers the mail that
+carried it (its Message-ID, recorded before the mail is sent), so the resend is that
+same mail with the same Message-ID, which mail clients show once; in digest mode the
+alerts queued since go in a mail of their own rather than joining it.
 
 Composing mails is pure (:func:`compose`); only :func:`send_pending`, :func:`send_test`
 and the command functions talk to the mail server or the database. Everything a portal
@@ -30,7 +36,8 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from monitor.config import Config, ConfigError, SmtpConfig, load_config
-from storage.alerts import alerts_with_status, mark_failed, mark_sent, pending_alerts, queue_alert, resolve_health
+from storage.alerts import (alerts_with_status, assign_mail, mark_failed, mark_sent, pending_alerts, queue_alert,
+                            resolve_health)
 from storage.runs import utc_now
 
 MAX_SUBJECT = 120
@@ -108,10 +115,23 @@ def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | No
 
 
 def batches(alerts: list[dict], mode: str) -> list[list[dict]]:
-    """The alerts grouped into mails: all in one (``digest``) or one per mail (``each``)."""
-    if not alerts:
-        return []
-    return [alerts] if mode == "digest" else [[alert] for alert in alerts]
+    """The alerts grouped into mails: all in one (``digest``) or one per mail (``each``).
+
+    Alerts already given to a mail that may have arrived (their ``message_id``) stay
+    together as that mail, so it is sent again as it was; only the others are grouped
+    by ``mode``.
+    """
+    given: dict[str, list[dict]] = {}
+    fresh = []
+    for alert in alerts:
+        if alert.get("message_id"):
+            given.setdefault(alert["message_id"], []).append(alert)
+        else:
+            fresh.append(alert)
+    groups = list(given.values())
+    if fresh:
+        groups += [fresh] if mode == "digest" else [[alert] for alert in fresh]
+    return groups
 
 
 def compose(alerts: list[dict], config: Config, *, now: str | None = None) -> list[EmailMessage]:
@@ -152,8 +172,11 @@ def message_id(batch: list[dict], sender: str) -> str:
     """A Message-ID that is the same each time the same alerts are retried.
 
     Mail clients drop a second copy with the same Message-ID, so a retry of a mail the
-    server accepted without saying so (the connection dropped) is not shown twice.
+    server accepted without saying so (the connection dropped) is not shown twice. A
+    batch that was given to a mail keeps that mail's Message-ID.
     """
+    if batch[0].get("message_id"):
+        return batch[0]["message_id"]
     alerts = "|".join(f"{alert['key']}@{alert['created_at']}" for alert in batch)
     digest = hashlib.sha256(alerts.encode("utf-8")).hexdigest()[:32]
     return f"<govwatch.{digest}@{sender.rpartition('@')[2].strip('<> ')}>"
@@ -233,6 +256,9 @@ def describe_error(exc: BaseException) -> str:
         return f"unknown host ({exc.strerror})"
     if isinstance(exc, OSError) and exc.strerror:
         return one_line(exc.strerror)
+    if isinstance(exc, UnicodeError):
+        # Its message quotes the character and its position, which may be the password's.
+        return "the user name, the password or an address has characters other than ASCII (not shown)"
     return one_line(str(exc) or type(exc).__name__)
 
 
@@ -243,12 +269,13 @@ def _refused(recipients: dict) -> str:
     ))
 
 
-def deliver(smtp: SmtpConfig, mails: list[EmailMessage], delivered: Callable[[int, dict], None]) -> str | None:
+def deliver(smtp: SmtpConfig, mails: list[EmailMessage], delivered: Callable[[int, dict], None],
+            sending: Callable[[int], None] | None = None) -> str | None:
     """Send ``mails`` in order over one connection; return None, or the error that stopped it.
 
-    ``delivered(index, refused)`` is called as soon as the server accepted mail
-    ``index`` (``refused``: the recipients it refused), so each accepted mail is recorded
-    before the next one is tried.
+    ``sending(index)`` is called just before mail ``index`` goes to the server, and
+    ``delivered(index, refused)`` as soon as the server accepted it (``refused``: the
+    recipients it refused), so each accepted mail is recorded before the next one is tried.
     """
     password = None
     if smtp.user:
@@ -272,6 +299,8 @@ def deliver(smtp: SmtpConfig, mails: list[EmailMessage], delivered: Callable[[in
             client.login(smtp.user, password)
         stage = f"delivery via {where}"
         for index, mail in enumerate(mails):
+            if sending:
+                sending(index)
             delivered(index, client.send_message(mail))
     except (smtplib.SMTPException, OSError, UnicodeError) as exc:
         return f"SMTP {stage} failed: {describe_error(exc)}"
@@ -303,6 +332,11 @@ def send_pending(db: sqlite_utils.Database, config: Config, *, now: str) -> dict
     if config.smtp is None:
         return {**result, "error": config.alerts_disabled_reason}
     groups = batches(alerts, config.alerts.mode)
+    mails = [message(group, config.smtp, now) for group in groups]
+
+    def sending(index: int) -> None:
+        # From here on the mail may arrive even if no acknowledgement does.
+        assign_mail(db, [alert["id"] for alert in groups[index]], str(mails[index]["Message-ID"]))
 
     def delivered(index: int, refused: dict) -> None:
         ids = [alert["id"] for alert in groups[index]]
@@ -310,7 +344,7 @@ def send_pending(db: sqlite_utils.Database, config: Config, *, now: str) -> dict
         result["sent"] += len(ids)
         result["mails"] += 1
 
-    error = deliver(config.smtp, [message(group, config.smtp, now) for group in groups], delivered)
+    error = deliver(config.smtp, mails, delivered, sending)
     if error:
         unsent = [alert["id"] for group in groups[result["mails"]:] for alert in group]
         mark_failed(db, unsent, error)

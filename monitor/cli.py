@@ -112,20 +112,17 @@ def cmd_demo(args) -> int:
 
 def cmd_query(args) -> int:
     """Run read-only SQL against the database and print the rows."""
-    import sqlite3
-
     from monitor.output import print_rows
+    from storage.db import QueryError, read_query
 
     db = open_existing_db(args.db, read_only=True)
     try:
-        cursor = db.execute(args.sql)
-        columns = [item[0] for item in cursor.description or []]
-        rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
-    except sqlite3.Error as exc:
-        raise UsageError(f"query failed: {exc}") from None
+        columns, values = read_query(db, args.sql)
+    except QueryError as exc:
+        raise UsageError(str(exc)) from None
     finally:
         db.close()
-    print_rows(rows, columns, as_json=args.json)
+    print_rows([dict(zip(columns, row)) for row in values], columns, as_json=args.json)
     return 0
 
 
@@ -314,14 +311,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``govwatch`` console script."""
+    from monitor.output import plain
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
     except UsageError as exc:
-        print(f"govwatch {args.command}: {exc}", file=sys.stderr)
+        print(f"govwatch {args.command}: {plain(exc)}", file=sys.stderr)
         return 2
     except RunError as exc:
-        print(f"govwatch {args.command}: {exc}", file=sys.stderr)
+        print(f"govwatch {args.command}: {plain(exc)}", file=sys.stderr)
         return 1
 
 

@@ -29,16 +29,19 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
     cron = "30 2 * * *"           # minute hour day month weekday (default 02:30)
     timezone = "Asia/Shanghai"    # the zone the cron expression is read in
 
-The password is never stored in the file: a ``password`` key is refused, and the
-password is read from the environment variable ``password_env`` names when a mail is
-sent. Without an ``[smtp]`` section the file is valid and alerts are disabled: they are
-queued in the database but not mailed until a mail server is configured.
+The password is never stored in the file: a ``password`` key is refused,
+``password_env`` must be a variable's name (anything else is refused without being
+shown, as it may be the password typed in the wrong place), and the password is read
+from that environment variable when a mail is sent. Without an ``[smtp]`` section the
+file is valid and alerts are disabled: they are queued in the database but not mailed
+until a mail server is configured.
 
 Every mistake (missing file, bad TOML, unknown section or key, wrong type or value)
 raises :class:`ConfigError` with one line naming the file and the key.
 """
 
 import datetime as dt
+import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field
@@ -48,6 +51,8 @@ from typing import NoReturn
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 ALERT_MODES = ("digest", "each")
+# What password_env must look like: a variable's name, never the password itself.
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class ConfigError(Exception):
@@ -210,6 +215,15 @@ def _address(section: _Section, key: str, value: str) -> str:
     return value
 
 
+def _env_name(section: _Section, key: str, default: str) -> str:
+    """The name of an environment variable; anything else there may be a password, so it is never shown."""
+    value = section.values.get(key, default)
+    if not isinstance(value, str) or not ENV_NAME.fullmatch(value):
+        section.fail(key, "must be the name of the environment variable that holds the password (letters, digits "
+                          "and _, such as GOVWATCH_SMTP_PASSWORD), not the password; the value is not shown")
+    return value
+
+
 def _smtp(section: _Section) -> SmtpConfig:
     port = section.get("port", int, 587, "an integer")
     if not 0 < port < 65536:
@@ -228,7 +242,7 @@ def _smtp(section: _Section) -> SmtpConfig:
         port=port,
         security=security,
         user=section.text("user"),
-        password_env=section.text("password_env", "GOVWATCH_SMTP_PASSWORD"),
+        password_env=_env_name(section, "password_env", "GOVWATCH_SMTP_PASSWORD"),
         sender=_address(section, "sender", section.required("sender")),
         recipients=tuple(_address(section, "recipients", item) for item in recipients),
         timeout=timeout,

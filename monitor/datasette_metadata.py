@@ -136,6 +136,7 @@ TABLES = {
         "created_at": "UTC time queued",
         "sent_at": "UTC time mailed",
         "resolved_at": "UTC time a health check passed again",
+        "message_id": "Message-ID of the mail that last carried it; an unsent alert with one is resent as that mail",
     }),
     "publications": ("View: disclosure documents with the dimensions the counts group by.", {
         "url": "the document (documents.url)",

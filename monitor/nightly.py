@@ -17,6 +17,7 @@ from monitor.alerts import queue_health, queue_late, send_pending
 from monitor.audit import run_audit
 from monitor.config import Config
 from monitor.health import check_health
+from monitor.output import plain
 from storage.db import DatabaseError, open_db
 from storage.runs import crawl_notes, utc_now
 
@@ -45,8 +46,8 @@ def exclusive_lock(db_path: str):
 
 
 def log(stage: str, message: str) -> None:
-    """One line per stage, timestamped, for the cron log."""
-    print(f"{utc_now()} {stage}: {message}", flush=True)
+    """One line per stage, timestamped, for the cron log; portal text in it cannot break the line."""
+    print(f"{utc_now()} {stage}: {plain(message).replace(chr(10), ' ')}", flush=True)
 
 
 def alert_window(config: Config, today: dt.date) -> tuple[str, str]:

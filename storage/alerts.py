@@ -8,7 +8,10 @@ check passes again the row is ``resolved``, and a later failure turns it back in
 ``pending`` alert (the row then describes the latest failure).
 
 Statuses: ``pending`` (queued, not tried), ``failed`` (tried, the error is kept, tried
-again on the next run), ``sent`` and ``resolved``.
+again on the next run), ``sent`` and ``resolved``. ``message_id`` is the Message-ID of
+the mail that last carried the alert, recorded before it is sent: for an unsent alert
+it names a mail that may have arrived (its acknowledgement was lost), to be sent again
+as the same mail.
 """
 
 import json
@@ -17,7 +20,7 @@ import sqlite_utils
 
 KINDS = ("late", "health")
 COLUMNS = ("id", "kind", "key", "url", "limit_workdays", "subject", "payload", "status",
-           "attempts", "error", "created_at", "sent_at", "resolved_at")
+           "attempts", "error", "created_at", "sent_at", "resolved_at", "message_id")
 
 
 def create_alerts_table(db: sqlite_utils.Database) -> None:
@@ -76,7 +79,7 @@ def queue_alert(
             db.execute(
                 "UPDATE alerts SET kind = ?, key = ?, url = ?, limit_workdays = ?, subject = ?, payload = ?,"
                 " created_at = ?, status = 'pending', attempts = 0, error = NULL, sent_at = NULL,"
-                " resolved_at = NULL WHERE key = ? AND status = 'resolved'",
+                " resolved_at = NULL, message_id = NULL WHERE key = ? AND status = 'resolved'",
                 [*row, key],
             ).rowcount
         )
@@ -109,10 +112,19 @@ def _update_unsent(db: sqlite_utils.Database, ids: list[int], assignments: str, 
         return
     with db.atomic():
         db.execute(
-            f"UPDATE alerts SET {assignments}, attempts = attempts + 1"
+            f"UPDATE alerts SET {assignments}"
             f" WHERE status IN ('pending', 'failed') AND id IN ({', '.join('?' for _ in ids)})",
             [*params, *ids],
         )
+
+
+def assign_mail(db: sqlite_utils.Database, ids: list[int], message_id: str) -> None:
+    """Record that the alerts in ``ids`` are about to be mailed as the mail ``message_id``.
+
+    Until they are marked sent they stay that mail: if its acknowledgement is lost, the
+    same mail is sent again rather than one with other alerts and another Message-ID.
+    """
+    _update_unsent(db, ids, "message_id = ?", [message_id])
 
 
 def mark_sent(db: sqlite_utils.Database, ids: list[int], at: str, note: str | None = None) -> None:
@@ -120,12 +132,12 @@ def mark_sent(db: sqlite_utils.Database, ids: list[int], at: str, note: str | No
 
     ``note`` keeps what the server said about a partial delivery (refused recipients).
     """
-    _update_unsent(db, ids, "status = 'sent', sent_at = ?, error = ?", [at, note])
+    _update_unsent(db, ids, "status = 'sent', sent_at = ?, error = ?, attempts = attempts + 1", [at, note])
 
 
 def mark_failed(db: sqlite_utils.Database, ids: list[int], error: str) -> None:
     """Record a failed attempt to mail the alerts in ``ids``; they are tried again next run."""
-    _update_unsent(db, ids, "status = 'failed', error = ?", [error])
+    _update_unsent(db, ids, "status = 'failed', error = ?, attempts = attempts + 1", [error])
 
 
 def resolve_health(db: sqlite_utils.Database, key: str, at: str) -> bool:

@@ -21,6 +21,93 @@ class DatabaseError(Exception):
     """The database file cannot be opened or written; the message is for a person."""
 
 
+class QueryError(DatabaseError):
+    """A query on a read-only connection failed or was refused; the message is for a person."""
+
+
+# Pragmas that only report, whatever their argument.
+_REPORTING_PRAGMAS = frozenset({
+    "table_info", "table_xinfo", "table_list", "index_list", "index_info", "index_xinfo",
+    "foreign_key_list", "foreign_key_check", "integrity_check", "quick_check", "database_list",
+    "collation_list", "function_list", "module_list", "pragma_list", "compile_options",
+})
+# Pragmas that report without an argument and change a setting or the file with one.
+_SETTING_PRAGMAS = frozenset({
+    "user_version", "schema_version", "application_id", "page_count", "page_size", "freelist_count",
+    "encoding", "journal_mode", "data_version", "foreign_keys", "busy_timeout",
+})
+# SQL functions that reach beyond the database: loading code into the process.
+_REFUSED_FUNCTIONS = frozenset({"load_extension", "fts3_tokenizer"})
+_ACTION_NAMES = {
+    getattr(sqlite3, f"SQLITE_{name}"): name.replace("_", " ")
+    for name in ("CREATE_INDEX", "CREATE_TABLE", "CREATE_TEMP_INDEX", "CREATE_TEMP_TABLE", "CREATE_TEMP_TRIGGER",
+                 "CREATE_TEMP_VIEW", "CREATE_TRIGGER", "CREATE_VIEW", "DELETE", "DROP_INDEX", "DROP_TABLE",
+                 "DROP_TEMP_INDEX", "DROP_TEMP_TABLE", "DROP_TEMP_TRIGGER", "DROP_TEMP_VIEW", "DROP_TRIGGER",
+                 "DROP_VIEW", "INSERT", "UPDATE", "TRANSACTION", "DETACH", "ALTER_TABLE", "REINDEX",
+                 "ANALYZE", "CREATE_VTABLE", "DROP_VTABLE", "SAVEPOINT")
+}
+
+
+def _refusal(action: int, arg1: str | None, arg2: str | None) -> str | None:
+    """Why a read-only connection refuses ``action`` (an authorizer code), or None to allow it.
+
+    Only reading is allowed: SELECT, reading columns, functions other than those that
+    load code, recursive queries and pragmas that report. Everything else (writes,
+    ATTACH, which VACUUM INTO also needs to write its copy, setting a pragma) is refused.
+    """
+    if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
+        return None
+    if action == sqlite3.SQLITE_FUNCTION:
+        return f"the function {arg2}()" if arg2 and arg2.lower() in _REFUSED_FUNCTIONS else None
+    if action == sqlite3.SQLITE_PRAGMA:
+        name = (arg1 or "").lower()
+        if name in _REPORTING_PRAGMAS or (name in _SETTING_PRAGMAS and arg2 is None):
+            return None
+        return f"PRAGMA {arg1}" + (f" = {arg2}" if arg2 is not None else "")
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        # SQLite reports this while it sets up a table-valued pragma (pragma_table_info);
+        # the file is opened mode=ro, so it could not write the schema anyway.
+        return None
+    if action == sqlite3.SQLITE_ATTACH:
+        return f"ATTACH of another file ({arg1})" if arg1 else "ATTACH"
+    return _ACTION_NAMES.get(action, f"operation {action}") + (f" on {arg1}" if arg1 else "")
+
+
+def _read_only(conn: sqlite3.Connection) -> list[str]:
+    """Make ``conn`` read-only for every file; return the list its refusals are recorded in.
+
+    ``mode=ro`` protects the database itself; the authorizer and the attach limit stop
+    statements that would create or write other files (ATTACH, VACUUM INTO).
+    """
+    refused: list[str] = []
+
+    def authorize(action, arg1, arg2, database, trigger):
+        reason = _refusal(action, arg1, arg2)
+        if reason is None:
+            return sqlite3.SQLITE_OK
+        refused.append(reason)
+        return sqlite3.SQLITE_DENY
+
+    conn.set_authorizer(authorize)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_ATTACHED, 0)
+    return refused
+
+
+def read_query(db: sqlite_utils.Database, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run ``sql`` on a read-only connection; return its column names and rows.
+
+    A statement that would write anything, or that fails, raises QueryError with one line.
+    """
+    refused = _read_only(db.conn)
+    try:
+        cursor = db.execute(sql)
+        return [item[0] for item in cursor.description or []], cursor.fetchall()
+    except sqlite3.Error as exc:
+        if refused:
+            raise QueryError(f"refused: queries only read the database, and this one needs {refused[0]}") from None
+        raise QueryError(f"query failed: {exc}") from None
+
+
 def _v1(db: sqlite_utils.Database) -> None:
     """Documents, their attachments, crawl runs and fetch errors."""
     db["documents"].create(
@@ -182,7 +269,12 @@ def _v6(db: sqlite_utils.Database) -> None:
     create_report_files_table(db)
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6]
+def _v7(db: sqlite_utils.Database) -> None:
+    """The mail each alert was given to, so a mail whose acknowledgement was lost is resent as it was."""
+    db["alerts"].add_column("message_id", str)
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -207,8 +299,9 @@ def open_db(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Databa
     """Open (and create or upgrade) the database at ``path``.
 
     WAL mode and a busy timeout let an auditor query the file while a crawl writes.
-    With ``read_only`` the file is opened through a read-only URI, so nothing that runs
-    on that connection can change it.
+    With ``read_only`` the file is opened through a read-only URI and every statement
+    passes an authorizer that allows only reading, so nothing that runs on that
+    connection can change it or write another file.
     """
     path = Path(path)
     try:
@@ -217,7 +310,9 @@ def open_db(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Databa
                 raise DatabaseError(f"no database at {path}: run 'govwatch crawl' first")
             conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
             conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            return sqlite_utils.Database(conn)
+            db = sqlite_utils.Database(conn)
+            _read_only(conn)
+            return db
         conn = sqlite3.connect(str(path))
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db = sqlite_utils.Database(conn)

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from crawler.urls import web_url
+
 # The parse keys that are lists or objects; stored as JSON text.
 JSON_KEYS = ("breadcrumb", "attachments", "fields", "warnings")
 DATE_KEYS = ("published_on", "created_on")
@@ -24,6 +26,13 @@ def content_hash(record: dict) -> str:
     """A stable hash of everything a page said, so an unchanged page keeps its hash."""
     canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def web_attachments(record: dict) -> dict:
+    """``record`` keeping only attachments whose URL is a web link: never a javascript: or data: URL."""
+    attachments = record.get("attachments") or []
+    kept = [{**item, "url": url} for item in attachments if (url := web_url(item.get("url") or ""))]
+    return record if kept == attachments else {**record, "attachments": kept}
 
 
 def document_row(record: dict, *, crawl_id: int, seen_at: str) -> dict:
@@ -109,6 +118,7 @@ def store_documents(
     with db.atomic():
         baseline = _backdating_baseline(db, crawl_id)
         for record in records:
+            record = web_attachments(record)
             row = document_row(record, crawl_id=crawl_id, seen_at=seen_at)
             row.update(validators.get(row["url"], {}))
             stored = next(db.query("SELECT * FROM documents WHERE url = ?", [row["url"]]), None)

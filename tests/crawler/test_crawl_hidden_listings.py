@@ -1,9 +1,7 @@
 """End to end over real HTTP: a listing whose links and pager sit in an HTML comment
 (the real 甘肃省教育厅 文件通知 page) and a column a script renders, served on 127.0.0.1."""
 
-import http.server
 import re
-import threading
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from monitor.alerts import queue_health
 from monitor.health import check_health
 from storage.db import open_db
 from storage.runs import crawl_notes
-from tests.conftest import govwatch
+from tests.conftest import govwatch, html_server
 
 LISTING_FILE = Path(__file__).parent.parent / "files" / "real" / "pages" / "list-gansu-jyt-wjtz.html"
 LISTING = "/jyt/c110634/zwgklist.shtml"
@@ -47,33 +45,18 @@ def site():
     documents = listed_documents()
     listing = LISTING_FILE.read_bytes()
 
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            requests.append(self.path)
-            if _PAGE_PATH.fullmatch(self.path):
-                self.reply(200, listing)
-            elif self.path == SCRIPTED:
-                self.reply(200, SCRIPTED_PAGE.encode("utf-8"))
-            elif (match := _DETAIL_PATH.fullmatch(self.path)) and self.path in documents:
-                self.reply(200, DETAIL.format(id=match.group(1), date=documents[self.path]).encode("utf-8"))
-            else:
-                self.reply(404, b"<html><body>404</body></html>")
+    def route(path):
+        requests.append(path)
+        if _PAGE_PATH.fullmatch(path):
+            return 200, listing
+        if path == SCRIPTED:
+            return 200, SCRIPTED_PAGE.encode("utf-8")
+        if (match := _DETAIL_PATH.fullmatch(path)) and path in documents:
+            return 200, DETAIL.format(id=match.group(1), date=documents[path]).encode("utf-8")
+        return 404, b"<html><body>404</body></html>"
 
-        def reply(self, status, body):
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", requests, documents
-    server.shutdown()
-    server.server_close()
+    with html_server(route) as url:
+        yield url, requests, documents
 
 
 @pytest.fixture(scope="module")

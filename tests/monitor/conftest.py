@@ -44,6 +44,23 @@ class HangUp(Inbox):
         return "421 closing"
 
 
+class LostAck(Inbox):
+    """Takes each of the first ``lose`` mails whole, then drops the connection instead of
+    acknowledging it: the mail arrived, and the client cannot know."""
+
+    def __init__(self, lose=1):
+        super().__init__()
+        self.lose = lose
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        if self.lose:
+            self.lose -= 1
+            server.transport.close()
+            return "421 closing"  # written to a closed connection: the client never reads it
+        return "250 OK"
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -2,6 +2,7 @@
 
 import email
 import json
+import re
 import socket
 import threading
 from email.policy import default
@@ -12,7 +13,8 @@ import pytest
 from monitor.alerts import (compose, cmd_alerts_list, cmd_alerts_test, queue_health, queue_late, send_pending,
                             send_test)
 from monitor.errors import RunError, UsageError
-from tests.monitor.conftest import HangUp, Inbox, free_port
+from tests.conftest import govwatch
+from tests.monitor.conftest import HangUp, Inbox, LostAck, free_port
 from monitor.config import AlertsConfig, Config, SmtpConfig
 from monitor.timeliness import refresh_workdays, timeliness
 from storage.alerts import pending_alerts, queue_alert, resolve_health
@@ -276,6 +278,40 @@ def test_connection_dropped_during_a_mail_keeps_earlier_mails_sent_and_retries_t
     assert len(delivered) == len(set(delivered)) == 3
 
 
+def documents_in(mail) -> set[str]:
+    """The document numbers a mail alerts on (late_item's URLs end in <n>.htm)."""
+    return set(re.findall(r"/info/1041/(\d+)\.htm", mail.get_body(("plain",)).get_content()))
+
+
+def test_a_digest_whose_acknowledgement_was_lost_is_resent_as_the_same_mail_alone(db, smtp_server):
+    lossy, good = LostAck(), Inbox()
+    lossy_port, good_port = smtp_server(lossy), smtp_server(good)
+    queue_late(db, [late_item(1, workdays=25), late_item(2, workdays=16)], (15, 20), at=NOW)
+    first = send_pending(db, config(lossy_port), now=NOW)
+    assert (first["sent"], first["failed"]) == (0, 3)
+    assert first["error"].startswith(f"SMTP delivery via 127.0.0.1:{lossy_port} failed: ")
+    (arrived,) = lossy.mails  # it did arrive; govwatch cannot know
+
+    # The next night finds two more late documents.
+    queue_late(db, [late_item(3, workdays=30), late_item(4, workdays=18)], (15, 20), at=LATER)
+    assert send_pending(db, config(good_port), now=LATER) == {"sent": 6, "failed": 0, "mails": 2, "error": None}
+    resent, new = good.mails
+    assert resent["Message-ID"] == arrived["Message-ID"]
+    assert documents_in(resent) == documents_in(arrived) == {"1", "2"}
+    assert resent["Subject"] == arrived["Subject"] == "govwatch: 3 late publications"
+    assert new["Message-ID"] != arrived["Message-ID"] and documents_in(new) == {"3", "4"}
+    assert db.execute("SELECT DISTINCT status FROM alerts").fetchall() == [("sent",)]
+
+
+def test_alerts_no_server_took_join_the_next_digest(db, smtp_server):
+    queue_late(db, [late_item(1, workdays=25)], (15, 20), at=NOW)
+    assert send_pending(db, config(free_port()), now=NOW)["failed"] == 2
+    queue_late(db, [late_item(2, workdays=16)], (15, 20), at=LATER)
+    inbox = Inbox()
+    assert send_pending(db, config(smtp_server(inbox)), now=LATER)["mails"] == 1
+    assert documents_in(inbox.mails[0]) == {"1", "2"}
+
+
 def test_server_that_closes_at_once_leaves_alerts_failed(db, hang_up_server):
     queue_late(db, [late_item()], (20,), at=NOW)
     result = send_pending(db, config(hang_up_server), now=NOW)
@@ -311,6 +347,32 @@ def test_missing_password_variable_fails_without_connecting(db, smtp_server, mon
                                f"the environment variable {PASSWORD_ENV} holding the password is not set")
     assert db.execute("SELECT status, error FROM alerts").fetchall() == [("failed", result["error"])]
     assert inbox.envelopes == []
+
+
+def test_a_password_that_is_not_ascii_is_not_quoted_in_the_error(db, smtp_server, monkeypatch):
+    monkeypatch.setenv(PASSWORD_ENV, "pässwörd-Geheim")
+    port = smtp_server(Inbox(), password="other")
+    queue_late(db, [late_item()], (20,), at=NOW)
+    result = send_pending(db, config(port, user="govwatch"), now=NOW)
+    assert result["error"] == (f"SMTP login as 'govwatch' at 127.0.0.1:{port} failed: the user name, the password "
+                               "or an address has characters other than ASCII (not shown)")
+    assert db.execute("SELECT error FROM alerts").fetchall() == [(result["error"],)]
+
+
+@pytest.mark.parametrize("command", [["alerts", "test"], ["nightly"]])
+def test_a_password_typed_into_password_env_is_refused_and_never_shown(tmp_path, smtp_server, command):
+    secret = "Tr0ub4dor&3-hunter2"
+    db = tmp_path / "govwatch.db"
+    path = write_config(tmp_path, f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server(Inbox(), password=secret)}\n'
+                                  f'security = "none"\nuser = "govwatch"\npassword_env = "{secret}"\n'
+                                  'sender = "g@example.org"\nrecipients = ["a@example.org"]\n'
+                                  f'[crawl]\ndb = "{db}"\nstart_urls = ["http://127.0.0.1:{free_port()}/"]\n')
+    result = govwatch(*command, "--config", path, timeout=120)
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"govwatch {command[0]}: {path}: [smtp] password_env: must be the name of")
+    assert result.stderr.count("\n") == 1
+    assert secret not in result.stdout + result.stderr
+    assert not db.exists()
 
 
 def test_starttls_against_a_server_without_it_fails_rather_than_sending_in_clear(db, smtp_server):

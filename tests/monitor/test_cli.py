@@ -45,9 +45,46 @@ def test_every_subcommand_has_help(command):
 def test_query_is_read_only(crawled_copy):
     before = crawled_copy.read_bytes()
     result = govwatch("query", "--db", crawled_copy, "DELETE FROM documents")
-    assert result.returncode == 2 and "readonly" in result.stderr
+    assert result.returncode == 2
+    assert result.stderr == ("govwatch query: refused: queries only read the database, "
+                             "and this one needs DELETE on documents\n")
     assert govwatch("query", "--db", crawled_copy, "--json", "SELECT count(*) AS n FROM documents").stdout
     assert crawled_copy.read_bytes() == before
+
+
+@pytest.mark.parametrize("sql, needs", [
+    ("ATTACH '{new}' AS other", "ATTACH of another file"),
+    ("VACUUM INTO '{new}'", "ATTACH of another file"),
+    ("INSERT INTO crawl_runs (status) VALUES ('x')", "INSERT on crawl_runs"),
+    ("UPDATE documents SET title = 'x'", "UPDATE on documents"),
+    ("CREATE TEMP TABLE t AS SELECT * FROM documents", "INSERT on sqlite_temp_master"),
+    ("PRAGMA journal_mode = DELETE", "PRAGMA journal_mode = DELETE"),
+    ("PRAGMA user_version = 99", "PRAGMA user_version = 99"),
+    ("SELECT load_extension('{new}')", "the function load_extension()"),
+])
+def test_query_writes_no_file_at_all(crawled_copy, tmp_path, sql, needs):
+    new = tmp_path / "elsewhere" / "copy.db"
+    new.parent.mkdir()
+    before = crawled_copy.read_bytes()
+    result = govwatch("query", "--db", crawled_copy, sql.format(new=new))
+    assert result.returncode == 2, result.stdout
+    assert result.stderr.startswith("govwatch query: refused: ") and needs in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert list(new.parent.iterdir()) == []
+    # Besides the WAL index every reader of a WAL database shares, no file appeared.
+    assert {path.name for path in tmp_path.iterdir()} <= {"govwatch.db", "govwatch.db-wal", "govwatch.db-shm",
+                                                          "elsewhere"}
+    assert crawled_copy.read_bytes() == before
+
+
+def test_query_reads_tables_views_and_reporting_pragmas(crawled_db):
+    for sql in ("SELECT count(*) AS n FROM timeliness WHERE workdays > 20",
+                "PRAGMA table_info(documents)", "SELECT name FROM pragma_table_info('alerts')",
+                "PRAGMA user_version",
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3) SELECT i FROM n"):
+        result = govwatch("query", "--db", crawled_db, "--json", sql)
+        assert result.returncode == 0, (sql, result.stderr)
+        assert json.loads(result.stdout), sql
 
 
 def test_query_json_rows(crawled_db):

@@ -123,3 +123,26 @@ def test_alert_window_bad_date_names_the_key(tmp_path):
     path.write_text('[alerts]\nsince = "2020-02-30"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[alerts\] since: must be a date"):
         load_config(path)
+
+
+SECRET = "Tr0ub4dor&3-hunter2"
+
+
+@pytest.mark.parametrize("literal, secret", [
+    (f'"{SECRET}"', SECRET), ('"my password"', "my password"), ('"9LIVES"', "9LIVES"), ("1234567", "1234567"),
+    ('""', None),
+])
+def test_password_env_must_name_a_variable_and_is_never_echoed(tmp_path, literal, secret):
+    path = write(tmp_path, SMTP + f'user = "govwatch"\npassword_env = {literal}\n')
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    message = str(error.value)
+    assert message.startswith(f"{path}: [smtp] password_env: must be the name of the environment variable")
+    assert "\n" not in message
+    if secret:
+        assert secret not in message
+
+
+@pytest.mark.parametrize("name", ["GOVWATCH_SMTP_PASSWORD", "_pw", "smtp_pass2"])
+def test_password_env_accepts_variable_names(tmp_path, name):
+    assert load_config(write(tmp_path, SMTP + f'password_env = "{name}"\n')).smtp.password_env == name
