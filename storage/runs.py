@@ -66,6 +66,11 @@ def record_fetch_error(
         )
 
 
+def last_failures(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """Each URL that ever failed to be fetched, with when it last failed."""
+    return db.execute("SELECT url, max(at) FROM fetch_errors GROUP BY url").fetchall()
+
+
 def record_crawl_note(
     db: sqlite_utils.Database, run_id: int, *, url: str, kind: str, title: str | None, detail: str
 ) -> None:
