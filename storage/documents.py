@@ -15,6 +15,8 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
+from storage.transactions import write_transaction
+
 # The parse keys that are lists or objects; stored as JSON text.
 JSON_KEYS = ("breadcrumb", "attachments", "fields", "warnings")
 DATE_KEYS = ("published_on", "created_on")
@@ -106,7 +108,7 @@ def store_documents(
     """
     counts = Counter()
     validators = validators or {}
-    with db.atomic():
+    with write_transaction(db):
         baseline = _backdating_baseline(db, crawl_id)
         for record in records:
             row = document_row(record, crawl_id=crawl_id, seen_at=seen_at)
@@ -158,7 +160,7 @@ def touch_documents(
     """Mark known documents seen in a listing (or verified by a 304) without refetching them."""
     column = "verified_at = :at, " if verified else ""
     count = 0
-    with db.atomic():
+    with write_transaction(db):
         for url in urls:
             count += db.execute(
                 f"UPDATE documents SET {column}last_seen_at = :at, crawl_id = :crawl WHERE url = :url",
@@ -170,7 +172,7 @@ def touch_documents(
 def mark_removed(db: sqlite_utils.Database, urls: Iterable[str], *, crawl_id: int, at: str, reason: str) -> int:
     """Record documents that are gone (404/410, or absent from a complete crawl)."""
     count = 0
-    with db.atomic():
+    with write_transaction(db):
         for url in urls:
             changed = db.execute(
                 "UPDATE documents SET removed_at = ? WHERE url = ? AND removed_at IS NULL", [at, url]
