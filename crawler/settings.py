@@ -27,6 +27,10 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 3
+# A body shorter than its Content-Length arrives flagged "dataloss" rather than as an
+# error, so crawler.middlewares.WholePages judges it with the close-delimited ones: it
+# retries both (RETRY_TIMES) and records a page that stays incomplete as "page cut short".
+DOWNLOAD_FAIL_ON_DATALOSS = False
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 0
 COOKIES_ENABLED = False
@@ -40,6 +44,8 @@ DEPTH_PRIORITY = 1
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
+# After HttpCompressionMiddleware (590) has decompressed the body, before RetryMiddleware (550).
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WholePages": 560}
 ITEM_PIPELINES = {"crawler.pipelines.SQLitePipeline": 300}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 

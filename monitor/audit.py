@@ -21,6 +21,7 @@ from monitor.timeliness import DEFAULT_LIMITS, refresh_workdays, timeliness
 from monitor.workdays import OFFICIAL, WorkCalendar
 from storage.report_files import files_of_page, listed_report_file
 from storage.runs import utc_now
+from storage.transactions import read_snapshot, write_transaction
 
 
 class AuditError(Exception):
@@ -133,32 +134,38 @@ def run_audit(
     profile: str = "leda",
     today: dt.date | None = None,
 ) -> dict:
-    """Audit the documents of one period and record the audit; return its result."""
-    report = load_report(db, year, report_path)
-    if year is None and report and report.get("year") and not (date_from or date_to):
-        year = report["year"]
-    date_from, date_to = audit_period(year, date_from, date_to, db)
+    """Audit the documents of one period and record the audit; return its result.
+
+    The figures are read from one snapshot of the database, without a write lock, so a
+    crawl writing meanwhile neither waits for the audit nor changes its figures half-way;
+    the audit is then recorded in one short write transaction.
+    """
     missing_years = refresh_workdays(db, calendar)
-    today_iso = (today or dt.date.today()).isoformat()
-    result = {
-        "year": year,
-        "period": {"from": date_from, "to": date_to},
-        "totals": {
-            "documents": total_documents(db, date_from, date_to),
-            "documents_all_time": db.execute("SELECT count(*) FROM publications").fetchone()[0],
-            "calendar_missing_years": missing_years,
-            "last_crawl": _last_crawl(db),
-        },
-        "counts": publication_counts(db, date_from, date_to),
-        "timeliness": timeliness(db, date_from, date_to, limits),
-        "report": {
-            "source": report["source"], "year": report.get("year"), "page": report.get("page"),
-            "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
-        } if report else None,
-        "claims": reconcile(db, report["claims"], profile, date_from, date_to) if report else [],
-        "consistency": report.get("consistency", []) if report else [],
-        "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),
-    }
+    with read_snapshot(db):
+        report = load_report(db, year, report_path)
+        if year is None and report and report.get("year") and not (date_from or date_to):
+            year = report["year"]
+        date_from, date_to = audit_period(year, date_from, date_to, db)
+        today_iso = (today or dt.date.today()).isoformat()
+        result = {
+            "year": year,
+            "period": {"from": date_from, "to": date_to},
+            "totals": {
+                "documents": total_documents(db, date_from, date_to),
+                "documents_all_time": db.execute("SELECT count(*) FROM publications").fetchone()[0],
+                "calendar_missing_years": missing_years,
+                "last_crawl": _last_crawl(db),
+            },
+            "counts": publication_counts(db, date_from, date_to),
+            "timeliness": timeliness(db, date_from, date_to, limits),
+            "report": {
+                "source": report["source"], "year": report.get("year"), "page": report.get("page"),
+                "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
+            } if report else None,
+            "claims": reconcile(db, report["claims"], profile, date_from, date_to) if report else [],
+            "consistency": report.get("consistency", []) if report else [],
+            "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),
+        }
     result["audit_id"] = _record(db, result, limits)
     return result
 
@@ -171,7 +178,7 @@ def _last_crawl(db: sqlite_utils.Database) -> dict | None:
 
 def _record(db: sqlite_utils.Database, result: dict, limits) -> int:
     """Store the audit and its findings; return the audit id."""
-    with db.atomic():
+    with write_transaction(db):
         audit_id = db["audit_runs"].insert(
             {
                 "ran_at": utc_now(),

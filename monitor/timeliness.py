@@ -14,40 +14,52 @@ from collections import Counter
 import sqlite_utils
 
 from monitor.workdays import OFFICIAL, CalendarMissing, WorkCalendar
+from storage.transactions import write_transaction
 
 DEFAULT_LIMITS = (15, 20)
 
 
 def refresh_workdays(db: sqlite_utils.Database, calendar: WorkCalendar = OFFICIAL) -> list[int]:
-    """Rebuild ``workdays`` for the years the documents' dates span; return the years missing.
+    """Bring ``workdays`` to the years the documents' dates span; return the years missing.
 
-    Sequence numbers must run without a gap, so the table covers the contiguous run of
-    known years starting at the first known one; a year the calendar lacks ends it.
+    The table is rewritten only when it differs from what the calendar says, in one short
+    write transaction, so an audit mostly reads.
     """
     # Four index lookups rather than a scan of every date.
     dates = [value for value in db.execute(
         "SELECT (SELECT min(created_on) FROM documents), (SELECT max(created_on) FROM documents),"
         " (SELECT min(published_on) FROM documents), (SELECT max(published_on) FROM documents)"
     ).fetchone() if value]
-    first, last = (min(dates)[:4], max(dates)[:4]) if dates else (None, None)
+    first, last = (int(min(dates)[:4]), int(max(dates)[:4])) if dates else (0, -1)
+    rows, missing = workday_rows(first, last, calendar)
+    if rows != list(db.query("SELECT day, is_workday, seq FROM workdays ORDER BY day")):
+        with write_transaction(db):
+            db.execute("DELETE FROM workdays")
+            db["workdays"].insert_all(rows, batch_size=1000)
+    return missing
+
+
+def workday_rows(first: int, last: int, calendar: WorkCalendar) -> tuple[list[dict], list[int]]:
+    """The ``workdays`` rows of the years ``first`` to ``last``, and the years the calendar lacks.
+
+    Sequence numbers must run without a gap, so the rows cover the contiguous run of
+    known years starting at the first known one; a year the calendar lacks ends it.
+    """
     rows, missing, seq, started = [], [], 0, False
-    for year in range(int(first or 0), int(last or -1) + 1):
+    for year in range(first, last + 1):
         try:
             days = _year_days(calendar, year)
         except CalendarMissing:
             missing.append(year)
             if started:
-                missing.extend(range(year + 1, int(last) + 1))
+                missing.extend(range(year + 1, last + 1))
                 break
             continue
         started = True
         for day, workday in days:
             seq += workday
             rows.append({"day": day.isoformat(), "is_workday": int(workday), "seq": seq})
-    with db.atomic():
-        db.execute("DELETE FROM workdays")
-        db["workdays"].insert_all(rows, batch_size=1000)
-    return missing
+    return rows, missing
 
 
 def _year_days(calendar: WorkCalendar, year: int) -> list[tuple[dt.date, bool]]:

@@ -18,6 +18,8 @@ import json
 
 import sqlite_utils
 
+from storage.transactions import write_transaction
+
 KINDS = ("late", "health")
 COLUMNS = ("id", "kind", "key", "url", "limit_workdays", "subject", "payload", "status",
            "attempts", "error", "created_at", "sent_at", "resolved_at", "message_id")
@@ -67,7 +69,7 @@ def queue_alert(
     if kind not in KINDS:
         raise ValueError(f"unknown alert kind {kind!r}")
     row = [kind, key, url, limit_workdays, subject, json.dumps(payload, ensure_ascii=False), at]
-    with db.atomic():
+    with write_transaction(db):
         inserted = db.execute(
             "INSERT OR IGNORE INTO alerts (kind, key, url, limit_workdays, subject, payload, created_at,"
             " status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0)",
@@ -110,7 +112,7 @@ def _update_unsent(db: sqlite_utils.Database, ids: list[int], assignments: str, 
     """
     if not ids:
         return
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             f"UPDATE alerts SET {assignments}"
             f" WHERE status IN ('pending', 'failed') AND id IN ({', '.join('?' for _ in ids)})",
@@ -142,7 +144,7 @@ def mark_failed(db: sqlite_utils.Database, ids: list[int], error: str) -> None:
 
 def resolve_health(db: sqlite_utils.Database, key: str, at: str) -> bool:
     """Mark the health alert ``key`` resolved (its check passes again); return whether one was open."""
-    with db.atomic():
+    with write_transaction(db):
         return bool(
             db.execute(
                 "UPDATE alerts SET status = 'resolved', resolved_at = ? WHERE key = ? AND kind = 'health'"

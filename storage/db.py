@@ -13,6 +13,7 @@ import sqlite_utils
 
 from storage.alerts import create_alerts_table
 from storage.report_files import create_report_files_table
+from storage.transactions import write_transaction
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -280,19 +281,26 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 def migrate(db: sqlite_utils.Database) -> int:
     """Apply every migration the file has not had yet; return the resulting version."""
-    version = db.execute("PRAGMA user_version").fetchone()[0]
+    version = _schema_version(db)
     if version > SCHEMA_VERSION:
         raise DatabaseError(
             f"the database has schema version {version}, newer than this govwatch knows "
             f"({SCHEMA_VERSION}): upgrade govwatch"
         )
-    for step in MIGRATIONS[version:]:
-        with db.atomic():
-            step(db)
-            version += 1
-            # PRAGMA takes no parameters; version is an int we computed.
-            db.execute(f"PRAGMA user_version = {version}")
+    while version < SCHEMA_VERSION:
+        with write_transaction(db):
+            # Read again under the write lock: another process may have migrated meanwhile.
+            version = _schema_version(db)
+            if version < SCHEMA_VERSION:
+                MIGRATIONS[version](db)
+                version += 1
+                # PRAGMA takes no parameters; version is an int we computed.
+                db.execute(f"PRAGMA user_version = {version}")
     return version
+
+
+def _schema_version(db: sqlite_utils.Database) -> int:
+    return db.execute("PRAGMA user_version").fetchone()[0]
 
 
 def open_db(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Database:

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from crawler.urls import web_url
+from storage.transactions import write_transaction
 
 # The parse keys that are lists or objects; stored as JSON text.
 JSON_KEYS = ("breadcrumb", "attachments", "fields", "warnings")
@@ -115,7 +116,7 @@ def store_documents(
     """
     counts = Counter()
     validators = validators or {}
-    with db.atomic():
+    with write_transaction(db):
         baseline = _backdating_baseline(db, crawl_id)
         for record in records:
             record = web_attachments(record)
@@ -168,7 +169,7 @@ def touch_documents(
     """Mark known documents seen in a listing (or verified by a 304) without refetching them."""
     column = "verified_at = :at, " if verified else ""
     count = 0
-    with db.atomic():
+    with write_transaction(db):
         for url in urls:
             count += db.execute(
                 f"UPDATE documents SET {column}last_seen_at = :at, crawl_id = :crawl WHERE url = :url",
@@ -180,7 +181,7 @@ def touch_documents(
 def mark_removed(db: sqlite_utils.Database, urls: Iterable[str], *, crawl_id: int, at: str, reason: str) -> int:
     """Record documents that are gone (404/410, or absent from a complete crawl)."""
     count = 0
-    with db.atomic():
+    with write_transaction(db):
         for url in urls:
             changed = db.execute(
                 "UPDATE documents SET removed_at = ? WHERE url = ? AND removed_at IS NULL", [at, url]

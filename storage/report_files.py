@@ -11,6 +11,8 @@ import hashlib
 
 import sqlite_utils
 
+from storage.transactions import write_transaction
+
 COLUMNS = ("url", "page_url", "title", "content_type", "sha256", "size", "body", "fetched_at", "changed_at",
            "crawl_id")
 
@@ -53,7 +55,7 @@ def store_report_file(
     """
     digest = hashlib.sha256(body).hexdigest()
     seen = {"page_url": page_url, "title": title, "fetched_at": fetched_at, "crawl_id": crawl_id}
-    with db.atomic():
+    with write_transaction(db):
         stored = db.execute("SELECT sha256 FROM report_files WHERE url = ?", [url]).fetchone()
         if stored and stored[0] == digest:
             db["report_files"].update(url, seen)

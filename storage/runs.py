@@ -5,6 +5,8 @@ import json
 
 import sqlite_utils
 
+from storage.transactions import write_transaction
+
 
 def utc_now() -> str:
     """The current time as an ISO-8601 UTC timestamp, the format of every ``*_at`` column."""
@@ -17,7 +19,7 @@ def start_run(db: sqlite_utils.Database, *, site: str, start_urls: list[str]) ->
     A run that is never finished (the process was killed) keeps ``running`` with no
     ``finished_at``, which is how an auditor tells it from a complete one.
     """
-    with db.atomic():
+    with write_transaction(db):
         table = db["crawl_runs"].insert(
             {
                 "started_at": utc_now(),
@@ -36,8 +38,8 @@ def start_run(db: sqlite_utils.Database, *, site: str, start_urls: list[str]) ->
 
 def finish_run(db: sqlite_utils.Database, run_id: int, *, status: str, pages_fetched: int) -> dict:
     """Close a run with its final status and counts; return the stored row."""
-    errors = db.execute("SELECT count(*) FROM fetch_errors WHERE crawl_id = ?", [run_id]).fetchone()[0]
-    with db.atomic():
+    with write_transaction(db):
+        errors = db.execute("SELECT count(*) FROM fetch_errors WHERE crawl_id = ?", [run_id]).fetchone()[0]
         db["crawl_runs"].update(
             run_id,
             {"finished_at": utc_now(), "status": status, "pages_fetched": pages_fetched, "errors": errors},
@@ -47,7 +49,7 @@ def finish_run(db: sqlite_utils.Database, run_id: int, *, status: str, pages_fet
 
 def add_document_counts(db: sqlite_utils.Database, run_id: int, counts: dict) -> None:
     """Add a batch's new/updated/unchanged counts to the run's totals."""
-    with db.atomic():
+    with write_transaction(db):
         db.execute(
             "UPDATE crawl_runs SET documents_new = documents_new + ?,"
             " documents_updated = documents_updated + ?,"
@@ -60,17 +62,22 @@ def record_fetch_error(
     db: sqlite_utils.Database, run_id: int, *, url: str, status: int | None, error: str
 ) -> None:
     """Remember one URL that could not be fetched or read, with why."""
-    with db.atomic():
+    with write_transaction(db):
         db["fetch_errors"].insert(
             {"crawl_id": run_id, "url": url, "status": status, "error": error, "at": utc_now()}
         )
+
+
+def last_failures(db: sqlite_utils.Database) -> list[tuple[str, str]]:
+    """Each URL that ever failed to be fetched, with when it last failed."""
+    return db.execute("SELECT url, max(at) FROM fetch_errors GROUP BY url").fetchall()
 
 
 def record_crawl_note(
     db: sqlite_utils.Database, run_id: int, *, url: str, kind: str, title: str | None, detail: str
 ) -> None:
     """Remember something the crawl could not read the usual way about one page."""
-    with db.atomic():
+    with write_transaction(db):
         db["crawl_notes"].insert(
             {"crawl_id": run_id, "url": url, "kind": kind, "title": title, "detail": detail, "at": utc_now()}
         )

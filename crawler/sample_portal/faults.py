@@ -14,6 +14,8 @@ Kinds:
 - ``slow``: the real page after ``slow_seconds`` (longer than a crawler's timeout);
 - ``reset``: the connection is reset without any response;
 - ``truncate``: the real page's first half under the full page's Content-Length;
+- ``cut``: the real page's first half without a Content-Length, the connection closed
+  after it (a close-delimited response, which only the missing end of the page betrays);
 - ``charset``: the real page re-encoded as GBK (its ``<meta>`` says so) under a
   ``charset=utf-8`` header;
 - ``redirect_loop``: 302 between the target and the target with ``loop=1`` added;
@@ -38,7 +40,7 @@ from urllib.parse import urlsplit
 from .model import Portal
 from .server import Response, respond
 
-TRANSIENT = ("500", "502", "503", "slow", "reset", "truncate")
+TRANSIENT = ("500", "502", "503", "slow", "reset", "truncate", "cut")
 KINDS = (*TRANSIENT, "charset", "redirect_loop", "huge", "offsite", "octet")
 HUGE_BYTES = 20 * 1024 * 1024
 LOOP_MARK = "loop=1"
@@ -139,6 +141,8 @@ class FaultPlan:
         if kind == "truncate":
             return Response(page.status, page.content_type, page.body[:len(page.body) // 2],
                             declared_length=len(page.body))
+        if kind == "cut":
+            return Response(page.status, page.content_type, page.body[:len(page.body) // 2], close_delimited=True)
         if kind == "octet":
             return Response(page.status, "application/octet-stream", page.body)
         if kind == "huge":

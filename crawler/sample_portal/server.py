@@ -31,11 +31,12 @@ from .model import Portal, build_portal
 
 @dataclass(frozen=True)
 class Response:
-    """What the server sends. Two fields exist only to misbehave on purpose:
+    """What the server sends. Three fields exist only to misbehave on purpose:
 
     ``declared_length`` is sent as Content-Length instead of the body's length (and the
-    connection is closed after the body); ``abort`` sends nothing and resets the
-    connection.
+    connection is closed after the body); ``close_delimited`` sends no Content-Length,
+    so closing the connection after the body is what ends it; ``abort`` sends nothing
+    and resets the connection.
     """
 
     status: int
@@ -43,6 +44,7 @@ class Response:
     body: bytes
     headers: tuple[tuple[str, str], ...] = ()
     declared_length: int | None = None
+    close_delimited: bool = False
     abort: bool = False
 
 
@@ -168,13 +170,15 @@ def _handler(faults: Faults | None) -> type[BaseHTTPRequestHandler]:
             self.send_response(response.status)
             if response.content_type:
                 self.send_header("Content-Type", response.content_type)
-            if response.status != HTTPStatus.NOT_MODIFIED:
+            if response.status != HTTPStatus.NOT_MODIFIED and not response.close_delimited:
                 length = len(response.body) if response.declared_length is None else response.declared_length
                 self.send_header("Content-Length", str(length))
             for name, value in response.headers:
                 self.send_header(name, value)
-            # A body shorter than its declared length leaves the connection unusable.
-            self.close_connection = self.close_connection or response.declared_length is not None
+            # A body shorter than its declared length leaves the connection unusable, and
+            # a body without a length ends only when the connection does.
+            self.close_connection = (self.close_connection or response.declared_length is not None
+                                     or response.close_delimited)
             self.end_headers()
             if with_body:
                 self.wfile.write(response.body)

@@ -11,9 +11,10 @@ A crawl is incremental unless asked to be full: listings are always re-read, but
 detail page already in the database is fetched again only when the listing shows a
 date other than the stored one, when it was removed before, or when it is due for
 re-verification (a rolling share, ``1 / GOVWATCH_REVERIFY_DAYS`` of the documents per
-crawl, and any document not verified for that many days), and then with a conditional
-request. Due documents that no listing showed are fetched once the listings are done,
-so a page taken off the portal is found by its 404.
+crawl, and any document not verified for that many days, or whose last fetch failed
+since it was last verified), and then with a conditional request. Due documents that no
+listing showed are fetched once the listings are done, so a page taken off the portal
+is found by its 404.
 
 An annual report's files (:mod:`crawler.annual_reports`) are downloaded too: those a
 report page attaches whenever the page is fetched, those a listing links directly when
@@ -44,6 +45,7 @@ from crawler.parsing import is_attachment_url, parse_page
 from crawler.profiles import resolve_profile
 from storage.db import open_db
 from storage.report_files import report_file_dates
+from storage.runs import last_failures
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,11 @@ class Known:
     etag: str | None
     last_modified: str | None
     removed_at: str | None
+    failed_at: str | None = None
+
+    def failed_since_verified(self) -> bool:
+        """The last fetch of the page failed (a page cut short, an error) after it was last verified."""
+        return bool(self.failed_at) and self.failed_at >= (self.verified_at or "")
 
 
 def load_known(db_path: str) -> tuple[dict[str, Known], int, dict[str, str]]:
@@ -62,8 +69,13 @@ def load_known(db_path: str) -> tuple[dict[str, Known], int, dict[str, str]]:
     when each stored report file was last downloaded."""
     db = open_db(db_path)
     try:
+        # Errors are recorded under the URL requested, documents under its canonical form.
+        failed: dict[str, str] = {}
+        for url, at in last_failures(db):
+            canonical = canonicalize_url(url)
+            failed[canonical] = max(at, failed.get(canonical, at))
         known = {
-            url: Known(*rest)
+            url: Known(*rest, failed_at=failed.get(url))
             for url, *rest in db.execute(
                 "SELECT url, published_on, verified_at, etag, last_modified, removed_at FROM documents"
             )
@@ -223,7 +235,7 @@ class PortalSpider(scrapy.Spider):
 
     def needs_fetch(self, url: str, known: Known, listed_on: str | None) -> bool:
         """Whether a known document must be fetched again in this crawl."""
-        if known.removed_at or (listed_on and listed_on != known.published_on):
+        if known.removed_at or known.failed_since_verified() or (listed_on and listed_on != known.published_on):
             return True
         if zlib.crc32(url.encode("utf-8")) % self.reverify_days == self.slice:
             return True

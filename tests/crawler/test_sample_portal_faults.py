@@ -96,6 +96,16 @@ def test_truncate_declares_the_whole_page_and_sends_half(docs):
         connection.close()
 
 
+def test_cut_sends_half_without_a_length_and_closes(docs):
+    doc = docs[0]
+    with _served({doc.url: "cut"}) as site:
+        full = _real(site, doc.url)
+        reply = http_get(site, doc.url)
+        # Nothing tells the client the body is short: it ends where the connection does.
+        assert reply.status == 200 and reply.getheader("Content-Length") is None and reply.will_close
+        assert 0 < len(reply.body) < len(full) and full.startswith(reply.body) and b"</html>" not in reply.body
+
+
 def test_charset_fault_labels_gbk_bytes_as_utf8(docs):
     doc = docs[0]
     with _served({doc.url: "charset"}) as site:
@@ -150,13 +160,13 @@ def test_octet_serves_the_html_as_a_binary_type(docs):
 
 
 def _outcome(site, target: str) -> str:
-    """What a client with a short timeout saw: a status, 'timeout', 'reset' or 'truncated'."""
+    """What a client with a short timeout saw: a status, 'timeout', 'reset', 'truncated' or 'cut'."""
     connection = http.client.HTTPConnection(site.host, site.port, timeout=0.25)
     try:
         connection.request("GET", target)
         reply = connection.getresponse()
         reply.read()
-        return str(reply.status)
+        return "cut" if reply.getheader("Content-Length") is None else str(reply.status)
     except TimeoutError:
         return "timeout"
     except ConnectionResetError:
@@ -168,7 +178,8 @@ def _outcome(site, target: str) -> str:
 
 
 # What the client sees for each transient kind.
-SEEN_AS = {"500": "500", "502": "502", "503": "503", "slow": "timeout", "reset": "reset", "truncate": "truncated"}
+SEEN_AS = {"500": "500", "502": "502", "503": "503", "slow": "timeout", "reset": "reset", "truncate": "truncated",
+           "cut": "cut"}
 
 
 def test_random_faults_hit_first_attempts_only_and_are_reproducible():
