@@ -1,12 +1,13 @@
 """Running one crawl in this process and reporting it."""
 
+import sqlite3
 import time
 
 from scrapy.crawler import CrawlerProcess
 
 from crawler.profiles import SiteProfile, crawl_settings
 from crawler.spiders.portal import PortalSpider
-from storage.db import DatabaseError, open_db
+from storage.db import DatabaseError, explain, open_db
 
 
 def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrides: dict | None = None) -> dict:
@@ -20,15 +21,21 @@ def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrid
     process = CrawlerProcess(crawl_settings(profile, db_path, overrides))
     crawler = process.create_crawler(PortalSpider)
     began = time.monotonic()
+    failures = []
     process.crawl(
         crawler,
         site=profile.name if profile.name != "generic" else None,
         start_url=list(profile.start_urls),
         allow_prefix=list(profile.allow_prefixes),
         full=full,
-    )
+    ).addErrback(failures.append)
     process.start()
     seconds = time.monotonic() - began
+    if failures:
+        # The spider could not start: reading what the database knows failed.
+        if failures[0].check(sqlite3.Error):
+            raise explain(db_path, failures[0].value, "read") from None
+        failures[0].raiseException()
     storage_error = crawler.stats.get_value("govwatch/storage_error")
     if storage_error:
         raise DatabaseError(storage_error)

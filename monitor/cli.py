@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from crawler import __version__
-from monitor.errors import RunError, UsageError, open_existing_db
+from monitor.errors import RunError, UsageError, database_failure, open_existing_db
 
 
 def cmd_parse(args) -> int:
@@ -115,6 +115,7 @@ def cmd_query(args) -> int:
     import sqlite3
 
     from monitor.output import print_rows
+    from storage.db import is_damage
 
     db = open_existing_db(args.db, read_only=True)
     try:
@@ -122,6 +123,8 @@ def cmd_query(args) -> int:
         columns = [item[0] for item in cursor.description or []]
         rows = [dict(zip(columns, row)) for row in cursor.fetchall()]
     except sqlite3.Error as exc:
+        if is_damage(exc):
+            raise database_failure(args.db, exc) from None
         raise UsageError(f"query failed: {exc}") from None
     finally:
         db.close()
@@ -310,6 +313,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``govwatch`` console script."""
+    import sqlite3
+
+    from storage.db import DatabaseError
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
@@ -318,6 +325,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except RunError as exc:
         print(f"govwatch {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except (sqlite3.Error, DatabaseError) as exc:
+        # A database that fails half-way through a command (a damaged page, a lock held too long).
+        print(f"govwatch {args.command}: {database_failure(getattr(args, 'db', None), exc)}", file=sys.stderr)
         return 1
 
 
