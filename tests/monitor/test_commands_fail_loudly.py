@@ -1,10 +1,14 @@
-"""Commands meeting a damaged database say so: exit status 1 and one line naming the file.
+"""Commands that could not do their job say so: exit status 1 and one line naming why.
 
-Real SQLite files with real bytes overwritten.
+A crawl that fetched nothing or whose every request failed, a crawl that hit its time
+limit, and a damaged database met by any command. Real HTTP to the sample portal on
+127.0.0.1 and real SQLite files with real bytes overwritten.
 """
 
 import pytest
 
+from crawler.sample_portal.faults import FaultPlan
+from crawler.sample_portal.server import serve
 from storage.alerts import queue_alert
 from storage.db import open_db
 from tests.conftest import govwatch
@@ -15,6 +19,42 @@ from tests.monitor.conftest import free_port
 def error_lines(result) -> list[str]:
     """stderr without the crawl's progress lines."""
     return [line for line in result.stderr.splitlines() if not line.startswith("crawling:")]
+
+
+def test_a_crawl_that_fetched_nothing_exits_1_naming_its_errors(tmp_path):
+    dead = f"http://127.0.0.1:{free_port()}/"
+    result = govwatch("crawl", "--start-url", dead, "--allow-prefix", "/", "--db", tmp_path / "g.db")
+    assert result.returncode == 1
+    assert "1 errors" in result.stdout
+    assert error_lines(result) == [
+        "govwatch crawl: crawl 1 fetched nothing (1 request failed); the first errors:",
+        f"  {dead}: Connection was refused by other side: 111: Connection refused.",
+    ]
+
+
+def test_a_crawl_whose_every_request_failed_exits_1_naming_them(tmp_path):
+    plan = FaultPlan({"/": "503", "/zfxxgk.htm": "502"})
+    with serve(faults=plan) as portal:
+        result = govwatch("crawl", "--site", "leda", "--start-url", portal.url + "/",
+                          "--start-url", portal.url + "/zfxxgk.htm", "--db", tmp_path / "g.db")
+    assert result.returncode == 1
+    assert plan.requests["/"] > 1  # retried before it counted as failed
+    assert sorted(error_lines(result)[1:]) == [f"  {portal.url}/: HTTP 503", f"  {portal.url}/zfxxgk.htm: HTTP 502"]
+    assert error_lines(result)[0] == "govwatch crawl: crawl 1 stored no document: 2 requests failed; the first errors:"
+
+
+def test_a_crawl_stopped_at_its_time_limit_exits_1(tmp_path):
+    # The home page answers after 3 s; the limit of 1 s has passed by then.
+    with serve(faults=FaultPlan({"/": "slow"}, slow_seconds=3)) as portal:
+        result = govwatch("crawl", "--site", "leda", "--start-url", portal.url + "/", "--db", tmp_path / "g.db",
+                          "--time-limit", 1)
+    assert result.returncode == 1
+    assert error_lines(result) == ["govwatch crawl: crawl 1 stopped at its time limit before it was done"]
+
+
+def test_time_limit_must_be_positive(tmp_path):
+    result = govwatch("crawl", "--start-url", "http://127.0.0.1:1/", "--db", tmp_path / "g.db", "--time-limit", 0)
+    assert result.returncode == 2 and "--time-limit must be a positive number" in result.stderr
 
 
 def commands(db, portal_url, tmp_path):
