@@ -93,6 +93,8 @@ def test_bad_toml_names_file_and_position(tmp_path):
         ('[crawl]\nsite = "nowhere"\n', "[crawl] site: unknown site 'nowhere'; known sites: leda"),
         ('[crawl]\nstart_urls = ["ftp://x/"]\n', "[crawl] start_urls: start URL 'ftp://x/' is not an http(s) URL"),
         ('[crawl]\nstart_urls = "http://x/"\n', "[crawl] start_urls: must be a list of strings, got 'http://x/'"),
+        ("[crawl]\ntime_limit = 0\n", "[crawl] time_limit: must be positive, got 0"),
+        ('[crawl]\nstop_grace = "5 min"\n', "[crawl] stop_grace: must be a number of seconds, got '5 min'"),
         ('[schedule]\ncron = "61 2 * * *"\n', "[schedule] cron: not a cron expression ("),
         ('[schedule]\ntimezone = "Mars/Base"\n', "[schedule] timezone: unknown time zone 'Mars/Base'"),
     ],
@@ -123,3 +125,9 @@ def test_alert_window_bad_date_names_the_key(tmp_path):
     path.write_text('[alerts]\nsince = "2020-02-30"\n', encoding="utf-8")
     with pytest.raises(ConfigError, match=r"\[alerts\] since: must be a date"):
         load_config(path)
+
+
+def test_the_nightly_crawl_has_a_time_limit_of_six_hours_by_default(tmp_path):
+    assert (CrawlConfig().time_limit, CrawlConfig().stop_grace) == (6 * 3600, 300)
+    crawl = load_config(write(tmp_path, "[crawl]\ntime_limit = 3600\nstop_grace = 30.5\n")).crawl
+    assert (crawl.time_limit, crawl.stop_grace) == (3600, 30.5)
