@@ -7,7 +7,7 @@ from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
 from crawler.items import CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
-from storage.db import open_db
+from storage.db import explain, open_db
 from storage.documents import mark_removed, store_documents, touch_documents
 from storage.report_files import store_report_file
 from storage.runs import add_document_counts, finish_run, record_crawl_note, record_fetch_error, start_run, utc_now
@@ -56,7 +56,7 @@ class SQLitePipeline:
         try:
             self.run_id = start_run(self.db, site=spider.profile.name, start_urls=spider.start_urls)
         except sqlite3.Error as exc:
-            self.stop(f"cannot write to {self.db_path}: {exc}")
+            self.stop(str(explain(self.db_path, exc, "write to")))
         spider.crawl_id = self.run_id
 
     def process_item(self, item):
@@ -65,7 +65,7 @@ class SQLitePipeline:
         try:
             self.store(item)
         except sqlite3.Error as exc:
-            self.stop(f"cannot write to {self.db_path}: {exc}")
+            self.stop(str(explain(self.db_path, exc, "write to")))
         return item
 
     def stop(self, message: str):
@@ -130,7 +130,7 @@ class SQLitePipeline:
         try:
             self.finish(spider, reason)
         except sqlite3.Error as exc:
-            self.storage_error = self.storage_error or f"cannot write to {self.db_path}: {exc}"
+            self.storage_error = self.storage_error or str(explain(self.db_path, exc, "write to"))
             self.stats.set_value("govwatch/storage_error", self.storage_error)
         finally:
             self.db.close()

@@ -1,16 +1,28 @@
 """Running one crawl in this process and reporting it."""
 
+import sqlite3
 import time
 
 from scrapy.crawler import CrawlerProcess
 
 from crawler.profiles import SiteProfile, crawl_settings
 from crawler.spiders.portal import PortalSpider
-from storage.db import DatabaseError, open_db
+from monitor.health import documents_seen
+from storage.db import DatabaseError, explain, open_db
+from storage.runs import first_fetch_errors
+
+# Fetch errors a failed crawl shows (all of them are in fetch_errors).
+FIRST_ERRORS = 5
+# Scrapy's close reasons other than "finished", as a person says them.
+CLOSE_REASONS = {
+    "closespider_timeout": "stopped at its time limit before it was done",
+    "shutdown": "was interrupted",
+}
 
 
 def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrides: dict | None = None) -> dict:
-    """Crawl ``profile`` into ``db_path``; return the ``crawl_runs`` row plus ``seconds``.
+    """Crawl ``profile`` into ``db_path``; return the ``crawl_runs`` row plus ``seconds``
+    and its ``first_errors`` (rows of ``fetch_errors``).
 
     Scrapy's reactor can start once per process, so this is called once per process
     (the CLI and the tests run crawls as separate ``govwatch crawl`` processes).
@@ -20,29 +32,51 @@ def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrid
     process = CrawlerProcess(crawl_settings(profile, db_path, overrides))
     crawler = process.create_crawler(PortalSpider)
     began = time.monotonic()
+    failures = []
     process.crawl(
         crawler,
         site=profile.name if profile.name != "generic" else None,
         start_url=list(profile.start_urls),
         allow_prefix=list(profile.allow_prefixes),
         full=full,
-    )
+    ).addErrback(failures.append)
     process.start()
     seconds = time.monotonic() - began
+    if failures:
+        # The spider could not start: reading what the database knows failed.
+        if failures[0].check(sqlite3.Error):
+            raise explain(db_path, failures[0].value, "read") from None
+        failures[0].raiseException()
     storage_error = crawler.stats.get_value("govwatch/storage_error")
     if storage_error:
         raise DatabaseError(storage_error)
     db = open_db(db_path)
     try:
-        return {**db["crawl_runs"].get(crawler.spider.crawl_id), "seconds": seconds}
+        run_id = crawler.spider.crawl_id
+        return {**db["crawl_runs"].get(run_id), "seconds": seconds,
+                "first_errors": first_fetch_errors(db, run_id, FIRST_ERRORS)}
     finally:
         db.close()
+
+
+def failure(run: dict) -> str | None:
+    """Why a crawl did not do its job, or None: it did not finish, fetched nothing, or
+    every request it made failed (no document stored, and fetch errors)."""
+    if run["status"] != "finished":
+        reason = CLOSE_REASONS.get(run["status"], f"ended with status {run['status']!r}")
+        return f"crawl {run['id']} {reason}"
+    errors = f"{run['errors']} request{'s' * (run['errors'] != 1)} failed"
+    if not run["pages_fetched"]:
+        return f"crawl {run['id']} fetched nothing" + (f" ({errors})" if run["errors"] else "")
+    if run["errors"] and not documents_seen(run):
+        return f"crawl {run['id']} stored no document: {errors}"
+    return None
 
 
 def summary(run: dict) -> str:
     """The one-paragraph account of a crawl printed at its end."""
     seconds = max(run["seconds"], 0.001)
-    documents = run["documents_new"] + run["documents_updated"] + run["documents_unchanged"]
+    documents = documents_seen(run)
     return (
         f"Crawl {run['id']} of site {run['site']} {run['status']}: "
         f"{run['pages_fetched']} pages fetched in {seconds:.1f} s "

@@ -13,8 +13,10 @@ carried it (its Message-ID, recorded before the mail is sent), so the resend is 
 same mail with the same Message-ID, which mail clients show once; in digest mode the
 alerts queued since go in a mail of their own rather than joining it.
 
-Composing mails is pure (:func:`compose`); only :func:`send_pending`, :func:`send_test`
-and the command functions talk to the mail server or the database. Everything a portal
+Composing mails is pure (:func:`compose`); only :func:`send_pending`, :func:`send_direct`,
+:func:`send_test` and the command functions talk to the mail server or the database.
+:func:`send_direct` is for failures the database cannot take (locked, damaged): it
+mails them without the queue. Everything a portal
 wrote (titles, publishers) is HTML-escaped in the HTML part and reduced to one line of
 printable text wherever it could reach a header.
 """
@@ -107,11 +109,18 @@ def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | No
             if result["ok"]:
                 counts["resolved"] += resolve_health(db, key, at)
             else:
-                counts["queued"] += queue_alert(
-                    db, "health", key, subject=f"govwatch: crawl health check failed: {result['check']}",
-                    payload=result, at=at,
-                )
+                counts["queued"] += queue_alert(db, "health", key, subject=health_subject(result), payload=result, at=at)
     return counts
+
+
+def health_title(result: dict) -> str:
+    """What a failing health result reports: its own ``title`` (a failed nightly stage), or the check that failed."""
+    return one_line(result.get("title") or f"crawl health check failed: {result['check']}")
+
+
+def health_subject(result: dict) -> str:
+    """The subject of a failing health result's alert."""
+    return f"govwatch: {health_title(result)}"
 
 
 def batches(alerts: list[dict], mode: str) -> list[list[dict]]:
@@ -200,7 +209,7 @@ def plain_text(batch: list[dict]) -> str:
             lines += [f"  {label}: {_value(payload, key)}" for label, key in LATE_LINES]
             lines.append(f"  Working days taken: {payload['workdays']} (limit {payload['limit']})")
         else:
-            lines = [f"Crawl health check failed: {one_line(payload['check'])}", f"  {one_line(payload['detail'])}"]
+            lines = [_sentence(health_title(payload)), f"  {one_line(payload['detail'])}"]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
 
@@ -218,9 +227,13 @@ def html_text(batch: list[dict]) -> str:
             parts.append(f"<h3>Late publication: {html.escape(_value(payload, 'title'))}</h3>"
                          f"<table>{''.join(rows)}</table>")
         else:
-            parts.append(f"<h3>Crawl health check failed: {html.escape(one_line(payload['check']))}</h3>"
+            parts.append(f"<h3>{html.escape(_sentence(health_title(payload)))}</h3>"
                          f"<p>{html.escape(one_line(payload['detail']))}</p>")
     return f"<!DOCTYPE html><html><body>{''.join(parts)}</body></html>"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _html_value(payload: dict, key: str) -> str:
@@ -350,6 +363,21 @@ def send_pending(db: sqlite_utils.Database, config: Config, *, now: str) -> dict
         mark_failed(db, unsent, error)
         result.update(failed=len(unsent), error=error)
     return result
+
+
+def send_direct(config: Config, results: list[dict], *, now: str) -> str | None:
+    """Mail the failing health ``results`` at once, bypassing the queue (the database cannot take them).
+
+    Returns None, or why they could not be mailed. Nothing records them, so they are
+    mailed again on every run for as long as the database cannot be written.
+    """
+    alerts = [{"id": None, "kind": "health", "key": f"health:{result['check']}", "subject": health_subject(result),
+               "payload": result, "created_at": now} for result in results if not result["ok"]]
+    if not alerts:
+        return None
+    if config.smtp is None:
+        return config.alerts_disabled_reason
+    return deliver(config.smtp, compose(alerts, config, now=now), lambda index, refused: None)
 
 
 def send_test(config: Config) -> str | None:

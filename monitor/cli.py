@@ -7,11 +7,12 @@ on are printed as one line on stderr, never as a traceback.
 
 import argparse
 import json
+import sqlite3
 import sys
 from pathlib import Path
 
 from crawler import __version__
-from monitor.errors import RunError, UsageError, open_existing_db
+from monitor.errors import RunError, UsageError, database_failure, open_existing_db
 
 
 def cmd_parse(args) -> int:
@@ -30,9 +31,10 @@ def cmd_parse(args) -> int:
 
 
 def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
-           timeout: float | None = None) -> dict:
-    """Run a crawl and print its summary; a storage failure becomes a RunError."""
-    from crawler.run import run_crawl, summary
+           timeout: float | None = None, time_limit: float | None = None) -> dict:
+    """Run a crawl and print its summary; a storage failure, or a crawl that did not do
+    its job, becomes a RunError (naming its first fetch errors)."""
+    from crawler.run import failure, run_crawl, summary
     from storage.db import DatabaseError
 
     try:
@@ -42,12 +44,15 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, rev
             "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
+            **({"CLOSESPIDER_TIMEOUT": time_limit} if time_limit else {}),
         })
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
     print(summary(run))
-    if run["status"] != "finished":
-        raise RunError(f"crawl {run['id']} ended with status {run['status']!r}")
+    problem = failure(run)
+    if problem:
+        errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
+        raise RunError(f"{problem}; the first errors:{errors}" if errors else problem)
     return run
 
 
@@ -59,8 +64,10 @@ def cmd_crawl(args) -> int:
         profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
     _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
-           timeout=args.timeout)
+           timeout=args.timeout, time_limit=args.time_limit)
     return 0
 
 
@@ -120,6 +127,8 @@ def cmd_query(args) -> int:
         columns, values = read_query(db, args.sql)
     except QueryError as exc:
         raise UsageError(str(exc)) from None
+    except sqlite3.Error as exc:  # read_query lets damage through, to be named as such
+        raise database_failure(args.db, exc) from None
     finally:
         db.close()
     print_rows([dict(zip(columns, row)) for row in values], columns, as_json=args.json)
@@ -234,6 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reverify-days", type=int, metavar="N",
                    help="re-check every stored document at least every N days, 1/N of them per crawl (default 30)")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a response after this long (default 30)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop the crawl after this long, storing what it has (default: no limit)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
     p.set_defaults(func=cmd_crawl)
 
@@ -312,6 +323,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``govwatch`` console script."""
     from monitor.output import plain
+    from storage.db import DatabaseError
 
     args = build_parser().parse_args(argv)
     try:
@@ -321,6 +333,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except RunError as exc:
         print(f"govwatch {args.command}: {plain(exc)}", file=sys.stderr)
+        return 1
+    except (sqlite3.Error, DatabaseError) as exc:
+        # A database that fails half-way through a command (a damaged page, a lock held too long).
+        print(f"govwatch {args.command}: {plain(database_failure(getattr(args, 'db', None), exc))}", file=sys.stderr)
         return 1
 
 

@@ -24,6 +24,8 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
     db = "govwatch.db"            # the database file (default govwatch.db)
     start_urls = []               # optional: start here instead of the profile's pages
     reverify_days = 30            # re-check each stored document at least this often (default 30)
+    time_limit = 21600            # seconds the nightly crawl may take (default 6 h); then it stops
+    stop_grace = 300              # seconds it may take to stop before it is killed (default 300)
 
     [schedule]
     cron = "30 2 * * *"           # minute hour day month weekday (default 02:30)
@@ -92,6 +94,9 @@ class CrawlConfig:
     db: str = "govwatch.db"
     start_urls: tuple[str, ...] = ()
     reverify_days: int | None = None
+    # A hung crawl must not hold the nightly lock for ever.
+    time_limit: float = 6 * 3600
+    stop_grace: float = 300
 
 
 @dataclass(frozen=True)
@@ -123,7 +128,7 @@ class Config:
 KNOWN_KEYS = {
     "smtp": {"host", "port", "security", "user", "password_env", "sender", "recipients", "timeout"},
     "alerts": {"limits", "mode", "since_days", "since"},
-    "crawl": {"site", "db", "start_urls", "reverify_days"},
+    "crawl": {"site", "db", "start_urls", "reverify_days", "time_limit", "stop_grace"},
     "schedule": {"cron", "timezone"},
 }
 
@@ -231,9 +236,7 @@ def _smtp(section: _Section) -> SmtpConfig:
     security = section.text("security", "starttls")
     if security not in SECURITY_MODES:
         section.fail("security", f"must be one of {', '.join(SECURITY_MODES)}, got {security!r}")
-    timeout = section.get("timeout", (int, float), 30, "a number of seconds")
-    if timeout <= 0:
-        section.fail("timeout", f"must be positive, got {timeout}")
+    timeout = _seconds(section, "timeout", 30)
     recipients = section.strings("recipients")
     if not recipients:
         section.fail("recipients", "no recipients: list at least one address")
@@ -284,7 +287,16 @@ def _crawl(section: _Section) -> CrawlConfig:
     if reverify_days is not None and reverify_days < 1:
         section.fail("reverify_days", f"must be at least 1, got {reverify_days}")
     return CrawlConfig(site=site, db=section.text("db", "govwatch.db"), start_urls=start_urls,
-                       reverify_days=reverify_days)
+                       reverify_days=reverify_days, time_limit=_seconds(section, "time_limit", 6 * 3600),
+                       stop_grace=_seconds(section, "stop_grace", 300))
+
+
+def _seconds(section: _Section, key: str, default: float) -> float:
+    """A positive number of seconds."""
+    value = section.get(key, (int, float), default, "a number of seconds")
+    if value <= 0:
+        section.fail(key, f"must be positive, got {value}")
+    return value
 
 
 def _schedule(section: _Section) -> ScheduleConfig:

@@ -1,4 +1,7 @@
-"""The two kinds of error a govwatch command reports as one line."""
+"""The two kinds of error a govwatch command reports as one line, and how database
+failures become one of them."""
+
+import sqlite3
 
 
 class UsageError(Exception):
@@ -9,19 +12,35 @@ class RunError(Exception):
     """The run could not do its job: printed as one line, exit status 1."""
 
 
+def database_failure(path, exc: Exception) -> RunError:
+    """A failure of the database at ``path`` met while a command ran, as a RunError.
+
+    An SQLite error is explained first (:func:`storage.db.explain`), so a damaged
+    file is named as damaged rather than shown as a traceback.
+    """
+    from storage.db import explain
+
+    if isinstance(exc, sqlite3.Error):
+        exc = explain(path, exc, "use") if path else exc
+    return RunError(str(exc))
+
+
 def open_existing_db(path, *, read_only: bool = False):
-    """Open a database a command reads: a missing or unusable file is a UsageError.
+    """Open a database a command reads: a missing or unusable file is a UsageError,
+    a damaged one a RunError.
 
     Commands other than ``crawl`` never create a database; a typo in ``--db`` would
     otherwise leave an empty file behind and report nothing.
     """
     from pathlib import Path
 
-    from storage.db import DatabaseError, open_db
+    from storage.db import DamagedDatabase, DatabaseError, open_db
 
     if not Path(path).exists():
         raise UsageError(f"no database at {path}: run 'govwatch crawl' first")
     try:
         return open_db(path, read_only=read_only)
+    except DamagedDatabase as exc:
+        raise RunError(str(exc)) from None
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None

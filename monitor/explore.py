@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from monitor.datasette_metadata import metadata
-from monitor.errors import RunError, UsageError
+from monitor.errors import RunError, UsageError, open_existing_db
 
 HOST = "127.0.0.1"
 # Timeliness over a whole portal joins every document twice with the calendar.
@@ -32,8 +32,8 @@ def cmd_explore(args) -> int:
     except ImportError:
         raise UsageError("Datasette is not installed: pip install 'govwatch[explore]'") from None
     db_path = Path(args.db)
-    if not db_path.is_file():
-        raise UsageError(f"no database at {db_path}: run 'govwatch crawl' first")
+    # Datasette would serve a file that is no database, or is damaged, as error pages.
+    open_existing_db(db_path, read_only=True).close()
     with tempfile.TemporaryDirectory(prefix="govwatch-explore-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         # Datasette names the database after the file's stem, and metadata is keyed by that name.

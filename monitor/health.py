@@ -96,3 +96,20 @@ def check_health(runs: list[dict], notes: Sequence[dict] = ()) -> list[dict]:
         results.append({"check": check.__name__, "ok": ok, "detail": detail})
     results.append(rendered_by_javascript(latest, [note for note in notes if note["crawl_id"] == latest["id"]]))
     return results
+
+
+def check_tonight(runs: list[dict], notes: Sequence[dict], *, started_at: str, crawl_error: str | None) -> list[dict]:
+    """:func:`check_health` for the crawl a nightly run started at ``started_at``, which
+    failed with ``crawl_error`` (None when it did its job).
+
+    A crawl that died before recording its run (a locked or damaged database) leaves the
+    latest row to an earlier crawl; judging that one would report tonight's failure as
+    "all checks pass", so then only the failure is reported. A crawl that recorded its
+    run and failed is judged on it, with ``crawl_failed`` saying why it failed.
+    """
+    if crawl_error is None:
+        return check_health(runs, notes)
+    failed = {"check": "crawl_failed", "ok": False, "detail": f"the nightly crawl failed: {crawl_error}"}
+    if not any(run["started_at"] >= started_at for run in runs):
+        return [failed]
+    return [failed if result["check"] == "crawl_failed" else result for result in check_health(runs, notes)]

@@ -86,3 +86,14 @@ def record_crawl_note(
 def crawl_notes(db: sqlite_utils.Database, run_id: int) -> list[dict]:
     """The notes crawl ``run_id`` made, in the order it made them."""
     return list(db.query("SELECT * FROM crawl_notes WHERE crawl_id = ? ORDER BY id", [run_id]))
+
+
+def first_fetch_errors(db: sqlite_utils.Database, run_id: int, limit: int) -> list[dict]:
+    """The first ``limit`` fetch errors of crawl ``run_id``, in the order they happened."""
+    return list(db.query("SELECT url, status, error FROM fetch_errors WHERE crawl_id = ? ORDER BY id LIMIT ?",
+                         [run_id, limit]))
+
+
+def crawl_runs(db: sqlite_utils.Database) -> list[dict]:
+    """Every crawl run, oldest first."""
+    return list(db.query("SELECT * FROM crawl_runs ORDER BY id"))

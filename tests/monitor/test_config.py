@@ -93,6 +93,8 @@ def test_bad_toml_names_file_and_position(tmp_path):
         ('[crawl]\nsite = "nowhere"\n', "[crawl] site: unknown site 'nowhere'; known sites: leda"),
         ('[crawl]\nstart_urls = ["ftp://x/"]\n', "[crawl] start_urls: start URL 'ftp://x/' is not an http(s) URL"),
         ('[crawl]\nstart_urls = "http://x/"\n', "[crawl] start_urls: must be a list of strings, got 'http://x/'"),
+        ("[crawl]\ntime_limit = 0\n", "[crawl] time_limit: must be positive, got 0"),
+        ('[crawl]\nstop_grace = "5 min"\n', "[crawl] stop_grace: must be a number of seconds, got '5 min'"),
         ('[schedule]\ncron = "61 2 * * *"\n', "[schedule] cron: not a cron expression ("),
         ('[schedule]\ntimezone = "Mars/Base"\n', "[schedule] timezone: unknown time zone 'Mars/Base'"),
     ],
@@ -146,3 +148,9 @@ def test_password_env_must_name_a_variable_and_is_never_echoed(tmp_path, literal
 @pytest.mark.parametrize("name", ["GOVWATCH_SMTP_PASSWORD", "_pw", "smtp_pass2"])
 def test_password_env_accepts_variable_names(tmp_path, name):
     assert load_config(write(tmp_path, SMTP + f'password_env = "{name}"\n')).smtp.password_env == name
+
+
+def test_the_nightly_crawl_has_a_time_limit_of_six_hours_by_default(tmp_path):
+    assert (CrawlConfig().time_limit, CrawlConfig().stop_grace) == (6 * 3600, 300)
+    crawl = load_config(write(tmp_path, "[crawl]\ntime_limit = 3600\nstop_grace = 30.5\n")).crawl
+    assert (crawl.time_limit, crawl.stop_grace) == (3600, 30.5)

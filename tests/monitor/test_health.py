@@ -2,7 +2,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from monitor.alerts import queue_health
-from monitor.health import check_health
+from monitor.health import check_health, check_tonight
 from storage.db import open_db
 
 
@@ -119,3 +119,32 @@ def test_javascript_listing_queues_no_alert(tmp_path):
         "queued": 0, "resolved": 0}
     assert db["alerts"].count == 0
     db.close()
+
+
+TONIGHT = "2026-03-02T18:30:00Z"
+
+
+def dated(run_row, started_at):
+    return {**run_row, "started_at": started_at}
+
+
+def test_a_crawl_that_died_before_its_run_row_is_not_judged_on_the_previous_good_run():
+    runs = [dated(run(1, unchanged=1000), "2026-03-01T18:30:00Z")]
+    assert all(result["ok"] for result in check_health(runs))
+    results = check_tonight(runs, [], started_at=TONIGHT, crawl_error="cannot write to g.db: the database is locked")
+    assert results == [{"check": "crawl_failed", "ok": False,
+                        "detail": "the nightly crawl failed: cannot write to g.db: the database is locked"}]
+
+
+def test_a_failed_crawl_with_its_row_is_judged_on_it_and_says_why_it_failed():
+    runs = [dated(run(1, unchanged=1000), "2026-03-01T18:30:00Z"),
+            dated(run(2, unchanged=0, pages=0, errors=1), TONIGHT)]
+    checked = {r["check"]: r for r in check_tonight(runs, [], started_at=TONIGHT,
+                                                     crawl_error="crawl 2 fetched nothing (1 request failed)")}
+    assert checked["crawl_failed"]["detail"] == "the nightly crawl failed: crawl 2 fetched nothing (1 request failed)"
+    assert not checked["no_documents"]["ok"] and not checked["error_rate"]["ok"]
+
+
+def test_a_crawl_that_did_its_job_is_judged_as_always():
+    runs = [dated(run(1, unchanged=1000), TONIGHT)]
+    assert check_tonight(runs, [], started_at=TONIGHT, crawl_error=None) == check_health(runs)

@@ -17,13 +17,15 @@ from tests.monitor.conftest import Inbox, free_port
 LATE_20 = sum(year["late"]["20"] for year in ground_truth()["timeliness"].values())
 
 
-def write_config(tmp_path, db, portal_url, smtp_port, cron="30 2 * * *"):
+def write_config(tmp_path, db, portal_url, smtp_port, cron="30 2 * * *", **crawl):
+    """A configuration file; ``crawl`` adds keys to its [crawl] section."""
     path = tmp_path / "govwatch.toml"
     path.write_text(
         f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_port}\nsecurity = "none"\ntimeout = 5\n'
         f'sender = "govwatch@example.org"\nrecipients = ["auditor@example.org"]\n'
         f'[alerts]\nlimits = [20]\nsince = "2019-01-01"\n'
         f'[crawl]\nsite = "leda"\ndb = "{db}"\nstart_urls = ["{portal_url}/"]\n'
+        + "".join(f"{key} = {value}\n" for key, value in crawl.items()) +
         f'[schedule]\ncron = "{cron}"\ntimezone = "Asia/Shanghai"\n',
         encoding="utf-8",
     )
