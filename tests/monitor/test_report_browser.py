@@ -4,6 +4,7 @@ loads nothing from the network, and the charts' data points are in the rendered 
 A screenshot of the first screen is kept in test-artifacts/ for a person to look at.
 """
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -26,11 +27,11 @@ MIN_SCREENSHOT_BYTES = 30_000
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run headless Chromium with its own throw-away profile."""
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    """Run headless Chromium, found as scripts/ensure-chromium finds it, with a throw-away profile."""
+    named = os.environ.get("GOVWATCH_CHROMIUM")
+    binary = shutil.which(named) if named else shutil.which("chromium") or shutil.which("chromium-browser")
     if binary is None:
-        pytest.fail("chromium is not installed: apt-get install -y --no-install-recommends chromium "
-                    "(.ci/run installs it in CI)")
+        pytest.fail("chromium is not installed: run scripts/ensure-chromium (make test does)")
     return subprocess.run([binary, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
                           capture_output=True, text=True, timeout=120)
 
