@@ -85,6 +85,7 @@ def cmd_demo(args) -> int:
     from monitor.report import save_report
     from storage.db import open_db
 
+    _remove_demo_db(args.db)
     with serve() as portal:
         print(f"sample portal serving at {portal.url}")
         run = _crawl(resolve_profile("leda", [portal.url + "/"], []), args.db)
@@ -108,6 +109,34 @@ def cmd_demo(args) -> int:
         f"  sqlite3 {args.db} \"SELECT publisher, workdays, title FROM timeliness WHERE workdays > 20\""
     )
     return 0 if stored == expected else 1
+
+
+def _remove_demo_db(path: str) -> None:
+    """Delete the database an earlier demo left, so each demo shows the same result.
+
+    The sample portal comes up on a free port, so each run's documents have other URLs;
+    crawled into the same file they would count twice. A file holding a crawl of a real
+    portal, or that is no govwatch database, is never deleted: that is a UsageError.
+    """
+    import sqlite3
+
+    from crawler.profiles import is_loopback
+    from storage.runs import crawl_start_urls
+
+    if not Path(path).exists():
+        return
+    refusal = f"{path} is not a database an earlier demo made; the demo recreates its database: pass another --db"
+    db = open_existing_db(path, read_only=True)
+    try:
+        start_urls = crawl_start_urls(db)
+    except sqlite3.Error:
+        raise UsageError(refusal) from None
+    finally:
+        db.close()
+    if not all(is_loopback(url) for url in start_urls):
+        raise UsageError(refusal)
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
 
 
 def cmd_query(args) -> int:

@@ -79,3 +79,8 @@ def record_crawl_note(
 def crawl_notes(db: sqlite_utils.Database, run_id: int) -> list[dict]:
     """The notes crawl ``run_id`` made, in the order it made them."""
     return list(db.query("SELECT * FROM crawl_notes WHERE crawl_id = ? ORDER BY id", [run_id]))
+
+
+def crawl_start_urls(db: sqlite_utils.Database) -> list[str]:
+    """Every start URL of every crawl the database records."""
+    return [url for (urls,) in db.execute("SELECT start_urls FROM crawl_runs") for url in json.loads(urls or "[]")]

@@ -1,12 +1,15 @@
 """The govwatch command's contract: JSON shapes, exit statuses, one-line errors."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from crawler.parsing import RECORD_KEYS
 from crawler.sample_portal.model import ground_truth
+from storage.db import open_db
+from storage.runs import start_run
 from tests.conftest import govwatch
 
 FILES = Path(__file__).parents[1] / "files"
@@ -79,13 +82,34 @@ def test_unreachable_portal_is_recorded_not_a_crash(tmp_path):
     assert "1 errors" in result.stdout
 
 
-def test_demo_crawls_audits_and_writes_the_report(tmp_path):
-    result = govwatch("demo", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert f"the database holds {ground_truth()['documents']}: matches" in result.stdout
-    assert "Claims of http://127.0.0.1:" in result.stdout
+def demo_lines(stdout: str) -> list[str]:
+    """The demo's output without what differs between runs: the portal's port and timings."""
+    return [re.sub(r"127\.0\.0\.1:\d+|\d+(\.\d+)? (s|pages/s)\b", "…", line) for line in stdout.splitlines()]
+
+
+def test_demo_crawls_audits_writes_the_report_and_shows_the_same_a_second_time(tmp_path):
+    first = govwatch("demo", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert f"the database holds {ground_truth()['documents']}: matches" in first.stdout
+    assert "Claims of http://127.0.0.1:" in first.stdout
     report = tmp_path / "govwatch-demo-report.html"
-    assert str(report) in result.stdout and report.stat().st_size > 10_000
+    assert str(report) in first.stdout and report.stat().st_size > 10_000
+    # The portal comes up on another port: the same documents under other URLs.
+    second = govwatch("demo", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert demo_lines(second.stdout) == demo_lines(first.stdout)
+
+
+def test_demo_never_deletes_a_database_of_a_real_portal(tmp_path):
+    path = tmp_path / "govwatch.db"
+    db = open_db(path)
+    start_run(db, site="leda", start_urls=["http://www.leda.gov.cn/"])
+    db.close()
+    before = path.read_bytes()
+    result = govwatch("demo", "--db", path, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "not a database an earlier demo made" in result.stderr
+    assert path.read_bytes() == before
 
 
 def test_audit_range_must_be_dates(crawled_db):
