@@ -197,12 +197,14 @@ def cmd_audit(args) -> int:
     return 0
 
 
-def _config(path: str):
-    """The configuration file, or a UsageError naming what is wrong with it."""
+def _nightly_config(path: str):
+    """The configuration file of a run that crawls, or a UsageError naming what is wrong with it."""
     from monitor.config import ConfigError, load_config
 
     try:
-        return load_config(path)
+        config = load_config(path)
+        config.require_crawl()
+        return config
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
@@ -211,7 +213,7 @@ def cmd_nightly(args) -> int:
     """Crawl, check health, audit and mail alerts: the job cron runs."""
     from monitor.nightly import Locked, run_nightly
 
-    config = _config(args.config)
+    config = _nightly_config(args.config)
     try:
         return run_nightly(config, full=args.full)
     except Locked as exc:
@@ -222,7 +224,7 @@ def cmd_schedule(args) -> int:
     """Run the nightly job on its schedule in the foreground."""
     from monitor.scheduler import run_schedule
 
-    return run_schedule(_config(args.config))
+    return run_schedule(_nightly_config(args.config))
 
 
 def iso_date(text: str) -> str:
