@@ -7,6 +7,7 @@ on are printed as one line on stderr, never as a traceback.
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -339,11 +340,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What a shell reports for a program killed by SIGPIPE (128 + 13), as `cat` is under `| head`.
+EXIT_READER_GONE = 141
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``govwatch`` console script."""
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        # Output still buffered would otherwise meet a closed pipe at exit, past these handlers.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader (`| head`) has all it wanted: end quietly, as Python's documentation on
+        # SIGPIPE recommends, with stdout pointed at /dev/null so the final flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_READER_GONE
     except UsageError as exc:
         print(f"govwatch {args.command}: {exc}", file=sys.stderr)
         return 2

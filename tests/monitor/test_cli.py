@@ -1,13 +1,18 @@
 """The govwatch command's contract: JSON shapes, exit statuses, one-line errors."""
 
+import fcntl
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from crawler.parsing import RECORD_KEYS
 from crawler.sample_portal.model import ground_truth
+from monitor.cli import EXIT_READER_GONE
 from storage.db import open_db
 from storage.runs import start_run
 from tests.conftest import govwatch
@@ -115,3 +120,57 @@ def test_demo_never_deletes_a_database_of_a_real_portal(tmp_path):
 def test_audit_range_must_be_dates(crawled_db):
     result = govwatch("audit", "--db", crawled_db, "--from", "2020-02-30")
     assert result.returncode == 2 and "'2020-02-30' is not a date" in result.stderr
+
+
+def read_a_little_then_hang_up(*args) -> tuple[int, str]:
+    """Run govwatch with its stdout on a one-page pipe, read 100 bytes and close the pipe,
+    as `| head -c 100` does; return the exit status and stderr.
+
+    Python's stdout is buffered as it is for a user: unbuffered (PYTHONUNBUFFERED), a
+    write cut short by the closed pipe is dropped by Python without an error.
+    """
+    reader, writer = os.pipe()
+    # The smallest pipe: any output longer than a page meets the closed end.
+    fcntl.fcntl(reader, fcntl.F_SETPIPE_SZ, 4096)
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with subprocess.Popen([sys.executable, "-m", "monitor.cli", *map(str, args)], stdout=writer,
+                          stderr=subprocess.PIPE, text=True, env=env) as process:
+        os.close(writer)
+        with os.fdopen(reader, "rb") as pipe:
+            assert len(pipe.read(100)) == 100
+        stderr = process.stderr.read()
+    return process.wait(timeout=600), stderr
+
+
+def big_page(tmp_path: Path) -> Path:
+    """The leda detail page with a body of some 300 kB."""
+    paragraph = "<p>　　会议要求，各科室要高度重视政务公开工作，严格落实信息发布审核制度。</p>\n"
+    page = (FILES / "leda_vsb_detail.html").read_text(encoding="utf-8")
+    path = tmp_path / "big.html"
+    path.write_text(page.replace('<div class="v_news_content">', '<div class="v_news_content">' + paragraph * 3000),
+                    encoding="utf-8")
+    return path
+
+
+def with_alerts(db_path: Path) -> Path:
+    """The database with the late documents of 2020 queued as alerts."""
+    from monitor.alerts import queue_late
+    from monitor.audit import run_audit
+
+    db = open_db(db_path)
+    queue_late(db, run_audit(db, year=2020)["timeliness"]["late_items"], (15, 20))
+    db.close()
+    return db_path
+
+
+@pytest.mark.parametrize("command", [
+    lambda tmp_path, db: ["parse", big_page(tmp_path)],
+    lambda tmp_path, db: ["audit", "--db", db, "--year", 2020, "--json"],
+    lambda tmp_path, db: ["audit", "--db", db, "--year", 2020],
+    lambda tmp_path, db: ["query", "--db", db, "--json", "SELECT * FROM documents"],
+    lambda tmp_path, db: ["alerts", "list", "--db", with_alerts(db), "--json"],
+    lambda tmp_path, db: ["alerts", "list", "--db", with_alerts(db)],
+], ids=["parse", "audit --json", "audit", "query --json", "alerts list --json", "alerts list"])
+def test_output_piped_to_head_ends_quietly(command, tmp_path, crawled_copy):
+    status, stderr = read_a_little_then_hang_up(*command(tmp_path, crawled_copy))
+    assert (status, stderr) == (EXIT_READER_GONE, "")
