@@ -8,12 +8,13 @@ the report the crawl found on the portal.
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import sqlite_utils
 
 from monitor.claims import extract_claims, report_text
-from monitor.counts import publication_counts, total_documents
+from monitor.counts import publication_counts, published_span, total_documents
 from monitor.findings import run_checks
 from monitor.reconcile import reconcile
 from monitor.timeliness import DEFAULT_LIMITS, refresh_workdays, timeliness
@@ -25,16 +26,28 @@ class AuditError(Exception):
     """The audit cannot run as asked; the message is for a person."""
 
 
+# An annual report is found by its 年报 column or its title.
+ANNUAL_REPORTS = "is_disclosure = 1 AND (column_path LIKE '%年报%' OR title LIKE '%年度报告%')"
+# The year a report is on, as its title names it: 2020年 or 2020 年.
+REPORT_YEAR = re.compile(r"((?:19|20)\d\d) ?年")
+
+
 def find_report(db: sqlite_utils.Database, year: int) -> dict | None:
-    """The crawled annual report on ``year`` (by its 年报 column or its title), or None."""
+    """The crawled annual report on ``year``, or None."""
     row = db.execute(
         "SELECT url, title, body_text FROM documents"
-        " WHERE is_disclosure = 1 AND (title LIKE :title OR title LIKE :spaced)"
-        " AND (column_path LIKE '%年报%' OR title LIKE '%年度报告%')"
+        f" WHERE {ANNUAL_REPORTS} AND (title LIKE :title OR title LIKE :spaced)"
         " ORDER BY published_on DESC LIMIT 1",
         {"title": f"%{year}年%", "spaced": f"%{year} 年%"},
     ).fetchone()
     return dict(zip(("url", "title", "body_text"), row)) if row else None
+
+
+def latest_report_year(db: sqlite_utils.Database) -> int | None:
+    """The latest year a crawled annual report is on, or None when the crawl found none."""
+    titles = (title for (title,) in db.execute(f"SELECT title FROM documents WHERE {ANNUAL_REPORTS}"))
+    return max((int(match.group(1)) for title in titles if (match := REPORT_YEAR.search(title or ""))),
+               default=None)
 
 
 def load_report(db: sqlite_utils.Database, year: int | None, path: str | None) -> dict | None:
@@ -59,7 +72,7 @@ def audit_period(year: int | None, date_from: str | None, date_to: str | None, d
         return f"{year:04d}-01-01", f"{year:04d}-12-31"
     if date_from or date_to:
         return date_from or "0000-01-01", date_to or "9999-12-31"
-    first, last = db.execute("SELECT min(published_on), max(published_on) FROM publications").fetchone()
+    first, last = published_span(db)
     return first or "0000-01-01", last or "9999-12-31"
 
 
@@ -76,6 +89,8 @@ def run_audit(
     today: dt.date | None = None,
 ) -> dict:
     """Audit the documents of one period and record the audit; return its result."""
+    if date_from and date_to and date_from > date_to:
+        raise AuditError(f"the period {date_from} .. {date_to} ends before it starts")
     report = load_report(db, year, report_path)
     if year is None and report and report.get("year") and not (date_from or date_to):
         year = report["year"]
@@ -88,6 +103,7 @@ def run_audit(
         "totals": {
             "documents": total_documents(db, date_from, date_to),
             "documents_all_time": db.execute("SELECT count(*) FROM publications").fetchone()[0],
+            "published_span": dict(zip(("from", "to"), published_span(db))),
             "calendar_missing_years": missing_years,
             "last_crawl": _last_crawl(db),
         },

@@ -175,27 +175,49 @@ def cmd_audit(args) -> int:
     """Audit the database: counts, timeliness, the report's claims and data quality."""
     from monitor.audit import AuditError, run_audit
     from monitor.audit_view import print_audit
+
+    request = audit_request(args)
+    db = open_existing_db(args.db)
+    try:
+        result = run_audit(db, **request)
+    except AuditError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        db.close()
+    warn_if_empty(args.command, result)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_audit(result)
+    return 0
+
+
+def audit_request(args) -> dict:
+    """``run_audit``'s keyword arguments from the options of :func:`add_audit_arguments`.
+
+    A calendar file that cannot be read is a UsageError.
+    """
     from monitor.workdays import OFFICIAL, CalendarFileError, load_calendar
 
     try:
         calendar = load_calendar(args.calendar) if args.calendar else OFFICIAL
     except CalendarFileError as exc:
         raise UsageError(str(exc)) from None
-    db = open_existing_db(args.db)
-    try:
-        result = run_audit(
-            db, year=args.year, date_from=args.date_from, date_to=args.date_to, report_path=args.report,
-            limits=tuple(sorted(set(args.limit or (15, 20)))), calendar=calendar, profile=args.site,
-        )
-    except AuditError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        db.close()
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-    else:
-        print_audit(result)
-    return 0
+    return {
+        "year": args.year, "date_from": args.date_from, "date_to": args.date_to, "report_path": args.report,
+        "limits": tuple(sorted(set(args.limit or (15, 20)))), "calendar": calendar, "profile": args.site,
+    }
+
+
+def warn_if_empty(command: str, result: dict) -> None:
+    """Say on stderr when the audited period holds no documents, naming the dates the database holds."""
+    if result["totals"]["documents"]:
+        return
+    period, span = result["period"], result["totals"]["published_span"]
+    held = (f"the database holds documents published {span['from']} .. {span['to']}" if span["from"]
+            else "the database holds no documents: run 'govwatch crawl' first")
+    print(f"govwatch {command}: no documents were published {period['from']} .. {period['to']}; {held}",
+          file=sys.stderr)
 
 
 def _nightly_config(path: str):
@@ -229,14 +251,27 @@ def cmd_schedule(args) -> int:
 
 
 def iso_date(text: str) -> str:
-    """An argparse type: a YYYY-MM-DD date, returned as given."""
+    """An argparse type: a date, returned as YYYY-MM-DD (the stored dates compare as text)."""
     import datetime as dt
 
     try:
-        dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2020-01-31") from None
-    return text
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    """What an audit covers and checks, the same for ``audit`` and ``report``."""
+    parser.add_argument("--year", type=int, help="audit documents published in this year")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", type=iso_date,
+                        help="first publication date (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", type=iso_date,
+                        help="last publication date (YYYY-MM-DD)")
+    parser.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
+    parser.add_argument("--limit", type=int, action="append", metavar="N",
+                        help="a limit in working days (repeatable; default 15 and 20)")
+    parser.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
+    parser.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -286,14 +321,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="audit the crawled documents against the law and the report")
     p.add_argument("--db", default="govwatch.db")
-    p.add_argument("--year", type=int, help="audit documents published in this year")
-    p.add_argument("--from", dest="date_from", metavar="DATE", type=iso_date, help="first publication date (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", metavar="DATE", type=iso_date, help="last publication date (YYYY-MM-DD)")
-    p.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
-    p.add_argument("--limit", type=int, action="append", metavar="N",
-                   help="a limit in working days (repeatable; default 15 and 20)")
-    p.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
-    p.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
+    add_audit_arguments(p)
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
     p.set_defaults(func=cmd_audit)
 
@@ -312,9 +340,11 @@ def build_parser() -> argparse.ArgumentParser:
     from monitor.explore import cmd_explore
     from monitor.report import cmd_report
 
-    p = sub.add_parser("report", help="write the audit as one self-contained HTML file with charts")
+    p = sub.add_parser("report", help="write the audit as one self-contained HTML file with charts",
+                       description="Write the audit as one HTML file. Without --year, --from, --to or --report it"
+                                   " audits the latest year whose annual report the crawl found.")
     p.add_argument("--db", default="govwatch.db")
-    p.add_argument("--year", type=int, help="audit documents published in this year")
+    add_audit_arguments(p)
     p.add_argument("--out", default="report.html", metavar="FILE", help="the HTML file (default: report.html)")
     p.set_defaults(func=cmd_report)
 

@@ -4,6 +4,7 @@ import fcntl
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -174,3 +175,34 @@ def with_alerts(db_path: Path) -> Path:
 def test_output_piped_to_head_ends_quietly(command, tmp_path, crawled_copy):
     status, stderr = read_a_little_then_hang_up(*command(tmp_path, crawled_copy))
     assert (status, stderr) == (EXIT_READER_GONE, "")
+
+
+def published_span(db) -> tuple[str, str]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT min(published_on), max(published_on) FROM documents"
+                            " WHERE is_disclosure = 1").fetchone()
+
+
+@pytest.mark.parametrize("period", [["--year", 2030], ["--from", "2030-01-01", "--to", "2030-06-30"]])
+def test_an_audit_of_a_period_without_documents_names_the_dates_the_database_holds(crawled_copy, period):
+    result = govwatch("audit", "--db", crawled_copy, *period, "--json")
+    assert result.returncode == 0 and json.loads(result.stdout)["totals"]["documents"] == 0
+    first, last = published_span(crawled_copy)
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("govwatch audit: no documents were published 2030-")
+    assert result.stderr.endswith(f"the database holds documents published {first} .. {last}\n")
+
+
+def test_a_reversed_period_is_a_usage_error(crawled_copy):
+    result = govwatch("audit", "--db", crawled_copy, "--from", "2021-01-01", "--to", "2020-01-01")
+    assert result.returncode == 2
+    assert result.stderr == "govwatch audit: the period 2021-01-01 .. 2020-01-01 ends before it starts\n"
+
+
+def test_period_dates_are_read_in_any_iso_form(crawled_copy):
+    def audit(first, last):
+        return json.loads(govwatch("audit", "--db", crawled_copy, "--from", first, "--to", last, "--json").stdout)
+
+    compact, dashed = audit("20200301", "20200331"), audit("2020-03-01", "2020-03-31")
+    assert compact["period"] == dashed["period"] == {"from": "2020-03-01", "to": "2020-03-31"}
+    assert compact["totals"]["documents"] == dashed["totals"]["documents"] > 0
