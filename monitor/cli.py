@@ -260,6 +260,12 @@ def iso_date(text: str) -> str:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2020-01-31") from None
 
 
+def add_db_argument(parser: argparse.ArgumentParser, default: str = "govwatch.db") -> None:
+    """The ``--db`` option, the same for every subcommand that reads or writes the database."""
+    parser.add_argument("--db", default=default, metavar="FILE",
+                        help=f"the SQLite database file (default: {default})")
+
+
 def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     """What an audit covers and checks, the same for ``audit`` and ``report``."""
     parser.add_argument("--year", type=int, help="audit documents published in this year")
@@ -294,7 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start-url", action="append", metavar="URL", help="start here (repeatable)")
     p.add_argument("--allow-prefix", action="append", metavar="PATH",
                    help="follow links under this path only (repeatable)")
-    p.add_argument("--db", default="govwatch.db", help="database file (default: govwatch.db)")
+    add_db_argument(p)
     p.add_argument("--full", action="store_true",
                    help="fetch every detail page again, and record documents no longer listed as removed")
     p.add_argument("--reverify-days", type=int, metavar="N",
@@ -310,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sample_portal)
 
     p = sub.add_parser("demo", help="crawl the bundled sample portal and audit it")
-    p.add_argument("--db", default="govwatch-demo.db", help="database file (default: govwatch-demo.db)")
+    add_db_argument(p, "govwatch-demo.db")
     p.add_argument("--report", default="govwatch-demo-report.html", metavar="FILE",
                    help="the HTML report (default: govwatch-demo-report.html)")
     p.set_defaults(func=cmd_demo)
@@ -320,7 +326,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_claims)
 
     p = sub.add_parser("audit", help="audit the crawled documents against the law and the report")
-    p.add_argument("--db", default="govwatch.db")
+    add_db_argument(p)
     add_audit_arguments(p)
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
     p.set_defaults(func=cmd_audit)
@@ -333,7 +339,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
     a.set_defaults(func=cmd_alerts_test)
     a = actions.add_parser("list", help="list the pending, failed and sent alerts")
-    a.add_argument("--db", default="govwatch.db")
+    add_db_argument(a)
     a.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     a.set_defaults(func=cmd_alerts_list)
 
@@ -343,13 +349,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("report", help="write the audit as one self-contained HTML file with charts",
                        description="Write the audit as one HTML file. Without --year, --from, --to or --report it"
                                    " audits the latest year whose annual report the crawl found.")
-    p.add_argument("--db", default="govwatch.db")
+    add_db_argument(p)
     add_audit_arguments(p)
     p.add_argument("--out", default="report.html", metavar="FILE", help="the HTML file (default: report.html)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("explore", help="browse the database read-only in Datasette (govwatch[explore])")
-    p.add_argument("--db", default="govwatch.db")
+    add_db_argument(p)
     p.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
     p.set_defaults(func=cmd_explore)
 
@@ -364,7 +370,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")
-    p.add_argument("--db", default="govwatch.db")
+    add_db_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     p.set_defaults(func=cmd_query)
     return parser

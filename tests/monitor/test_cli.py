@@ -206,3 +206,13 @@ def test_period_dates_are_read_in_any_iso_form(crawled_copy):
     compact, dashed = audit("20200301", "20200331"), audit("2020-03-01", "2020-03-31")
     assert compact["period"] == dashed["period"] == {"from": "2020-03-01", "to": "2020-03-31"}
     assert compact["totals"]["documents"] == dashed["totals"]["documents"] > 0
+
+
+@pytest.mark.parametrize("command, default", [
+    (["crawl"], "govwatch.db"), (["demo"], "govwatch-demo.db"), (["audit"], "govwatch.db"),
+    (["report"], "govwatch.db"), (["explore"], "govwatch.db"), (["query"], "govwatch.db"),
+    (["alerts", "list"], "govwatch.db"),
+])
+def test_every_db_option_says_what_it_is_and_its_default(command, default):
+    result = govwatch(*command, "--help", env={**os.environ, "COLUMNS": "200"})
+    assert re.search(rf"^  --db FILE +the SQLite database file \(default: {re.escape(default)}\)$", result.stdout, re.M)

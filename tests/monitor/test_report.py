@@ -224,6 +224,11 @@ def test_missing_database_is_one_line_usage_error(tmp_path):
     assert not (tmp_path / "r.html").exists()
 
 
+def test_chart_texts_carry_their_classes(page, built):
+    assert "class-=" not in built["html"]
+    assert page.cssselect("#claims svg text.value") and page.cssselect("#delays svg text.tick")
+
+
 def report(db, tmp_path, *options) -> tuple:
     """``govwatch report`` with ``options``: the run and the page it wrote."""
     out = tmp_path / "report.html"
