@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test bench clean
+.PHONY: demo test chromium bench clean
 
 # Reinstall when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -15,8 +15,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/govwatch demo
 
-test: $(STAMP)
+test: chromium $(STAMP)
 	$(PY) -m pytest
+
+# The report's browser test needs Chromium: installed when missing and this user may,
+# checked first so a machine without it stops before the virtualenv is built.
+chromium:
+	@scripts/ensure-chromium
 
 bench: $(STAMP)
 	$(PY) bench/run_all.py

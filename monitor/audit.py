@@ -9,12 +9,13 @@ attaches or a 年报 listing links, whichever states more figures.
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import sqlite_utils
 
 from monitor.claims import UnreadableReport, extract_claims, read_report, report_text
-from monitor.counts import publication_counts, total_documents
+from monitor.counts import publication_counts, published_span, total_documents
 from monitor.findings import run_checks
 from monitor.reconcile import reconcile
 from monitor.timeliness import DEFAULT_LIMITS, refresh_workdays, timeliness
@@ -28,6 +29,12 @@ class AuditError(Exception):
     """The audit cannot run as asked; the message is for a person."""
 
 
+# An annual report is found by its 年报 column or its title.
+ANNUAL_REPORTS = "is_disclosure = 1 AND (column_path LIKE '%年报%' OR title LIKE '%年度报告%')"
+# The year a report is on, as its title names it: 2020年 or 2020 年.
+REPORT_YEAR = re.compile(r"((?:19|20)\d\d) ?年")
+
+
 def find_report(db: sqlite_utils.Database, year: int) -> dict | None:
     """The crawled annual report on ``year``, or None: ``{url, title, body_text, files}``.
 
@@ -37,8 +44,7 @@ def find_report(db: sqlite_utils.Database, year: int) -> dict | None:
     """
     row = db.execute(
         "SELECT url, title, body_text FROM documents"
-        " WHERE is_disclosure = 1 AND (title LIKE :title OR title LIKE :spaced)"
-        " AND (column_path LIKE '%年报%' OR title LIKE '%年度报告%')"
+        f" WHERE {ANNUAL_REPORTS} AND (title LIKE :title OR title LIKE :spaced)"
         " ORDER BY published_on DESC LIMIT 1",
         {"title": f"%{year}年%", "spaced": f"%{year} 年%"},
     ).fetchone()
@@ -87,6 +93,13 @@ def crawled_report(found: dict) -> dict:
     return {**best, "unreadable_files": unreadable}
 
 
+def latest_report_year(db: sqlite_utils.Database) -> int | None:
+    """The latest year a crawled annual report is on, or None when the crawl found none."""
+    titles = (title for (title,) in db.execute(f"SELECT title FROM documents WHERE {ANNUAL_REPORTS}"))
+    return max((int(match.group(1)) for title in titles if (match := REPORT_YEAR.search(title or ""))),
+               default=None)
+
+
 def load_report(db: sqlite_utils.Database, year: int | None, path: str | None) -> dict | None:
     """The report's claims and where they came from: a file, the crawled report, or none."""
     if path:
@@ -118,7 +131,7 @@ def audit_period(year: int | None, date_from: str | None, date_to: str | None, d
         return f"{year:04d}-01-01", f"{year:04d}-12-31"
     if date_from or date_to:
         return date_from or "0000-01-01", date_to or "9999-12-31"
-    first, last = db.execute("SELECT min(published_on), max(published_on) FROM publications").fetchone()
+    first, last = published_span(db)
     return first or "0000-01-01", last or "9999-12-31"
 
 
@@ -140,6 +153,8 @@ def run_audit(
     crawl writing meanwhile neither waits for the audit nor changes its figures half-way;
     the audit is then recorded in one short write transaction.
     """
+    if date_from and date_to and date_from > date_to:
+        raise AuditError(f"the period {date_from} .. {date_to} ends before it starts")
     missing_years = refresh_workdays(db, calendar)
     with read_snapshot(db):
         report = load_report(db, year, report_path)
@@ -153,6 +168,7 @@ def run_audit(
             "totals": {
                 "documents": total_documents(db, date_from, date_to),
                 "documents_all_time": db.execute("SELECT count(*) FROM publications").fetchone()[0],
+                "published_span": dict(zip(("from", "to"), published_span(db))),
                 "calendar_missing_years": missing_years,
                 "last_crawl": _last_crawl(db),
             },

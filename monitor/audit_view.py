@@ -10,6 +10,8 @@ from rich.console import Console
 
 from monitor.output import line, table
 
+from monitor.output import stdout_console
+
 
 def _share(value) -> str:
     return "" if value is None else f"{value:.1%}"
@@ -17,7 +19,7 @@ def _share(value) -> str:
 
 def print_audit(result: dict, console: Console | None = None) -> None:
     """Print the summary, claims, consistency rules, timeliness by publisher and findings."""
-    console = console or Console()
+    console = console or stdout_console()
     period, totals, timely = result["period"], result["totals"], result["timeliness"]
     limits = [str(limit) for limit in timely["limits"]]
     console.print(line(

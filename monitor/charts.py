@@ -13,10 +13,13 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 STATUS_COLOURS = {"match": "#009E73", "within_bound": "#009E73", "short": "#E69F00", "over": "#D55E00"}
 CLAIMED_COLOUR = "#bbbbbb"
 WIDTH = 900
+# At least the advance of a 12px digit or Latin letter in the report's fonts, in viewBox units.
+CHAR_WIDTH = 7.5
 
 
 def _attrs(attrs: dict) -> str:
-    return "".join(f' {name.replace("_", "-")}="{escape(str(value))}"' for name, value in attrs.items())
+    """Keyword arguments as attributes: ``data_value`` is ``data-value``, ``class_`` is ``class``."""
+    return "".join(f' {name.rstrip("_").replace("_", "-")}="{escape(str(value))}"' for name, value in attrs.items())
 
 
 def _rect(x, y, width, height, fill, title: str, **data) -> str:
@@ -60,9 +63,11 @@ def paired_bars(rows: list[dict]) -> str:
 
     ``rows``: ``{"key", "label", "claimed", "observed", "status"}``. Claims count very
     different things (thousands of documents, a limit of 15 days), so a shared axis
-    would flatten all but one; each row's longer bar spans the plot.
+    would flatten all but one; each row's longer bar spans the plot, and the plot ends
+    where the longest value label still fits after its bar.
     """
-    label_w, left, right, row_h = 230, 240, WIDTH - 70, 46
+    longest = max((len(f"{role} {row[role]}") for row in rows for role in ("claimed", "observed")), default=0)
+    label_w, left, right, row_h = 230, 240, WIDTH - 15 - longest * CHAR_WIDTH, 46
     body = []
     for index, row in enumerate(rows):
         top = 10 + index * row_h
@@ -70,8 +75,8 @@ def paired_bars(rows: list[dict]) -> str:
         colour = STATUS_COLOURS.get(row["status"], "#999999")
         body.append(_text(label_w, top + 17, row["label"], "end", class_="label"))
         body.append(_text(label_w, top + 33, row["status"], "end", class_="status"))
-        for offset, role, value, fill in ((0, "claimed", row["claimed"], CLAIMED_COLOUR),
-                                          (19, "observed", row["observed"], colour)):
+        for offset, role, fill in ((0, "claimed", CLAIMED_COLOUR), (19, "observed", colour)):
+            value = row[role]
             body.append(_rect(left, top + offset, value * scale, 17, fill, f"{row['key']} {role}: {value}",
                               data_claim=row["key"], data_series=role, data_value=value, data_status=row["status"]))
             body.append(_text(left + value * scale + 5, top + offset + 13, f"{role} {value}", class_="value"))

@@ -7,6 +7,7 @@ on are printed as one line on stderr, never as a traceback.
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 from pathlib import Path
@@ -92,6 +93,7 @@ def cmd_demo(args) -> int:
     from monitor.report import save_report
     from storage.db import open_db
 
+    _remove_demo_db(args.db)
     with serve() as portal:
         print(f"sample portal serving at {portal.url}")
         run = _crawl(resolve_profile("leda", [portal.url + "/"], []), args.db)
@@ -115,6 +117,34 @@ def cmd_demo(args) -> int:
         f"  sqlite3 {args.db} \"SELECT publisher, workdays, title FROM timeliness WHERE workdays > 20\""
     )
     return 0 if stored == expected else 1
+
+
+def _remove_demo_db(path: str) -> None:
+    """Delete the database an earlier demo left, so each demo shows the same result.
+
+    The sample portal comes up on a free port, so each run's documents have other URLs;
+    crawled into the same file they would count twice. A file holding a crawl of a real
+    portal, or that is no govwatch database, is never deleted: that is a UsageError.
+    """
+    import sqlite3
+
+    from crawler.profiles import is_loopback
+    from storage.runs import crawl_start_urls
+
+    if not Path(path).exists():
+        return
+    refusal = f"{path} is not a database an earlier demo made; the demo recreates its database: pass another --db"
+    db = open_existing_db(path, read_only=True)
+    try:
+        start_urls = crawl_start_urls(db)
+    except sqlite3.Error:
+        raise UsageError(refusal) from None
+    finally:
+        db.close()
+    if not all(is_loopback(url) for url in start_urls):
+        raise UsageError(refusal)
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
 
 
 def cmd_query(args) -> int:
@@ -155,22 +185,16 @@ def cmd_audit(args) -> int:
     """Audit the database: counts, timeliness, the report's claims and data quality."""
     from monitor.audit import AuditError, run_audit
     from monitor.audit_view import print_audit
-    from monitor.workdays import OFFICIAL, CalendarFileError, load_calendar
 
-    try:
-        calendar = load_calendar(args.calendar) if args.calendar else OFFICIAL
-    except CalendarFileError as exc:
-        raise UsageError(str(exc)) from None
+    request = audit_request(args)
     db = open_existing_db(args.db)
     try:
-        result = run_audit(
-            db, year=args.year, date_from=args.date_from, date_to=args.date_to, report_path=args.report,
-            limits=tuple(sorted(set(args.limit or (15, 20)))), calendar=calendar, profile=args.site,
-        )
+        result = run_audit(db, **request)
     except AuditError as exc:
         raise UsageError(str(exc)) from None
     finally:
         db.close()
+    warn_if_empty(args.command, result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
     else:
@@ -178,12 +202,42 @@ def cmd_audit(args) -> int:
     return 0
 
 
-def _config(path: str):
-    """The configuration file, or a UsageError naming what is wrong with it."""
+def audit_request(args) -> dict:
+    """``run_audit``'s keyword arguments from the options of :func:`add_audit_arguments`.
+
+    A calendar file that cannot be read is a UsageError.
+    """
+    from monitor.workdays import OFFICIAL, CalendarFileError, load_calendar
+
+    try:
+        calendar = load_calendar(args.calendar) if args.calendar else OFFICIAL
+    except CalendarFileError as exc:
+        raise UsageError(str(exc)) from None
+    return {
+        "year": args.year, "date_from": args.date_from, "date_to": args.date_to, "report_path": args.report,
+        "limits": tuple(sorted(set(args.limit or (15, 20)))), "calendar": calendar, "profile": args.site,
+    }
+
+
+def warn_if_empty(command: str, result: dict) -> None:
+    """Say on stderr when the audited period holds no documents, naming the dates the database holds."""
+    if result["totals"]["documents"]:
+        return
+    period, span = result["period"], result["totals"]["published_span"]
+    held = (f"the database holds documents published {span['from']} .. {span['to']}" if span["from"]
+            else "the database holds no documents: run 'govwatch crawl' first")
+    print(f"govwatch {command}: no documents were published {period['from']} .. {period['to']}; {held}",
+          file=sys.stderr)
+
+
+def _nightly_config(path: str):
+    """The configuration file of a run that crawls, or a UsageError naming what is wrong with it."""
     from monitor.config import ConfigError, load_config
 
     try:
-        return load_config(path)
+        config = load_config(path)
+        config.require_crawl()
+        return config
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
@@ -192,7 +246,7 @@ def cmd_nightly(args) -> int:
     """Crawl, check health, audit and mail alerts: the job cron runs."""
     from monitor.nightly import Locked, run_nightly
 
-    config = _config(args.config)
+    config = _nightly_config(args.config)
     try:
         return run_nightly(config, full=args.full)
     except Locked as exc:
@@ -203,18 +257,37 @@ def cmd_schedule(args) -> int:
     """Run the nightly job on its schedule in the foreground."""
     from monitor.scheduler import run_schedule
 
-    return run_schedule(_config(args.config))
+    return run_schedule(_nightly_config(args.config))
 
 
 def iso_date(text: str) -> str:
-    """An argparse type: a YYYY-MM-DD date, returned as given."""
+    """An argparse type: a date, returned as YYYY-MM-DD (the stored dates compare as text)."""
     import datetime as dt
 
     try:
-        dt.date.fromisoformat(text)
+        return dt.date.fromisoformat(text).isoformat()
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2020-01-31") from None
-    return text
+
+
+def add_db_argument(parser: argparse.ArgumentParser, default: str = "govwatch.db") -> None:
+    """The ``--db`` option, the same for every subcommand that reads or writes the database."""
+    parser.add_argument("--db", default=default, metavar="FILE",
+                        help=f"the SQLite database file (default: {default})")
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    """What an audit covers and checks, the same for ``audit`` and ``report``."""
+    parser.add_argument("--year", type=int, help="audit documents published in this year")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", type=iso_date,
+                        help="first publication date (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", type=iso_date,
+                        help="last publication date (YYYY-MM-DD)")
+    parser.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
+    parser.add_argument("--limit", type=int, action="append", metavar="N",
+                        help="a limit in working days (repeatable; default 15 and 20)")
+    parser.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
+    parser.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -237,7 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--start-url", action="append", metavar="URL", help="start here (repeatable)")
     p.add_argument("--allow-prefix", action="append", metavar="PATH",
                    help="follow links under this path only (repeatable)")
-    p.add_argument("--db", default="govwatch.db", help="database file (default: govwatch.db)")
+    add_db_argument(p)
     p.add_argument("--full", action="store_true",
                    help="fetch every detail page again, and record documents no longer listed as removed")
     p.add_argument("--reverify-days", type=int, metavar="N",
@@ -255,7 +328,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_sample_portal)
 
     p = sub.add_parser("demo", help="crawl the bundled sample portal and audit it")
-    p.add_argument("--db", default="govwatch-demo.db", help="database file (default: govwatch-demo.db)")
+    add_db_argument(p, "govwatch-demo.db")
     p.add_argument("--report", default="govwatch-demo-report.html", metavar="FILE",
                    help="the HTML report (default: govwatch-demo-report.html)")
     p.set_defaults(func=cmd_demo)
@@ -265,15 +338,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_claims)
 
     p = sub.add_parser("audit", help="audit the crawled documents against the law and the report")
-    p.add_argument("--db", default="govwatch.db")
-    p.add_argument("--year", type=int, help="audit documents published in this year")
-    p.add_argument("--from", dest="date_from", metavar="DATE", type=iso_date, help="first publication date (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", metavar="DATE", type=iso_date, help="last publication date (YYYY-MM-DD)")
-    p.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
-    p.add_argument("--limit", type=int, action="append", metavar="N",
-                   help="a limit in working days (repeatable; default 15 and 20)")
-    p.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
-    p.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
+    add_db_argument(p)
+    add_audit_arguments(p)
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
     p.set_defaults(func=cmd_audit)
 
@@ -285,21 +351,23 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
     a.set_defaults(func=cmd_alerts_test)
     a = actions.add_parser("list", help="list the pending, failed and sent alerts")
-    a.add_argument("--db", default="govwatch.db")
+    add_db_argument(a)
     a.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     a.set_defaults(func=cmd_alerts_list)
 
     from monitor.explore import cmd_explore
     from monitor.report import cmd_report
 
-    p = sub.add_parser("report", help="write the audit as one self-contained HTML file with charts")
-    p.add_argument("--db", default="govwatch.db")
-    p.add_argument("--year", type=int, help="audit documents published in this year")
+    p = sub.add_parser("report", help="write the audit as one self-contained HTML file with charts",
+                       description="Write the audit as one HTML file. Without --year, --from, --to or --report it"
+                                   " audits the latest year whose annual report the crawl found.")
+    add_db_argument(p)
+    add_audit_arguments(p)
     p.add_argument("--out", default="report.html", metavar="FILE", help="the HTML file (default: report.html)")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("explore", help="browse the database read-only in Datasette (govwatch[explore])")
-    p.add_argument("--db", default="govwatch.db")
+    add_db_argument(p)
     p.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
     p.set_defaults(func=cmd_explore)
 
@@ -314,10 +382,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")
-    p.add_argument("--db", default="govwatch.db")
+    add_db_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     p.set_defaults(func=cmd_query)
     return parser
+
+
+# What a shell reports for a program killed by SIGPIPE (128 + 13), as `cat` is under `| head`.
+EXIT_READER_GONE = 141
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -327,7 +399,15 @@ def main(argv: list[str] | None = None) -> int:
 
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        status = args.func(args)
+        # Output still buffered would otherwise meet a closed pipe at exit, past these handlers.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader (`| head`) has all it wanted: end quietly, as Python's documentation on
+        # SIGPIPE recommends, with stdout pointed at /dev/null so the final flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_READER_GONE
     except UsageError as exc:
         print(f"govwatch {args.command}: {plain(exc)}", file=sys.stderr)
         return 2

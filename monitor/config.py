@@ -36,7 +36,9 @@ The password is never stored in the file: a ``password`` key is refused,
 shown, as it may be the password typed in the wrong place), and the password is read
 from that environment variable when a mail is sent. Without an ``[smtp]`` section the
 file is valid and alerts are disabled: they are queued in the database but not mailed
-until a mail server is configured.
+until a mail server is configured. The nightly run (and its schedule) needs a
+``[crawl]`` section, even one that only repeats the defaults, so an empty file never
+starts a crawl of the real portal.
 
 Every mistake (missing file, bad TOML, unknown section or key, wrong type or value)
 raises :class:`ConfigError` with one line naming the file and the key.
@@ -116,6 +118,8 @@ class Config:
     alerts: AlertsConfig = field(default_factory=AlertsConfig)
     crawl: CrawlConfig = field(default_factory=CrawlConfig)
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    # The sections the file has, so a run can tell defaults asked for from a file left empty.
+    sections: frozenset[str] = frozenset()
 
     @property
     def alerts_disabled_reason(self) -> str | None:
@@ -123,6 +127,13 @@ class Config:
         if self.smtp is None:
             return f"alerts are disabled: {self.path} has no [smtp] section"
         return None
+
+    def require_crawl(self) -> None:
+        """Refuse a file without ``[crawl]`` for a run that crawls: its defaults would crawl the
+        real leda portal into ./govwatch.db, which an empty or unfinished file never asked for."""
+        if "crawl" not in self.sections:
+            raise ConfigError(f"{self.path}: no [crawl] section: name the site and the database "
+                              '(e.g. [crawl] site = "leda", db = "/var/lib/govwatch/govwatch.db")')
 
 
 KNOWN_KEYS = {
@@ -162,6 +173,7 @@ def parse_config(data: dict, path: str) -> Config:
         alerts=_alerts(sections["alerts"]),
         crawl=_crawl(sections["crawl"]),
         schedule=_schedule(sections["schedule"]),
+        sections=frozenset(data),
     )
 
 

@@ -50,3 +50,8 @@ def total_documents(db: sqlite_utils.Database, date_from: str, date_to: str) -> 
     return db.execute(
         f"SELECT count(*) FROM publications WHERE {RANGE}", {"date_from": date_from, "date_to": date_to}
     ).fetchone()[0]
+
+
+def published_span(db: sqlite_utils.Database) -> tuple[str | None, str | None]:
+    """The first and last publication dates of the disclosure documents; Nones when there are none."""
+    return tuple(db.execute("SELECT min(published_on), max(published_on) FROM publications").fetchone())

@@ -8,6 +8,7 @@ recolour, rewrite or reorder what the terminal shows. JSON output keeps every
 character; JSON escapes control characters itself.
 """
 
+import errno
 import json
 import re
 
@@ -45,9 +46,22 @@ def table(columns, rows, title: str | None = None) -> Table:
     return result
 
 
+class _Console(Console):
+    """A rich console that leaves a closed stdout to ``monitor.cli.main``, which ends quietly."""
+
+    def on_broken_pipe(self) -> None:
+        """Rich's own handling would exit 1, the status of a failed run."""
+        raise BrokenPipeError(errno.EPIPE, "the reader of stdout has gone")
+
+
+def stdout_console() -> Console:
+    """The console the commands print tables to."""
+    return _Console()
+
+
 def print_rows(rows: list[dict], columns: list[str], *, as_json: bool = False, title: str | None = None) -> None:
     """Print ``rows`` as a JSON array, or as a table with ``columns`` in order."""
     if as_json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    Console().print(table(columns, ([row.get(column) for column in columns] for row in rows), title))
+    stdout_console().print(table(columns, ([row.get(column) for column in columns] for row in rows), title))

@@ -17,10 +17,10 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from monitor.audit import run_audit
+from monitor.audit import AuditError, latest_report_year, run_audit
 from monitor.charts import histogram, paired_bars, stacked_columns
 from monitor.counts import COUNT_QUERIES, RANGE
-from monitor.errors import RunError, open_existing_db
+from monitor.errors import RunError, UsageError, open_existing_db
 from storage.db import VIEWS_V2
 
 # The series the audit result lacks, queried by write_report and shown with the charts.
@@ -173,7 +173,8 @@ def _section(anchor: str, body: str) -> str:
 def _crawl_section(result: dict, crawl: dict | None, fetch_errors: dict) -> str:
     totals = result["totals"]
     facts = [("documents published in the period", totals["documents"]),
-             ("documents in the database (all dates)", totals["documents_all_time"])]
+             ("documents in the database (all dates)", totals["documents_all_time"]),
+             ("publication dates in the database", _span(totals["published_span"]))]
     if totals["calendar_missing_years"]:
         facts.append(("years the working-day calendar lacks", ", ".join(map(str, totals["calendar_missing_years"]))))
     if crawl is None:
@@ -204,6 +205,11 @@ def _crawl_section(result: dict, crawl: dict | None, fetch_errors: dict) -> str:
     return _section("crawl", "".join(body))
 
 
+def _span(span: dict) -> str:
+    """The dates the database's documents were published between, or "none"."""
+    return f"{span['from']} – {span['to']}" if span["from"] else "none"
+
+
 def _counts_section(result: dict, params: dict) -> str:
     counts, tables = result["counts"], []
     for name, heading in (("by_publisher", "By publisher"), ("by_category", "By category (信息类别)"),
@@ -213,8 +219,13 @@ def _counts_section(result: dict, params: dict) -> str:
                       + _table(["", "documents"], rows, numeric={"documents"}, data_count=name)
                       + _sql_block(name, COUNT_QUERIES[name], params) + "</div>")
     columns = [f"<tr>{_cell(key)}{_cell(value, 'num', value=value)}</tr>" for key, value in counts["by_column"].items()]
-    body = (f'<p class=lead>{result["totals"]["documents"]} disclosure documents published '
-            f'{escape(params["date_from"])} – {escape(params["date_to"])}.</p>'
+    totals = result["totals"]
+    elsewhere = ""
+    if not totals["documents"]:
+        elsewhere = (f" The database holds documents published {escape(_span(totals['published_span']))}."
+                     if totals["published_span"]["from"] else " The database holds no documents.")
+    body = (f'<p class=lead>{totals["documents"]} disclosure documents published '
+            f'{escape(params["date_from"])} – {escape(params["date_to"])}.{elsewhere}</p>'
             f'<div class="grid2">{"".join(tables)}</div>'
             "<h3>By column (a column counts its sub-columns)</h3>"
             + _table(["column", "documents"], columns, numeric={"documents"}, data_count="by_column")
@@ -407,11 +418,21 @@ def report_data(db, result: dict) -> dict:
     return data
 
 
-def write_report(db_path: str | Path, year: int | None, out: str | Path) -> Path:
-    """Audit the database (recording the audit), render the report and write it to ``out``."""
+def write_report(db_path: str | Path, out: str | Path, **audit) -> tuple[Path, dict]:
+    """Audit the database with ``run_audit``'s keyword arguments ``audit`` (recording the
+    audit), write the report to ``out``; return the file and the audit's result.
+
+    Without a year, a period or a report file, the audit is of the latest year whose
+    annual report the crawl found (of everything published when it found none).
+    """
     db = open_existing_db(db_path)
     try:
-        return save_report(db, run_audit(db, year=year), out)
+        if not any(audit.get(key) for key in ("year", "date_from", "date_to", "report_path")):
+            audit["year"] = latest_report_year(db)
+        result = run_audit(db, **audit)
+        return save_report(db, result, out), result
+    except AuditError as exc:
+        raise UsageError(str(exc)) from None
     finally:
         db.close()
 
@@ -429,7 +450,10 @@ def save_report(db, result: dict, out: str | Path) -> Path:
 
 def cmd_report(args) -> int:
     """``govwatch report``: write the audit as one HTML file."""
+    from monitor.cli import audit_request, warn_if_empty
+
     started = time.monotonic()
-    path = write_report(args.db, args.year, args.out)
+    path, result = write_report(args.db, args.out, **audit_request(args))
+    warn_if_empty(args.command, result)
     print(f"wrote {path} ({path.stat().st_size} bytes) in {time.monotonic() - started:.1f} s")
     return 0

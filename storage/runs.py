@@ -97,3 +97,8 @@ def first_fetch_errors(db: sqlite_utils.Database, run_id: int, limit: int) -> li
 def crawl_runs(db: sqlite_utils.Database) -> list[dict]:
     """Every crawl run, oldest first."""
     return list(db.query("SELECT * FROM crawl_runs ORDER BY id"))
+
+
+def crawl_start_urls(db: sqlite_utils.Database) -> list[str]:
+    """Every start URL of every crawl the database records."""
+    return [url for (urls,) in db.execute("SELECT start_urls FROM crawl_runs") for url in json.loads(urls or "[]")]

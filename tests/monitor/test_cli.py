@@ -1,12 +1,21 @@
 """The govwatch command's contract: JSON shapes, exit statuses, one-line errors."""
 
+import fcntl
 import json
+import os
+import re
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from crawler.parsing import RECORD_KEYS
 from crawler.sample_portal.model import ground_truth
+from monitor.cli import EXIT_READER_GONE
+from storage.db import open_db
+from storage.runs import start_run
 from tests.conftest import govwatch
 
 FILES = Path(__file__).parents[1] / "files"
@@ -116,15 +125,131 @@ def test_unreachable_portal_is_recorded_not_a_crash(tmp_path):
     assert "1 errors" in result.stdout
 
 
-def test_demo_crawls_audits_and_writes_the_report(tmp_path):
-    result = govwatch("demo", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
-    assert f"the database holds {ground_truth()['documents']}: matches" in result.stdout
-    assert "Claims of http://127.0.0.1:" in result.stdout
+def demo_lines(stdout: str) -> list[str]:
+    """The demo's output without what differs between runs: the portal's port and timings."""
+    return [re.sub(r"127\.0\.0\.1:\d+|\d+(\.\d+)? (s|pages/s)\b", "…", line) for line in stdout.splitlines()]
+
+
+def test_demo_crawls_audits_writes_the_report_and_shows_the_same_a_second_time(tmp_path):
+    first = govwatch("demo", cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert f"the database holds {ground_truth()['documents']}: matches" in first.stdout
+    assert "Claims of http://127.0.0.1:" in first.stdout
     report = tmp_path / "govwatch-demo-report.html"
-    assert str(report) in result.stdout and report.stat().st_size > 10_000
+    assert str(report) in first.stdout and report.stat().st_size > 10_000
+    # The portal comes up on another port: the same documents under other URLs.
+    second = govwatch("demo", cwd=tmp_path)
+    assert second.returncode == 0, second.stderr
+    assert demo_lines(second.stdout) == demo_lines(first.stdout)
+
+
+def test_demo_never_deletes_a_database_of_a_real_portal(tmp_path):
+    path = tmp_path / "govwatch.db"
+    db = open_db(path)
+    start_run(db, site="leda", start_urls=["http://www.leda.gov.cn/"])
+    db.close()
+    before = path.read_bytes()
+    result = govwatch("demo", "--db", path, cwd=tmp_path)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "not a database an earlier demo made" in result.stderr
+    assert path.read_bytes() == before
 
 
 def test_audit_range_must_be_dates(crawled_db):
     result = govwatch("audit", "--db", crawled_db, "--from", "2020-02-30")
     assert result.returncode == 2 and "'2020-02-30' is not a date" in result.stderr
+
+
+def read_a_little_then_hang_up(*args) -> tuple[int, str]:
+    """Run govwatch with its stdout on a one-page pipe, read 100 bytes and close the pipe,
+    as `| head -c 100` does; return the exit status and stderr.
+
+    Python's stdout is buffered as it is for a user: unbuffered (PYTHONUNBUFFERED), a
+    write cut short by the closed pipe is dropped by Python without an error.
+    """
+    reader, writer = os.pipe()
+    # The smallest pipe: any output longer than a page meets the closed end.
+    fcntl.fcntl(reader, fcntl.F_SETPIPE_SZ, 4096)
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    with subprocess.Popen([sys.executable, "-m", "monitor.cli", *map(str, args)], stdout=writer,
+                          stderr=subprocess.PIPE, text=True, env=env) as process:
+        os.close(writer)
+        with os.fdopen(reader, "rb") as pipe:
+            assert len(pipe.read(100)) == 100
+        stderr = process.stderr.read()
+    return process.wait(timeout=600), stderr
+
+
+def big_page(tmp_path: Path) -> Path:
+    """The leda detail page with a body of some 300 kB."""
+    paragraph = "<p>　　会议要求，各科室要高度重视政务公开工作，严格落实信息发布审核制度。</p>\n"
+    page = (FILES / "leda_vsb_detail.html").read_text(encoding="utf-8")
+    path = tmp_path / "big.html"
+    path.write_text(page.replace('<div class="v_news_content">', '<div class="v_news_content">' + paragraph * 3000),
+                    encoding="utf-8")
+    return path
+
+
+def with_alerts(db_path: Path) -> Path:
+    """The database with the late documents of 2020 queued as alerts."""
+    from monitor.alerts import queue_late
+    from monitor.audit import run_audit
+
+    db = open_db(db_path)
+    queue_late(db, run_audit(db, year=2020)["timeliness"]["late_items"], (15, 20))
+    db.close()
+    return db_path
+
+
+@pytest.mark.parametrize("command", [
+    lambda tmp_path, db: ["parse", big_page(tmp_path)],
+    lambda tmp_path, db: ["audit", "--db", db, "--year", 2020, "--json"],
+    lambda tmp_path, db: ["audit", "--db", db, "--year", 2020],
+    lambda tmp_path, db: ["query", "--db", db, "--json", "SELECT * FROM documents"],
+    lambda tmp_path, db: ["alerts", "list", "--db", with_alerts(db), "--json"],
+    lambda tmp_path, db: ["alerts", "list", "--db", with_alerts(db)],
+], ids=["parse", "audit --json", "audit", "query --json", "alerts list --json", "alerts list"])
+def test_output_piped_to_head_ends_quietly(command, tmp_path, crawled_copy):
+    status, stderr = read_a_little_then_hang_up(*command(tmp_path, crawled_copy))
+    assert (status, stderr) == (EXIT_READER_GONE, "")
+
+
+def published_span(db) -> tuple[str, str]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT min(published_on), max(published_on) FROM documents"
+                            " WHERE is_disclosure = 1").fetchone()
+
+
+@pytest.mark.parametrize("period", [["--year", 2030], ["--from", "2030-01-01", "--to", "2030-06-30"]])
+def test_an_audit_of_a_period_without_documents_names_the_dates_the_database_holds(crawled_copy, period):
+    result = govwatch("audit", "--db", crawled_copy, *period, "--json")
+    assert result.returncode == 0 and json.loads(result.stdout)["totals"]["documents"] == 0
+    first, last = published_span(crawled_copy)
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("govwatch audit: no documents were published 2030-")
+    assert result.stderr.endswith(f"the database holds documents published {first} .. {last}\n")
+
+
+def test_a_reversed_period_is_a_usage_error(crawled_copy):
+    result = govwatch("audit", "--db", crawled_copy, "--from", "2021-01-01", "--to", "2020-01-01")
+    assert result.returncode == 2
+    assert result.stderr == "govwatch audit: the period 2021-01-01 .. 2020-01-01 ends before it starts\n"
+
+
+def test_period_dates_are_read_in_any_iso_form(crawled_copy):
+    def audit(first, last):
+        return json.loads(govwatch("audit", "--db", crawled_copy, "--from", first, "--to", last, "--json").stdout)
+
+    compact, dashed = audit("20200301", "20200331"), audit("2020-03-01", "2020-03-31")
+    assert compact["period"] == dashed["period"] == {"from": "2020-03-01", "to": "2020-03-31"}
+    assert compact["totals"]["documents"] == dashed["totals"]["documents"] > 0
+
+
+@pytest.mark.parametrize("command, default", [
+    (["crawl"], "govwatch.db"), (["demo"], "govwatch-demo.db"), (["audit"], "govwatch.db"),
+    (["report"], "govwatch.db"), (["explore"], "govwatch.db"), (["query"], "govwatch.db"),
+    (["alerts", "list"], "govwatch.db"),
+])
+def test_every_db_option_says_what_it_is_and_its_default(command, default):
+    result = govwatch(*command, "--help", env={**os.environ, "COLUMNS": "200"})
+    assert re.search(rf"^  --db FILE +the SQLite database file \(default: {re.escape(default)}\)$", result.stdout, re.M)

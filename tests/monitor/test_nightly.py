@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 
+import pytest
 
 from crawler.sample_portal.model import ground_truth
 from monitor.config import load_config
@@ -73,6 +74,19 @@ def test_bad_config_is_a_usage_error(tmp_path):
     path.write_text("[smtp]\nport = 'x'\n", encoding="utf-8")
     result = govwatch("nightly", "--config", path)
     assert result.returncode == 2 and "port" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("command", ["nightly", "schedule"])
+@pytest.mark.parametrize("text", ["", "# to be written\n", '[schedule]\ncron = "30 2 * * *"\n'],
+                         ids=["empty", "comments only", "no [crawl]"])
+def test_a_config_that_does_not_say_what_to_crawl_is_refused(command, text, tmp_path):
+    config = tmp_path / "govwatch.toml"
+    config.write_text(text, encoding="utf-8")
+    result = govwatch(command, "--config", config, cwd=tmp_path, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr == (f"govwatch {command}: {config}: no [crawl] section: name the site and the database"
+                             ' (e.g. [crawl] site = "leda", db = "/var/lib/govwatch/govwatch.db")\n')
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["govwatch.toml"]
 
 
 def test_scheduler_job_coalesces_missed_runs(tmp_path):

@@ -8,6 +8,7 @@ import re
 import shutil
 import sqlite3
 from collections import Counter
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -221,3 +222,53 @@ def test_missing_database_is_one_line_usage_error(tmp_path):
     assert done.returncode == 2
     assert done.stderr.strip().count("\n") == 0 and "no database" in done.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_chart_texts_carry_their_classes(page, built):
+    assert "class-=" not in built["html"]
+    assert page.cssselect("#claims svg text.value") and page.cssselect("#delays svg text.tick")
+
+
+def report(db, tmp_path, *options) -> tuple:
+    """``govwatch report`` with ``options``: the run and the page it wrote."""
+    out = tmp_path / "report.html"
+    done = govwatch("report", "--db", db, "--out", out, *options)
+    return done, lxml.html.fromstring(out.read_text(encoding="utf-8")) if done.returncode == 0 else None
+
+
+def test_without_a_year_the_report_is_of_the_latest_year_with_an_annual_report(crawled_copy, tmp_path):
+    done, page = report(crawled_copy, tmp_path)
+    assert done.returncode == 0, done.stderr
+    # The sample portal's reports: the one on 2020, published in 2021.
+    assert page.findtext("head/title") == "govwatch audit 2020"
+    assert "The annual report at http://127.0.0.1:" in page.get_element_by_id("claims").text_content()
+
+
+def test_the_report_takes_the_audit_options(crawled_copy, tmp_path):
+    annual = Path(__file__).parents[1] / "files" / "reports" / "leda-2020-annual-report.md"
+    done, page = report(crawled_copy, tmp_path, "--from", "2020-03-01", "--to", "2020-05-31", "--limit", 10,
+                        "--report", annual, "--site", "leda")
+    assert done.returncode == 0, done.stderr
+    (documents,), = query(crawled_copy, "SELECT count(*) FROM documents WHERE is_disclosure = 1"
+                                        " AND published_on BETWEEN '2020-03-01' AND '2020-05-31'")
+    shown = {li.get("data-headline"): int(li.findtext("b")) for li in page.cssselect(".headline li")}
+    assert shown["documents"] == documents and "late_10" in shown and "late_15" not in shown
+    assert str(annual) in page.get_element_by_id("claims").text_content()
+
+
+def test_a_report_of_a_period_without_documents_names_the_dates_the_database_holds(crawled_copy, tmp_path):
+    done, page = report(crawled_copy, tmp_path, "--year", 2031)
+    assert done.returncode == 0, done.stderr
+    (first, last), = query(crawled_copy, "SELECT min(published_on), max(published_on) FROM documents"
+                                         " WHERE is_disclosure = 1")
+    assert done.stderr == (f"govwatch report: no documents were published 2031-01-01 .. 2031-12-31;"
+                           f" the database holds documents published {first} .. {last}\n")
+    lead = page.cssselect("#counts p.lead")[0].text_content()
+    assert lead.endswith(f"The database holds documents published {first} – {last}.")
+
+
+def test_a_reversed_period_is_a_usage_error_for_the_report(crawled_copy, tmp_path):
+    done, _ = report(crawled_copy, tmp_path, "--from", "2021-01-01", "--to", "2020-01-01")
+    assert done.returncode == 2
+    assert done.stderr == "govwatch report: the period 2021-01-01 .. 2020-01-01 ends before it starts\n"
+    assert not (tmp_path / "report.html").exists()

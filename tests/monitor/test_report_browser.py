@@ -4,6 +4,8 @@ loads nothing from the network, and the charts' data points are in the rendered 
 A screenshot of the first screen is kept in test-artifacts/ for a person to look at.
 """
 
+import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,14 +25,28 @@ FLAGS = [
 ]
 # An empty page of this size compresses to well under 10 kB; text and charts make it far larger.
 MIN_SCREENSHOT_BYTES = 30_000
+# Added to a copy of the report: every chart text's box as Chromium lays it out, in the
+# chart's viewBox units, written into the DOM that --dump-dom prints.
+MEASURE_TEXT = """<script>
+var boxes = [];
+document.querySelectorAll("svg.chart").forEach(function (svg, chart) {
+  var view = svg.viewBox.baseVal;
+  svg.querySelectorAll("text").forEach(function (text) {
+    var box = text.getBBox();
+    boxes.push({chart: chart, text: text.textContent, left: box.x, top: box.y, right: box.x + box.width,
+                bottom: box.y + box.height, width: view.width, height: view.height});
+  });
+});
+document.body.setAttribute("data-text-boxes", JSON.stringify(boxes));
+</script>"""
 
 
 def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    """Run headless Chromium with its own throw-away profile."""
-    binary = shutil.which("chromium") or shutil.which("chromium-browser")
+    """Run headless Chromium, found as scripts/ensure-chromium finds it, with a throw-away profile."""
+    named = os.environ.get("GOVWATCH_CHROMIUM")
+    binary = shutil.which(named) if named else shutil.which("chromium") or shutil.which("chromium-browser")
     if binary is None:
-        pytest.fail("chromium is not installed: apt-get install -y --no-install-recommends chromium "
-                    "(.ci/run installs it in CI)")
+        pytest.fail("chromium is not installed: run scripts/ensure-chromium (make test does)")
     return subprocess.run([binary, *FLAGS, f"--user-data-dir={tmp_path / 'profile'}", *args],
                           capture_output=True, text=True, timeout=120)
 
@@ -75,3 +91,15 @@ def test_first_screen_screenshot_is_kept(built, tmp_path):  # noqa: F811
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > MIN_SCREENSHOT_BYTES
+
+
+def test_every_chart_label_lies_inside_its_chart(built, tmp_path):  # noqa: F811
+    measured = tmp_path / "measured.html"
+    measured.write_text(built["html"].replace("</body>", MEASURE_TEXT + "</body>"), encoding="utf-8")
+    done = chromium(tmp_path, "--dump-dom", measured.as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    boxes = json.loads(lxml.html.fromstring(done.stdout).find("body").get("data-text-boxes"))
+    assert len(boxes) == len(lxml.html.fromstring(built["html"]).cssselect("svg.chart text")) > 0
+    outside = [(box["chart"], box["text"], round(box["left"]), round(box["right"])) for box in boxes
+               if box["left"] < 0 or box["top"] < 0 or box["right"] > box["width"] or box["bottom"] > box["height"]]
+    assert outside == []

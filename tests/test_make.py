@@ -1,0 +1,33 @@
+"""`make test` on a machine without Chromium: scripts/ensure-chromium, run by make as a user
+who may not install packages, stops with one line saying how, before anything else runs."""
+
+import os
+import subprocess
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def unprivileged(command: list[str], **env) -> subprocess.CompletedProcess:
+    """Run ``command`` as a user who cannot install packages: nobody when we are root."""
+    prefix = NOBODY if os.geteuid() == 0 else []
+    return subprocess.run([*prefix, *command], capture_output=True, text=True, timeout=60,
+                          env={"PATH": os.environ["PATH"], **env})
+
+
+def test_make_test_without_chromium_stops_with_one_line_saying_how():
+    # PY and STAMP overridden so that, were the check missing, make would only echo the test command.
+    done = unprivileged(["make", "-C", str(REPO), "--no-print-directory", "test", "PY=echo", "STAMP="],
+                        GOVWATCH_CHROMIUM="no-such-chromium")
+    assert done.returncode != 0
+    assert "-m pytest" not in done.stdout
+    ours = [line for line in done.stderr.splitlines() if not line.startswith("make: ***")]
+    assert ours == ["make test: the report's browser test needs Chromium ('no-such-chromium' is not on PATH): "
+                    "run 'sudo apt-get install -y --no-install-recommends chromium fonts-wqy-microhei', "
+                    "or set GOVWATCH_CHROMIUM to its command"]
+
+
+def test_chromium_present_lets_make_test_go_on_quietly():
+    done = unprivileged([str(REPO / "scripts" / "ensure-chromium")], GOVWATCH_CHROMIUM="sh")
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
