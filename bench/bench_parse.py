@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from crawler.parsing import parse_page  # noqa: E402
-from crawler.sample_portal import pages  # noqa: E402
-from crawler.sample_portal.model import build_portal  # noqa: E402
+from monitor.demo.sample_portal import pages  # noqa: E402
+from monitor.demo.sample_portal.model import build_portal  # noqa: E402
 
 FIXTURES = ROOT / "tests" / "files"
 PORTAL_URL = "http://127.0.0.1:8000"

@@ -59,7 +59,7 @@ def timed_audit(db_path: Path, year: int = 2020) -> dict:
 
 def audit_child(db_path: str, year: int) -> int:
     """The child's side: open, audit, print seconds and what the audit found."""
-    from monitor.audit import run_audit
+    from monitor.audit.run import run_audit
     from storage.db import open_db
 
     db = open_db(db_path)
@@ -97,7 +97,7 @@ def crawl_at(size: int | None, directory: Path) -> dict:
 
 def synthetic_rows(count: int, seed: int = 7):
     """``count`` realistic ``documents`` rows, plus the sample's 2020 annual report."""
-    from crawler.sample_portal.catalogue import PUBLISHERS
+    from monitor.demo.sample_portal.catalogue import PUBLISHERS
     from storage.documents import document_row
 
     rng = random.Random(seed)
@@ -135,8 +135,8 @@ def synthetic_rows(count: int, seed: int = 7):
 
 def _annual_report_record() -> dict:
     from crawler.parsing import parse_page
-    from crawler.sample_portal import pages
-    from crawler.sample_portal.model import build_portal
+    from monitor.demo.sample_portal import pages
+    from monitor.demo.sample_portal.model import build_portal
 
     doc = next(d for d in build_portal().documents if d.markdown)
     return parse_page(pages.render_detail(doc).encode(doc.encoding), f"http://127.0.0.1:8000{doc.url}", doc.encoding)

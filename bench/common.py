@@ -70,7 +70,7 @@ def run_crawl_process(url: str, db: str | Path, *, full: bool = False) -> dict:
     engine start to close), the peak RSS of that process alone (``os.wait4``'s rusage, so
     the portal process does not count) and the crawl's ``crawl_runs`` row.
     """
-    args = [PYTHON, "-m", "monitor.cli", "crawl", "--site", "leda", "--start-url", url + "/", "--db", str(db)]
+    args = [PYTHON, "-m", "monitor.cli.main", "crawl", "--site", "leda", "--start-url", url + "/", "--db", str(db)]
     if full:
         args.append("--full")
     # Output to files, not pipes: nothing reads a pipe while we wait, and a long
@@ -145,8 +145,8 @@ def sample_records(count: int, *, size: int | None = None) -> list[dict]:
     records have the sizes and shapes a crawl stores (bodies, attachments, fields).
     """
     from crawler.parsing import parse_page
-    from crawler.sample_portal import pages
-    from crawler.sample_portal.model import build_portal
+    from monitor.demo.sample_portal import pages
+    from monitor.demo.sample_portal.model import build_portal
 
     documents = build_portal(size=size).documents
     step = max(1, len(documents) // count)

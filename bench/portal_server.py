@@ -1,4 +1,4 @@
-"""The sample portal for the benchmarks: ``crawler.sample_portal.server`` plus a request counter.
+"""The sample portal for the benchmarks: ``monitor.demo.sample_portal.server`` plus a request counter.
 
 Run as its own process (``bench/common.PortalProcess`` does), so the crawler and the
 server do not share a GIL. It prints its URL when ready. Three control paths, never
@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from crawler.sample_portal import server  # noqa: E402
+from monitor.demo.sample_portal import server  # noqa: E402
 
 _lock = threading.Lock()
 _counts: Counter = Counter()

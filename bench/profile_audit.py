@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor.audit import run_audit  # noqa: E402
+from monitor.audit.run import run_audit  # noqa: E402
 from storage.db import open_db  # noqa: E402
 
 

@@ -16,7 +16,7 @@ from urllib.parse import urljoin
 
 from scrapy import Selector
 
-from crawler.dates import find_dates
+from crawler.text.dates import find_dates
 
 # Scripts that render a disclosure list from an API: Gansu's platform, Hanweb's jpage.
 _RENDERER_SRC = re.compile(r"xxgkPage\.js|/jpage/|jquery\.page|dataproxy\.jsp", re.IGNORECASE)

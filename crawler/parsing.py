@@ -11,19 +11,19 @@ few places that can hold labels, a title, the body or attachments, and every lat
 step looks only there. The tree is never copied or modified.
 """
 
-import codecs
 import functools
 import re
-import threading
 from typing import NamedTuple
 from urllib.parse import unquote
 
-import charset_normalizer
-from lxml import etree
 
-from crawler import letterhead
-from crawler.dates import parse_date, standalone_date
-from crawler.urls import web_url
+from crawler.text import letterhead
+from crawler.text.dates import parse_date, standalone_date
+from crawler.text.decoding import decode
+from crawler.text.html import (
+    BLOCK_TAGS, SKIP_TAGS, collapse, html_lines, html_parser, parse_tree, text_of,
+)
+from crawler.text.urls import web_url
 
 RECORD_KEYS = (
     "is_disclosure", "url", "title", "index_no", "doc_no", "publisher", "published_on",
@@ -98,19 +98,12 @@ _CELL_TAGS = frozenset({"td", "th", "dt", "dd"})
 _CONTROL_TAGS = frozenset({"input", "select", "textarea"})
 _ROW_TAGS = frozenset({"tr", "dl"})
 _LABEL_TAGS = frozenset({"span", "b", "strong", "label", "em", "font", "i"})
-_BLOCK_TAGS = frozenset({
-    "address", "article", "aside", "blockquote", "body", "center", "dd", "div", "dl", "dt",
-    "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6", "header",
-    "hr", "li", "main", "ol", "p", "pre", "section", "table", "tbody", "tfoot",
-    "thead", "tr", "ul", "br", "html",
-})
-_SKIP_TAGS = frozenset({"script", "style", "noscript", "nav", "iframe", "select", "template", "head", "title", "object"})
 # Page furniture: its links are not attachments, its headings not the title, and its
 # text not metadata (a footer's 发布日期 is the site's, not the document's).
 _FURNITURE_TAGS = frozenset({"nav", "header", "footer"})
 _FURNITURE_ATTR_RE = re.compile(r"(?:^|\s)(?:nav|menu|foot|header|copyright|daohang)", re.IGNORECASE)
 # Tags whose whole subtree is furniture or invisible.
-_UNSEEN_TAGS = _FURNITURE_TAGS | _SKIP_TAGS
+_UNSEEN_TAGS = _FURNITURE_TAGS | SKIP_TAGS
 
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in KNOWN_LABELS)
 _BODY_IDS = {"zoom": 0, "UCAP-CONTENT": 2}
@@ -139,29 +132,13 @@ _TITLE_SPLIT_RE = re.compile(r"\s*[-_|—–]+\s*")
 _ATTACHMENT_RE = re.compile(
     r"(\.(pdf|docx?|xlsx?|wps|ofd|zip|rar)|(^|/)(download|downfile)\.jsp)$", re.IGNORECASE
 )
-# Marks block boundaries while lxml serialises text: a Unicode noncharacter, which
-# real pages do not use (one that did would only gain a line break).
-_BREAK = "\ufdd0"
-# Separates table cells, which become tab-separated on their row's line so tables in a
-# body (an annual report's statistics) keep their rows.
-_CELL = "\ufdd1"
-_CELL_END_TAGS = frozenset({"td", "th"})
-# The longest table cell (non-space characters) kept on one line; see _one_line_cell.
-_MAX_CELL_LINE = 200
 
-_META_CHARSET_RE = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
-_GB_FAMILY = frozenset({"gb2312", "gbk", "gb-2312", "gb_2312", "gb_2312-80", "gb2312-80", "x-gbk", "cp936", "csgb2312", "euc-cn", "936"})
-# How far into the page a <meta charset> may appear; the HTML standard says 1024 bytes,
-# real portals put long comments first.
-_SNIFF_BYTES = 4096
 # How many lines from the end of the body a signature date may stand on.
 _SIGNATURE_LINES = 5
 # A metadata block with this many disclosure labels, even all blank, is one.
 _MIN_BLANK_GRID_LABELS = 2
 # 页面生成时间 2025-03-27 09:36:38, in a meta tag or a comment.
 _GENERATED_RE = re.compile(r"页面生成时间\s*[:：]?\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)")
-# Per-thread state: the reusable HTML parser (see _parser).
-_THREAD = threading.local()
 
 
 def is_attachment_url(url: str) -> bool:
@@ -176,24 +153,12 @@ def _empty_record(url: str | None) -> dict:
     return record
 
 
-# --- text helpers -------------------------------------------------------------------
+# --- labels ------------------------------------------------------------------------
 
 
 def normalize_label(text: str) -> str:
     """A label with every kind of whitespace and a trailing colon removed: ``索 引 号：`` -> ``索引号``."""
     return _INVISIBLE_RE.sub("", text).rstrip(":：")
-
-
-def _collapse(text: str) -> str:
-    """Text on one line with whitespace runs made single spaces."""
-    return " ".join(text.split())
-
-
-def _text_of(element) -> str:
-    """All text below ``element``, without its tail (lxml's C serialiser does the walk)."""
-    if not len(element):
-        return element.text or ""  # most cells: no need to start the serialiser
-    return etree.tostring(element, method="text", encoding="unicode", with_tail=False)
 
 
 def _label_of(text: str) -> str | None:
@@ -219,78 +184,6 @@ def _short_label(text: str) -> str | None:
     return None
 
 
-def _one_line_cell(element) -> bool:
-    """True for a table cell whose text stays on its row's line despite ``<br>`` or blocks inside.
-
-    A statistics table writes long row labels over several ``<br>`` lines; they are one
-    cell and the row must stay one line. Layout tables that hold a whole article in a
-    cell do not count: their text is long or holds a table of its own.
-    """
-    if not len(element) or element.find(".//table") is not None:
-        return False
-    return len("".join(_text_of(element).split())) <= _MAX_CELL_LINE
-
-
-def _lines(root, skip: frozenset = frozenset()) -> list[str]:
-    """The visible text under ``root`` as collapsed non-empty lines: the project's one HTML-to-lines walk.
-
-    Block elements and ``<br>`` start new lines, except inside a short table cell (see
-    :func:`_one_line_cell`); table cells end in a tab, so a table row is one line of
-    tab-separated cells; scripts, styles, navigation and the elements in ``skip`` are
-    left out (their tails stay). lxml's iterative walker does the traversal, so the tree
-    is neither copied nor changed and nesting deeper than Python's recursion limit is fine.
-    """
-    parts = [_BREAK] if root.tag in _BLOCK_TAGS else []
-    if root.text:
-        parts.append(root.text)
-    walker = etree.iterwalk(root, events=("start", "end"))
-    next(walker)  # the root's own start, handled above
-    skipped = None  # the element whose subtree was just skipped: its end adds only its tail
-    one_line = None  # the table cell inside which blocks do not break lines
-    for event, element in walker:
-        if element is root:
-            break  # the root's end: its tail is not its text
-        tag = element.tag
-        if event == "start":
-            if tag in _SKIP_TAGS or element in skip:
-                walker.skip_subtree()
-                skipped = element
-                continue
-            if one_line is None and tag in _CELL_END_TAGS and _one_line_cell(element):
-                one_line = element
-            elif tag in _BLOCK_TAGS and one_line is None:
-                parts.append(_BREAK)
-            if element.text:
-                parts.append(element.text)
-            continue
-        if element is not skipped:
-            if element is one_line:
-                one_line = None
-                parts.append(_CELL)
-            elif tag in _BLOCK_TAGS and one_line is None:
-                parts.append(_BREAK)
-            elif tag in _CELL_END_TAGS:
-                parts.append(_CELL)
-        if element.tail:
-            parts.append(element.tail)
-    # Source line breaks are plain whitespace in HTML; only markup breaks lines.
-    text = "".join(parts)
-    segments = text.split(_BREAK)
-    if _CELL not in text:  # no table cells: each line is one collapsed run of text
-        return [line for line in map(_collapse, segments) if line]
-    lines = (_row_line(segment) for segment in segments)
-    return [line for line in lines if line.strip("\t")]
-
-
-def _row_line(segment: str) -> str:
-    """One line of cells joined by tabs; blank cells stay, even at the end, since a
-    statistics row's figures are placed by position (a blank last cell is a blank 总计)."""
-    cells = segment.split(_CELL)
-    if len(cells) > 1 and not cells[-1].strip():
-        cells.pop()  # what follows the last cell's end: the row's own whitespace
-    return "\t".join(map(_collapse, cells))
-
-
 def _ancestor(element, tags: frozenset, limit: int):
     """The nearest of ``element`` and its ``limit`` ancestors whose tag is in ``tags``."""
     for _ in range(limit + 1):
@@ -298,135 +191,6 @@ def _ancestor(element, tags: frozenset, limit: int):
             return element
         element = element.getparent()
     return None
-
-
-# --- decoding ------------------------------------------------------------------------
-
-
-def _codec(name: str | bytes | None) -> str | None:
-    """A Python codec name for a declared charset (GB family -> gb18030), None if unknown."""
-    if isinstance(name, bytes):
-        name = name.decode("ascii", "ignore")
-    if not isinstance(name, str):
-        return None
-    name = name.strip().strip("\"'").lower()
-    if name in _GB_FAMILY:
-        return "gb18030"
-    try:
-        "".encode(name)  # rejects bytes-to-bytes codecs even on empty input, unlike decode
-        canonical = codecs.lookup(name).name
-    except (LookupError, TypeError, ValueError):
-        return None  # unknown, or a bytes-to-bytes codec such as base64
-    return "gb18030" if canonical in _GB_FAMILY else canonical
-
-
-def _meta_charset(body: bytes) -> str | None:
-    """The charset a ``<meta>`` tag declares near the top of the page."""
-    match = _META_CHARSET_RE.search(body[:_SNIFF_BYTES])
-    codec = _codec(match.group(1)) if match else None
-    # The HTML standard: a page cannot declare itself UTF-16 from inside ASCII markup.
-    return "utf-8" if codec and codec.startswith(("utf-16", "utf-32", "utf_16", "utf_32")) else codec
-
-
-def _garbled(text: str) -> bool:
-    """True when decoding clearly used the wrong charset (many replacement characters)."""
-    bad = text.count("\ufffd")
-    return bad > max(3, len(text) // 200)
-
-
-def _detect(body: bytes) -> str:
-    """Guess the charset of an undeclared page: UTF-8 when valid, else charset-normalizer."""
-    try:
-        body.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = charset_normalizer.from_bytes(body).best()
-    return (_codec(best.encoding) if best is not None else None) or "utf-8"
-
-
-def _declared(body: bytes, charset: str | None):
-    """The distinct charsets the page declares as (source, codec): the header's, then the meta tag's.
-
-    A generator, so that the page is searched for a meta tag only when the header
-    names no charset or its charset garbles the page.
-    """
-    header = _codec(charset)
-    if header:
-        yield "header", header
-    meta = _meta_charset(body)
-    if meta and meta != header:
-        yield "meta", meta
-
-
-def _decode(body: bytes, charset: str | None) -> tuple[str, str, list[str]]:
-    """Decode ``body``: (text, encoding, warnings). Header charset first, then meta, then detection."""
-    declared: list[tuple[str, str]] = []
-    for source, codec in _declared(body, charset):
-        declared.append((source, codec))
-        text = body.decode(codec, "replace")
-        if not _garbled(text):
-            warnings = []
-            if len(declared) > 1:
-                first_source, first_codec = declared[0]
-                warnings.append(f"{first_source} charset {first_codec} garbles the page; decoded as {codec} from {source}")
-            return text, codec, warnings
-    detected = _detect(body)
-    text = body.decode(detected, "replace")
-    if not declared:
-        return text, detected, []
-    if not _garbled(text):
-        return text, detected, [f"declared charset {declared[0][1]} garbles the page; detected {detected}"]
-    codec = declared[0][1]
-    return body.decode(codec, "replace"), codec, [f"page does not decode cleanly as {codec}"]
-
-
-def decode_body(body: bytes, charset: str | None = None) -> tuple[str, str]:
-    """Decode page bytes to text: (text, encoding used). Never raises; bad bytes are replaced."""
-    if not isinstance(body, (bytes, bytearray)):
-        return "", "utf-8"
-    text, encoding, _ = _decode(bytes(body), charset)
-    return text, encoding
-
-
-def _parser() -> etree.HTMLParser:
-    """This thread's HTML parser.
-
-    Building a parser costs about a third of parsing a small page, so each thread keeps
-    one (lxml parsers must not be shared between threads). A plain etree parser (not
-    lxml.html's) skips a Python class lookup per element. It never touches the network
-    and has no external entities to resolve.
-    """
-    parser = getattr(_THREAD, "parser", None)
-    if parser is None:
-        parser = _THREAD.parser = etree.HTMLParser(
-            encoding="utf-8", remove_comments=True, remove_pis=True, no_network=True, recover=True,
-            huge_tree=True,  # else content nested past 256 levels is silently dropped
-        )
-    return parser
-
-
-def _parse_tree(text: str):
-    """One lxml parse of the decoded page; None when there is no document at all."""
-    # Re-encoding lets lxml ignore the page's own (possibly wrong) charset declaration.
-    return etree.fromstring(text.encode("utf-8", "replace"), _parser())
-
-
-def document_lines(text: str) -> list[str]:
-    """A whole HTML document as :func:`_lines` gives it, its ``<title>`` first; [] when there is none.
-
-    For reading a page as text elsewhere (an annual report saved as HTML), so a report
-    read from a file and the same report crawled give the same lines.
-    """
-    try:
-        root = _parse_tree(text)
-    except (etree.ParserError, ValueError):
-        return []
-    if root is None:
-        return []
-    title = root.find(".//title")
-    heading = [_collapse(_text_of(title))] if title is not None and _collapse(_text_of(title)) else []
-    return heading + _lines(root)
 
 
 # --- metadata ------------------------------------------------------------------------
@@ -438,7 +202,7 @@ def _add_field(fields: dict, label: str, value: str) -> None:
     A template placeholder (``{{data.docSource}}``) left unfilled in a page's raw HTML is blank.
     """
     if fields.get(label) is None:
-        value = _collapse(value)
+        value = collapse(value)
         fields[label] = None if not value or _PLACEHOLDER_RE.search(value) else value
 
 
@@ -448,7 +212,7 @@ def _cell_pairs(cells: list) -> list[tuple[str, str]]:
     A label followed by another label has an empty value (the leda grid:
     ``信息类别 | 公开范围 | 全社会``).
     """
-    texts = [_text_of(cell) for cell in cells]
+    texts = [text_of(cell) for cell in cells]
     labels = [_label_of(text) for text in texts]
     pairs = []
     index = 0
@@ -492,9 +256,9 @@ def _table_fields(rows: list, fields: dict) -> list:
 
 def _label_element(element):
     """The outermost of nested label elements (``<span><b>发布机构：</b></span>``) with one label."""
-    label = _label_of(_text_of(element))
+    label = _label_of(text_of(element))
     parent = element.getparent()
-    while parent is not None and parent.tag in _LABEL_TAGS and _label_of(_text_of(parent)) == label:
+    while parent is not None and parent.tag in _LABEL_TAGS and _label_of(text_of(parent)) == label:
         element, parent = parent, parent.getparent()
     return element, label
 
@@ -503,9 +267,9 @@ def _value_after(element) -> str:
     """The text following a label element inside its parent, up to the next label element."""
     parts = [element.tail or ""]
     for sibling in element.itersiblings():
-        if sibling.tag in _LABEL_TAGS and _label_of(_text_of(sibling)):
+        if sibling.tag in _LABEL_TAGS and _label_of(text_of(sibling)):
             break
-        parts.append(_text_of(sibling) if isinstance(sibling.tag, str) else "")
+        parts.append(text_of(sibling) if isinstance(sibling.tag, str) else "")
         parts.append(sibling.tail or "")
     return "".join(parts)
 
@@ -518,7 +282,7 @@ def _inline_fields(elements: list, fields: dict) -> None:
         parent = element.getparent()
         if label is None or parent is None:
             continue
-        if parent.tag in _CELL_TAGS and normalize_label(_text_of(parent)) == label:
+        if parent.tag in _CELL_TAGS and normalize_label(text_of(parent)) == label:
             continue  # the label fills its cell: a cell layout, read by _table_fields
         group = parent.getparent() if parent.getparent() is not None else parent
         pairs_by_group.setdefault(group, []).append((label, _value_after(element)))
@@ -680,7 +444,7 @@ def _label_sites(sites: _Sites, container) -> tuple[list, list, list]:
         if not is_tail and owner.tag in _LABEL_TAGS:
             inline[owner] = True
         if ":" in text or "：" in text:
-            block = _ancestor(owner, _BLOCK_TAGS, 64)
+            block = _ancestor(owner, BLOCK_TAGS, 64)
             blocks[block if block is not None else owner] = True
     return list(rows), list(inline), list(blocks)
 
@@ -693,7 +457,7 @@ def _metadata(sites: _Sites, container) -> tuple[dict, list]:
     _inline_fields(inline, fields)
     skip = frozenset(tables + ([container] if container is not None else []))
     for block in blocks:
-        _run_fields(_lines(block, skip), fields)
+        _run_fields(html_lines(block, skip), fields)
     return fields, tables
 
 
@@ -703,7 +467,7 @@ def _meta_tags(root) -> dict:
     for meta in root.iter("meta"):
         name, content = meta.get("name"), meta.get("content")
         if name and content is not None and not _PLACEHOLDER_RE.search(content):
-            metas.setdefault(name.strip().lower(), _collapse(content))
+            metas.setdefault(name.strip().lower(), collapse(content))
     return metas
 
 
@@ -712,7 +476,7 @@ def _meta_tags(root) -> dict:
 
 def _body_container(sites: _Sites):
     """The best-ranked known article container that holds text, or None."""
-    ranked = [(rank, order, element) for order, (rank, element) in enumerate(sites.containers) if _collapse(_text_of(element))]
+    ranked = [(rank, order, element) for order, (rank, element) in enumerate(sites.containers) if collapse(text_of(element))]
     return min(ranked, key=lambda item: item[:2])[2] if ranked else None
 
 
@@ -725,7 +489,7 @@ def _largest_block(root, skip: frozenset, furniture: set):
             continue
         if element.tag == "p":
             # A paragraph's text counts for the block around it.
-            scores[parent] = scores.get(parent, 0) + len(_text_of(element).strip())
+            scores[parent] = scores.get(parent, 0) + len(text_of(element).strip())
         elif element.tag == "br":
             # Text split by <br> lines also counts for the block around it.
             scores[parent] = scores.get(parent, 0) + len((element.tail or "").strip())
@@ -745,7 +509,7 @@ def _crumbs(element) -> list[str] | None:
     list of links; when arrows are images the links' texts are the crumbs. The marker
     (当前位置：) and a last crumb naming the page itself (正文) are dropped.
     """
-    lines = [_BREADCRUMB_MARKER_RE.sub(" ", line) for line in _lines(element, frozenset(element.iter("table")))]
+    lines = [_BREADCRUMB_MARKER_RE.sub(" ", line) for line in html_lines(element, frozenset(element.iter("table")))]
     split = [[part for part in (p.strip(" :：") for p in _BREADCRUMB_SPLIT_RE.split(line)) if part] for line in lines]
     # A line with separators is the whole trail (an unclosed tag may drag the page in
     # after it); without separators each line is one crumb (a <ul> of links).
@@ -753,7 +517,7 @@ def _crumbs(element) -> list[str] | None:
     if pieces is None:
         pieces = [parts[0] for parts in split if parts]
     if len(pieces) < 2:
-        links = [text for text in (_collapse(_text_of(link)) for link in element.iter("a")) if text]
+        links = [text for text in (collapse(text_of(link)) for link in element.iter("a")) if text]
         pieces = links if len(links) >= 2 else pieces
     while pieces and pieces[-1] in _BREADCRUMB_DROP:
         pieces.pop()
@@ -766,7 +530,7 @@ def _crumbs(element) -> list[str] | None:
 
 def _in_script(element) -> bool:
     """True inside a script, style or template: a trail in a script's JSON is no trail."""
-    return element.tag in _SKIP_TAGS or any(a.tag in _SKIP_TAGS for a in element.iterancestors())
+    return element.tag in SKIP_TAGS or any(a.tag in SKIP_TAGS for a in element.iterancestors())
 
 
 def _breadcrumb(sites: _Sites, container) -> list[str]:
@@ -822,8 +586,8 @@ def _title(root, sites: _Sites, fields: dict, metas: dict, body_lines: list[str]
 def _shown_title(root, sites: _Sites) -> str | None:
     """The title a heading or the ``<title>`` shows (without the site's name)."""
     title_element = root.find(".//title")
-    page_title = _collapse(_text_of(title_element)) if title_element is not None else ""
-    headings = [_collapse(_text_of(h)) for h in sites.headings if h not in sites.furniture]
+    page_title = collapse(text_of(title_element)) if title_element is not None else ""
+    headings = [collapse(text_of(h)) for h in sites.headings if h not in sites.furniture]
     headings = [h for h in headings if h and not _PLACEHOLDER_RE.search(h)]
     # A heading repeated in <title> is the article's, not the site banner's.
     for heading in headings:
@@ -847,10 +611,10 @@ def _attachments(sites: _Sites, url: str | None) -> list[dict]:
             continue
         path = absolute.split("#", 1)[0].split("?", 1)[0]
         # Only the first line: an unclosed <a> can swallow the rest of the page.
-        text_name = next(iter(_lines(link)), "")
+        text_name = next(iter(html_lines(link)), "")
         if absolute not in names or (text_name and absolute not in named):
             # An icon link often precedes the link that carries the file's name.
-            names[absolute] = text_name or _collapse(link.get("title") or "") or unquote(path.rsplit("/", 1)[-1])
+            names[absolute] = text_name or collapse(link.get("title") or "") or unquote(path.rsplit("/", 1)[-1])
         if text_name:
             named.add(absolute)
     return [{"name": name, "url": link_url} for link_url, name in names.items()]
@@ -958,7 +722,7 @@ def _build(record: dict, root, url: str | None, page_text: str) -> None:
     known = _body_container(sites)
     fields, tables = _metadata(sites, known)
     container = known if known is not None else _largest_block(root, frozenset(tables), sites.furniture)
-    body_lines = _lines(container, frozenset(tables))
+    body_lines = html_lines(container, frozenset(tables))
     record["fields"] = fields
     record["body_text"] = "\n".join(body_lines)
     record["title"] = _title(root, sites, fields, metas, body_lines)
@@ -980,13 +744,13 @@ def parse_page(body: bytes, url: str | None = None, charset: str | None = None) 
         record["warnings"].append("empty page")
         return record
     try:
-        text, _, decode_warnings = _decode(bytes(body), charset)
+        text, _, decode_warnings = decode(bytes(body), charset)
         record["warnings"].extend(decode_warnings)
-        root = _parse_tree(text)
+        root = parse_tree(text)
         if root is None:
             record["warnings"].append("no HTML document in page")
             return record
-        if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in _parser().error_log):
+        if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in html_parser().error_log):
             # libxml2 stops at 2048 levels even with huge_tree; say so rather than lose text quietly.
             record["warnings"].append("page nested too deeply: content past 2048 levels was dropped")
         _build(record, root, record["url"], text)

@@ -7,7 +7,7 @@ from scrapy.crawler import CrawlerProcess
 
 from crawler.profiles import SiteProfile, crawl_settings
 from crawler.spiders.portal import PortalSpider
-from monitor.health import documents_seen
+from monitor.alerts.health import documents_seen
 from storage.db import DatabaseError, explain, open_db
 from storage.runs import first_fetch_errors
 

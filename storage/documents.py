@@ -15,7 +15,7 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from crawler.urls import web_url
+from crawler.text.urls import web_url
 from storage.transactions import write_transaction
 
 # The parse keys that are lists or objects; stored as JSON text.

@@ -15,13 +15,13 @@ from contextlib import contextmanager
 
 import pytest
 
-from crawler.sample_portal.server import serve
+from monitor.demo.sample_portal.server import serve
 
 
 def govwatch(*args, timeout=600, **kwargs) -> subprocess.CompletedProcess:
     """Run the govwatch command in a subprocess (Scrapy's reactor starts once per process)."""
     return subprocess.run(
-        [sys.executable, "-m", "monitor.cli", *map(str, args)],
+        [sys.executable, "-m", "monitor.cli.main", *map(str, args)],
         capture_output=True, text=True, timeout=timeout, **kwargs,
     )
 

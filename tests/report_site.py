@@ -21,10 +21,10 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
-from crawler.sample_portal.server import Response
+from monitor.demo.sample_portal.server import Response
 
 PAGES = Path(__file__).parent / "files" / "report_site"
-REPORT_2020 = files("crawler.sample_portal").joinpath("annual_report_2020.md").read_bytes()
+REPORT_2020 = files("monitor.demo.sample_portal").joinpath("annual_report_2020.md").read_bytes()
 REPORT_2018 = (PAGES / "report-2018.txt").read_bytes()
 DOWNLOAD = "/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1&wbfileid="
 REPORT_2020_FILE = DOWNLOAD + "20"

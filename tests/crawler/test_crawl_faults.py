@@ -11,9 +11,9 @@ import threading
 
 import pytest
 
-from crawler.sample_portal.faults import FaultPlan
-from crawler.sample_portal.model import build_portal
-from crawler.sample_portal.server import serve
+from monitor.demo.sample_portal.faults import FaultPlan
+from monitor.demo.sample_portal.model import build_portal
+from monitor.demo.sample_portal.server import serve
 from crawler.middlewares import CUT_SHORT
 from tests.conftest import govwatch
 

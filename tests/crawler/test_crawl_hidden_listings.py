@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from crawler.listings import read_listing
-from monitor.alerts import queue_health
-from monitor.health import check_health
+from monitor.alerts.mail import queue_health
+from monitor.alerts.health import check_health
 from storage.db import open_db
 from storage.runs import crawl_notes
 from tests.conftest import govwatch, html_server

@@ -6,14 +6,14 @@ import subprocess
 import sys
 import time
 
-from crawler.sample_portal.model import ground_truth
+from monitor.demo.sample_portal.model import ground_truth
 from storage.db import open_db
 from tests.conftest import govwatch
 
 
 def start_crawl(portal, db):
     return subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli", "crawl", "--site", "leda", "--start-url", portal.url + "/",
+        [sys.executable, "-m", "monitor.cli.main", "crawl", "--site", "leda", "--start-url", portal.url + "/",
          "--db", str(db)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -8,7 +8,7 @@ import zlib
 import pytest
 
 from crawler.spiders.portal import PortalSpider
-from crawler.sample_portal.server import serve
+from monitor.demo.sample_portal.server import serve
 from tests.conftest import govwatch
 from tests.report_site import (
     DETAILS, HUGE_FILE, MISSING_FILE, NOTICE_FILE, PRIVATE_FILE, REPORT_2018, REPORT_2018_FILE, REPORT_2020,

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from crawler.sample_portal.model import ground_truth
+from monitor.demo.sample_portal.model import ground_truth
 from tests.conftest import govwatch
 
 

@@ -7,14 +7,14 @@ needs no privileges and leaves the machine's mounts alone.
 import subprocess
 import sys
 
-from crawler.sample_portal.model import ground_truth
+from monitor.demo.sample_portal.model import ground_truth
 
 
 def in_small_filesystem(tmp_path, portal_url, script):
     """Run ``script`` (sh) on a 300 KiB tmpfs at {fs}; {crawl} crawls into {fs}/g.db, {check} prints its state."""
     fs = tmp_path / "fs"
     fs.mkdir()
-    crawl = f"{sys.executable} -m monitor.cli crawl --site leda --start-url {portal_url}/ --db {fs}/g.db"
+    crawl = f"{sys.executable} -m monitor.cli.main crawl --site leda --start-url {portal_url}/ --db {fs}/g.db"
     check = (f"{sys.executable} -c \"import sqlite3; c = sqlite3.connect('{fs}/g.db');"
              f" print('integrity', c.execute('PRAGMA integrity_check').fetchone()[0]);"
              f" print('documents', c.execute('SELECT count(*) FROM documents').fetchone()[0]);"

@@ -1,8 +1,8 @@
 """Links a listing shows and hides, and the signs that a script renders its list."""
 
 from crawler.listings import javascript_finding, read_listing
-from crawler.sample_portal import pages
-from crawler.sample_portal.model import build_portal
+from monitor.demo.sample_portal import pages
+from monitor.demo.sample_portal.model import build_portal
 
 URL = "http://h/col/index.shtml"
 

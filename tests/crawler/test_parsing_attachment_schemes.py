@@ -5,7 +5,7 @@ inside before they read the scheme, and so does the parser."""
 import pytest
 
 from crawler.parsing import parse_page
-from crawler.urls import web_url
+from crawler.text.urls import web_url
 
 PAGE_URL = "http://portal.example/info/1041/1.htm"
 # As the page's HTML writes them (entities included), each ending like a document file.

@@ -1,6 +1,7 @@
 from pathlib import Path
 
-from crawler.parsing import RECORD_KEYS, decode_body, parse_page
+from crawler.parsing import RECORD_KEYS, parse_page
+from crawler.text.decoding import decode_body
 
 URL = "http://www.hedong.gov.cn/xxgk/ndbg/1.htm"
 BODY = (Path(__file__).parents[1] / "files" / "gbk_detail.html").read_bytes()

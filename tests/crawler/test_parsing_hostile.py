@@ -6,7 +6,7 @@ import threading
 import pytest
 
 from crawler.parsing import parse_page
-from monitor.claims import report_text
+from monitor.claims.extract import report_text
 
 SECRET = "govwatch-secret-marker"
 

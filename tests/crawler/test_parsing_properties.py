@@ -5,7 +5,8 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crawler.parsing import RECORD_KEYS, decode_body, parse_page
+from crawler.parsing import RECORD_KEYS, parse_page
+from crawler.text.decoding import decode_body
 
 FILES = Path(__file__).parents[1] / "files"
 FIXTURES = [path.read_bytes() for path in sorted([*FILES.glob("*.html"), *FILES.glob("real/pages/*.html")])]

@@ -8,7 +8,7 @@ start, so the auditor waits for it instead.
 
 import threading
 
-from monitor.audit import run_audit
+from monitor.audit.run import run_audit
 from storage.db import open_db
 from storage.documents import store_documents
 from storage.transactions import read_snapshot, write_transaction

@@ -1,0 +1,434 @@
+"""Mail alerts: documents published too late, and crawls that look unhealthy.
+
+The night's work queues alerts in the database (:func:`queue_late`,
+:func:`queue_health`), then :func:`send_pending` mails whatever is still unsent. The
+queue makes delivery safe to repeat: an alert is marked sent only after the mail server
+accepted it, an alert that could not be mailed stays queued with the error and is tried
+again on the next run, and a document is queued once per limit for ever.
+
+Delivery is at least once, not exactly once: when the connection drops after the
+server took a mail but before it said so, govwatch cannot know whether the mail
+arrived, and sends it again on the next run. Each alert remembers the mail that
+carried it (its Message-ID, recorded before the mail is sent), so the resend is that
+same mail with the same Message-ID, which mail clients show once; in digest mode the
+alerts queued since go in a mail of their own rather than joining it.
+
+Composing mails is pure (:func:`compose`); only :func:`send_pending`, :func:`send_direct`,
+:func:`send_test` and the command functions talk to the mail server or the database.
+:func:`send_direct` is for failures the database cannot take (locked, damaged): it
+mails them without the queue. Everything a portal
+wrote (titles, publishers) is HTML-escaped in the HTML part and reduced to one line of
+printable text wherever it could reach a header.
+"""
+
+import datetime as dt
+import hashlib
+import html
+import os
+import re
+import smtplib
+import socket
+import ssl
+from collections.abc import Callable
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+
+import sqlite_utils
+
+from monitor.alerts.config import Config, ConfigError, SmtpConfig, load_config
+from storage.alerts import (alerts_with_status, assign_mail, mark_failed, mark_sent, pending_alerts, queue_alert,
+                            resolve_health)
+from storage.runs import utc_now
+
+MAX_SUBJECT = 120
+# C0 and C1 controls and the Unicode line separators: any of them can end a header line.
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+LATE_FIELDS = ("title", "url", "publisher", "index_no", "column_path", "created_on", "created_on_source",
+               "published_on", "workdays")
+# (label, payload key) of the lines describing a late document, in mail order.
+LATE_LINES = (
+    ("URL", "url"),
+    ("Publisher 发布机构", "publisher"),
+    ("Index number 索引号", "index_no"),
+    ("Column 栏目", "column_path"),
+    ("Formed on 成文日期", "created_on"),
+    ("Published on 公开日期", "published_on"),
+)
+
+
+def one_line(text) -> str:
+    """``text`` as one line: control characters and runs of whitespace become one space."""
+    return " ".join(CONTROL.sub(" ", str(text)).split())
+
+
+def header_text(text, limit: int = MAX_SUBJECT) -> str:
+    """``text`` safe for a header: one line, at most ``limit`` characters."""
+    text = one_line(text)
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def late_subject(item: dict, limit: int) -> str:
+    """The subject of one late document's alert."""
+    return f"govwatch: published after {item['workdays']} working days (limit {limit}): {item['title'] or item['url']}"
+
+
+def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at: str | None = None) -> int:
+    """Queue one alert per document and limit it exceeded; return how many were new.
+
+    ``late_items`` are :func:`monitor.audit.timeliness.timeliness`'s; a document already
+    queued for a limit is not queued again.
+    """
+    at = at or utc_now()
+    queued = 0
+    with db.atomic():
+        for item in late_items:
+            for limit in limits:
+                if item.get("workdays") is None or item["workdays"] <= limit:
+                    continue
+                payload = {**{key: item.get(key) for key in LATE_FIELDS}, "limit": limit}
+                queued += queue_alert(
+                    db, "late", f"late:{item['url']}:{limit}", url=item["url"], limit_workdays=limit,
+                    subject=late_subject(item, limit), payload=payload, at=at,
+                )
+    return queued
+
+
+def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | None = None) -> dict:
+    """Queue an alert for each failing check not already open; resolve those that pass.
+
+    ``results`` are :func:`monitor.alerts.health.check_health`'s. Returns the counts
+    ``{"queued", "resolved"}``.
+    """
+    at = at or utc_now()
+    counts = {"queued": 0, "resolved": 0}
+    with db.atomic():
+        for result in results:
+            key = f"health:{result['check']}"
+            if result["ok"]:
+                counts["resolved"] += resolve_health(db, key, at)
+            else:
+                counts["queued"] += queue_alert(db, "health", key, subject=health_subject(result), payload=result, at=at)
+    return counts
+
+
+def health_title(result: dict) -> str:
+    """What a failing health result reports: its own ``title`` (a failed nightly stage), or the check that failed."""
+    return one_line(result.get("title") or f"crawl health check failed: {result['check']}")
+
+
+def health_subject(result: dict) -> str:
+    """The subject of a failing health result's alert."""
+    return f"govwatch: {health_title(result)}"
+
+
+def batches(alerts: list[dict], mode: str) -> list[list[dict]]:
+    """The alerts grouped into mails: all in one (``digest``) or one per mail (``each``).
+
+    Alerts already given to a mail that may have arrived (their ``message_id``) stay
+    together as that mail, so it is sent again as it was; only the others are grouped
+    by ``mode``.
+    """
+    given: dict[str, list[dict]] = {}
+    fresh = []
+    for alert in alerts:
+        if alert.get("message_id"):
+            given.setdefault(alert["message_id"], []).append(alert)
+        else:
+            fresh.append(alert)
+    groups = list(given.values())
+    if fresh:
+        groups += [fresh] if mode == "digest" else [[alert] for alert in fresh]
+    return groups
+
+
+def compose(alerts: list[dict], config: Config, *, now: str | None = None) -> list[EmailMessage]:
+    """The mails that deliver ``alerts`` under ``config`` (which must have ``[smtp]``).
+
+    ``now`` (ISO UTC, as :func:`storage.runs.utc_now`) becomes the Date header.
+    """
+    return [message(batch, config.smtp, now) for batch in batches(alerts, config.alerts.mode)]
+
+
+def message(batch: list[dict], smtp: SmtpConfig, now: str | None) -> EmailMessage:
+    """One mail delivering the alerts of ``batch``, with a plain-text and an HTML part."""
+    mail = EmailMessage(policy=SMTP)
+    mail["Subject"] = header_text(batch[0]["subject"] if len(batch) == 1 else digest_subject(batch))
+    mail["From"] = smtp.sender
+    mail["To"] = ", ".join(smtp.recipients)
+    if now:
+        mail["Date"] = format_datetime(dt.datetime.fromisoformat(now))
+    mail["Message-ID"] = message_id(batch, smtp.sender)
+    mail.set_content(plain_text(batch))
+    mail.add_alternative(html_text(batch), subtype="html")
+    return mail
+
+
+def _tally(batch: list[dict], late_phrase: str, health_phrase: str) -> list[str]:
+    """The numbers of late and health alerts in ``batch`` as phrases; ``{s}`` marks the plural."""
+    late = sum(1 for alert in batch if alert["kind"] == "late")
+    counts = ((late, late_phrase), (len(batch) - late, health_phrase))
+    return [f"{count} {phrase.format(s='s' * (count != 1))}" for count, phrase in counts if count]
+
+
+def digest_subject(batch: list[dict]) -> str:
+    """The subject of a mail carrying several alerts: what it holds, counted."""
+    return f"govwatch: {', '.join(_tally(batch, 'late publication{s}', 'crawl problem{s}'))}"
+
+
+def message_id(batch: list[dict], sender: str) -> str:
+    """A Message-ID that is the same each time the same alerts are retried.
+
+    Mail clients drop a second copy with the same Message-ID, so a retry of a mail the
+    server accepted without saying so (the connection dropped) is not shown twice. A
+    batch that was given to a mail keeps that mail's Message-ID.
+    """
+    if batch[0].get("message_id"):
+        return batch[0]["message_id"]
+    alerts = "|".join(f"{alert['key']}@{alert['created_at']}" for alert in batch)
+    digest = hashlib.sha256(alerts.encode("utf-8")).hexdigest()[:32]
+    return f"<govwatch.{digest}@{sender.rpartition('@')[2].strip('<> ')}>"
+
+
+def _value(payload: dict, key: str) -> str:
+    """One field of a late document as one line of text, a dash when it is unknown."""
+    value = payload.get(key)
+    if key == "created_on" and value and payload.get("created_on_source"):
+        value = f"{value} (from the {payload['created_on_source']})"
+    return "—" if value in (None, "") else one_line(value)
+
+
+def plain_text(batch: list[dict]) -> str:
+    """The plain-text part: an introduction, then every alert as a block of lines."""
+    blocks = [_introduction(batch)]
+    for alert in batch:
+        payload = alert["payload"]
+        if alert["kind"] == "late":
+            lines = [f"Late publication: {_value(payload, 'title')}"]
+            lines += [f"  {label}: {_value(payload, key)}" for label, key in LATE_LINES]
+            lines.append(f"  Working days taken: {payload['workdays']} (limit {payload['limit']})")
+        else:
+            lines = [_sentence(health_title(payload)), f"  {one_line(payload['detail'])}"]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
+
+
+def html_text(batch: list[dict]) -> str:
+    """The HTML part: the same as the plain text, every portal value escaped."""
+    parts = [f"<p>{html.escape(_introduction(batch))}</p>"]
+    for alert in batch:
+        payload = alert["payload"]
+        if alert["kind"] == "late":
+            rows = [f"<tr><th>{html.escape(label)}</th><td>{_html_value(payload, key)}</td></tr>"
+                    for label, key in LATE_LINES]
+            rows.append(f"<tr><th>Working days taken</th><td>{int(payload['workdays'])}"
+                        f" (limit {int(payload['limit'])})</td></tr>")
+            parts.append(f"<h3>Late publication: {html.escape(_value(payload, 'title'))}</h3>"
+                         f"<table>{''.join(rows)}</table>")
+        else:
+            parts.append(f"<h3>{html.escape(_sentence(health_title(payload)))}</h3>"
+                         f"<p>{html.escape(one_line(payload['detail']))}</p>")
+    return f"<!DOCTYPE html><html><body>{''.join(parts)}</body></html>"
+
+
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _html_value(payload: dict, key: str) -> str:
+    text = html.escape(_value(payload, key))
+    # Only web links become links: a javascript: URL from a portal must stay inert text.
+    if key == "url" and urlsplit(str(payload.get("url") or "")).scheme in ("http", "https"):
+        return f'<a href="{html.escape(payload["url"], quote=True)}">{text}</a>'
+    return text
+
+
+def _introduction(batch: list[dict]) -> str:
+    """The first sentence of a mail: what it reports."""
+    phrases = _tally(batch, "document publication{s} later than the working-day limit (Article 26 of the "
+                     "disclosure regulations allows 20 working days)", "crawl health problem{s}")
+    return f"govwatch found {' and '.join(phrases)}."
+
+
+def describe_error(exc: BaseException) -> str:
+    """What went wrong with the mail server, in a few words."""
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "every recipient refused: " + _refused(exc.recipients)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        return one_line(f"the server answered {exc.smtp_code} {reply}")
+    # smtplib reports a read that timed out as a disconnection; the timeout is the cause.
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        return "no answer before the timeout"
+    if isinstance(exc, smtplib.SMTPServerDisconnected):
+        return one_line(f"the server closed the connection ({exc})")
+    if isinstance(exc, ConnectionRefusedError):
+        return "connection refused (is the mail server running on that port?)"
+    if isinstance(exc, socket.gaierror):
+        return f"unknown host ({exc.strerror})"
+    if isinstance(exc, OSError) and exc.strerror:
+        return one_line(exc.strerror)
+    if isinstance(exc, UnicodeError):
+        # Its message quotes the character and its position, which may be the password's.
+        return "the user name, the password or an address has characters other than ASCII (not shown)"
+    return one_line(str(exc) or type(exc).__name__)
+
+
+def _refused(recipients: dict) -> str:
+    return one_line(", ".join(
+        f"{address} ({code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply})"
+        for address, (code, reply) in recipients.items()
+    ))
+
+
+def deliver(smtp: SmtpConfig, mails: list[EmailMessage], delivered: Callable[[int, dict], None],
+            sending: Callable[[int], None] | None = None) -> str | None:
+    """Send ``mails`` in order over one connection; return None, or the error that stopped it.
+
+    ``sending(index)`` is called just before mail ``index`` goes to the server, and
+    ``delivered(index, refused)`` as soon as the server accepted it (``refused``: the
+    recipients it refused), so each accepted mail is recorded before the next one is tried.
+    """
+    password = None
+    if smtp.user:
+        password = os.environ.get(smtp.password_env)
+        if password is None:
+            return (f"cannot log in to {smtp.host}:{smtp.port} as {smtp.user!r}: "
+                    f"the environment variable {smtp.password_env} holding the password is not set")
+    where = f"{smtp.host}:{smtp.port}"
+    stage, client = f"connection to {where}", None
+    try:
+        if smtp.security == "ssl":
+            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout,
+                                      context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
+        if smtp.security == "starttls":
+            stage = f"STARTTLS with {where}"
+            client.starttls(context=ssl.create_default_context())
+        if smtp.user:
+            stage = f"login as {smtp.user!r} at {where}"
+            client.login(smtp.user, password)
+        stage = f"delivery via {where}"
+        for index, mail in enumerate(mails):
+            if sending:
+                sending(index)
+            delivered(index, client.send_message(mail))
+    except (smtplib.SMTPException, OSError, UnicodeError) as exc:
+        return f"SMTP {stage} failed: {describe_error(exc)}"
+    finally:
+        if client is not None:
+            _close(client)
+    return None
+
+
+def _close(client: smtplib.SMTP) -> None:
+    """Say goodbye; a server that already hung up has nothing more to lose."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+def send_pending(db: sqlite_utils.Database, config: Config, *, now: str) -> dict:
+    """Mail every pending or failed alert; never raises for a mail-server problem.
+
+    Returns ``{"sent", "failed", "mails", "error"}``: alerts sent and failed, mails
+    accepted, and the one-line error that stopped the run (or why alerts are disabled).
+    ``now`` (ISO UTC) is recorded as the sending time and used as the mails' Date.
+    """
+    alerts = pending_alerts(db)
+    result = {"sent": 0, "failed": 0, "mails": 0, "error": None}
+    if not alerts:
+        return result
+    if config.smtp is None:
+        return {**result, "error": config.alerts_disabled_reason}
+    groups = batches(alerts, config.alerts.mode)
+    mails = [message(group, config.smtp, now) for group in groups]
+
+    def sending(index: int) -> None:
+        # From here on the mail may arrive even if no acknowledgement does.
+        assign_mail(db, [alert["id"] for alert in groups[index]], str(mails[index]["Message-ID"]))
+
+    def delivered(index: int, refused: dict) -> None:
+        ids = [alert["id"] for alert in groups[index]]
+        mark_sent(db, ids, now, note=f"refused by the server: {_refused(refused)}" if refused else None)
+        result["sent"] += len(ids)
+        result["mails"] += 1
+
+    error = deliver(config.smtp, mails, delivered, sending)
+    if error:
+        unsent = [alert["id"] for group in groups[result["mails"]:] for alert in group]
+        mark_failed(db, unsent, error)
+        result.update(failed=len(unsent), error=error)
+    return result
+
+
+def send_direct(config: Config, results: list[dict], *, now: str) -> str | None:
+    """Mail the failing health ``results`` at once, bypassing the queue (the database cannot take them).
+
+    Returns None, or why they could not be mailed. Nothing records them, so they are
+    mailed again on every run for as long as the database cannot be written.
+    """
+    alerts = [{"id": None, "kind": "health", "key": f"health:{result['check']}", "subject": health_subject(result),
+               "payload": result, "created_at": now} for result in results if not result["ok"]]
+    if not alerts:
+        return None
+    if config.smtp is None:
+        return config.alerts_disabled_reason
+    return deliver(config.smtp, compose(alerts, config, now=now), lambda index, refused: None)
+
+
+def send_test(config: Config) -> str | None:
+    """Mail one test message with ``config``; return None, or what went wrong in one line."""
+    if config.smtp is None:
+        return config.alerts_disabled_reason
+    smtp = config.smtp
+    mail = EmailMessage(policy=SMTP)
+    mail["Subject"] = "govwatch: test mail"
+    mail["From"] = smtp.sender
+    mail["To"] = ", ".join(smtp.recipients)
+    mail["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    mail.set_content(
+        f"This is a test mail from govwatch, configured in {config.path}.\n"
+        f"Alerts are mailed to {', '.join(smtp.recipients)} in {config.alerts.mode} mode, for documents "
+        f"published later than {' or '.join(str(limit) for limit in config.alerts.limits)} working days "
+        "and for crawls that look unhealthy.\n"
+    )
+    return deliver(smtp, [mail], lambda index, refused: None)
+
+
+def cmd_alerts_test(args) -> int:
+    """``govwatch alerts test --config FILE``: check the mail settings by sending a test mail."""
+    from monitor.errors import RunError, UsageError
+
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if config.smtp is None:
+        raise UsageError(config.alerts_disabled_reason)
+    error = send_test(config)
+    if error:
+        raise RunError(error)
+    print(f"test mail sent to {', '.join(config.smtp.recipients)} via {config.smtp.host}:{config.smtp.port}")
+    return 0
+
+
+LIST_COLUMNS = ["id", "kind", "status", "attempts", "created_at", "sent_at", "subject", "error"]
+
+
+def cmd_alerts_list(args) -> int:
+    """``govwatch alerts list --db PATH [--json]``: the pending, failed and sent alerts."""
+    from monitor.errors import open_existing_db
+    from monitor.report.output import print_rows
+
+    db = open_existing_db(args.db, read_only=True)
+    try:
+        # A database no alerting govwatch has opened yet simply has no alerts.
+        rows = alerts_with_status(db, ("pending", "failed", "sent")) if "alerts" in db.table_names() else []
+    finally:
+        db.close()
+    print_rows(rows, LIST_COLUMNS, as_json=args.json, title=None if args.json else f"alerts in {args.db}")
+    return 0

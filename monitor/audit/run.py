@@ -1,0 +1,211 @@
+"""One audit of the crawled database: counts, timeliness, claims and findings.
+
+:func:`run_audit` computes everything from the SQLite file and records the run in
+``audit_runs`` and ``findings``, so each figure can be reproduced later from the file
+alone. The annual report's claims come from a file the auditor names, or else from
+the report the crawl found on the portal: its page, or the file (PDF, Word …) the page
+attaches or a 年报 listing links, whichever states more figures.
+"""
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import sqlite_utils
+
+from monitor.claims.extract import UnreadableReport, extract_claims, read_report, report_text
+from monitor.audit.counts import publication_counts, published_span, total_documents
+from monitor.audit.findings import run_checks
+from monitor.audit.reconcile import reconcile
+from monitor.audit.timeliness import DEFAULT_LIMITS, refresh_workdays, timeliness
+from monitor.audit.workdays import OFFICIAL, WorkCalendar
+from storage.report_files import files_of_page, listed_report_file
+from storage.runs import utc_now
+from storage.transactions import read_snapshot, write_transaction
+
+
+class AuditError(Exception):
+    """The audit cannot run as asked; the message is for a person."""
+
+
+# An annual report is found by its 年报 column or its title.
+ANNUAL_REPORTS = "is_disclosure = 1 AND (column_path LIKE '%年报%' OR title LIKE '%年度报告%')"
+# The year a report is on, as its title names it: 2020年 or 2020 年.
+REPORT_YEAR = re.compile(r"((?:19|20)\d\d) ?年")
+
+
+def find_report(db: sqlite_utils.Database, year: int) -> dict | None:
+    """The crawled annual report on ``year``, or None: ``{url, title, body_text, files}``.
+
+    The report's page is found by its 年报 column or its title, with the downloaded files
+    it attaches; failing a page, a downloaded file a listing links under the report's
+    title stands alone (``url`` is then the listing, ``body_text`` None).
+    """
+    row = db.execute(
+        "SELECT url, title, body_text FROM documents"
+        f" WHERE {ANNUAL_REPORTS} AND (title LIKE :title OR title LIKE :spaced)"
+        " ORDER BY published_on DESC LIMIT 1",
+        {"title": f"%{year}年%", "spaced": f"%{year} 年%"},
+    ).fetchone()
+    if row:
+        found = dict(zip(("url", "title", "body_text"), row))
+        return {**found, "files": files_of_page(db, found["url"])}
+    listed = listed_report_file(db, year)
+    if listed is None:
+        return None
+    return {"url": listed["page_url"], "title": listed["title"], "body_text": None, "files": [listed]}
+
+
+def _file_claims(file: dict) -> dict:
+    """The claims of one downloaded report file, or ``{"error"}`` when it cannot be read."""
+    try:
+        return extract_claims(report_text(file["body"]))
+    # Whatever a reader raises on a downloaded file (an unreadable format, a damaged
+    # file) leaves that file unread.
+    except Exception as exc:  # noqa: BLE001 - a file from the portal must never fail the audit
+        return {"error": next(iter(str(exc).splitlines()), "") or type(exc).__name__}
+
+
+def _figures(report: dict) -> int:
+    """How many figures a report's reading states (readable claims)."""
+    return sum(1 for claim in report["claims"] if claim["readable"])
+
+
+def crawled_report(found: dict) -> dict:
+    """The claims of a crawled report, read from its page or from one of its files.
+
+    The reading that states the most figures wins, the page on a tie: a page that only
+    says 详见附件 gives way to its file, a page showing the report keeps it over a copy
+    that reads worse. ``source`` is where the claims were read, ``page`` the page that
+    shows or links the report, ``file`` the file read (None for the page itself), and
+    ``unreadable_files`` the files that could not be read, with why.
+    """
+    best = {"source": found["url"], "page": found["url"], "file": None,
+            **extract_claims(report_text(found["body_text"] or "", "text"))}
+    unreadable = []
+    for file in found["files"]:
+        read = _file_claims(file)
+        if "error" in read:
+            unreadable.append({"url": file["url"], "error": read["error"]})
+        elif _figures(read) > _figures(best):
+            best = {"source": file["url"], "page": found["url"], "file": file["url"], **read}
+    return {**best, "unreadable_files": unreadable}
+
+
+def latest_report_year(db: sqlite_utils.Database) -> int | None:
+    """The latest year a crawled annual report is on, or None when the crawl found none."""
+    titles = (title for (title,) in db.execute(f"SELECT title FROM documents WHERE {ANNUAL_REPORTS}"))
+    return max((int(match.group(1)) for title in titles if (match := REPORT_YEAR.search(title or ""))),
+               default=None)
+
+
+def load_report(db: sqlite_utils.Database, year: int | None, path: str | None) -> dict | None:
+    """The report's claims and where they came from: a file, the crawled report, or none."""
+    if path:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise AuditError(f"cannot read report {path}: {exc.strerror or exc}") from None
+        try:
+            return {"source": str(path), **read_report(data)}
+        except UnreadableReport as exc:
+            raise AuditError(f"cannot read report {path}: {exc}") from None
+    if year is None:
+        return None
+    found = find_report(db, year)
+    return crawled_report(found) if found else None
+
+
+def report_findings(report: dict | None) -> list[dict]:
+    """The report's own findings (prose that contradicts its tables) as audit findings."""
+    if not report:
+        return []
+    return [{"kind": finding["kind"], "url": report["source"], "index_no": None, "detail": finding["detail"]}
+            for finding in report.get("findings", [])]
+
+
+def audit_period(year: int | None, date_from: str | None, date_to: str | None, db) -> tuple[str, str]:
+    """The audited period: a year, an explicit range, or everything published."""
+    if year is not None:
+        return f"{year:04d}-01-01", f"{year:04d}-12-31"
+    if date_from or date_to:
+        return date_from or "0000-01-01", date_to or "9999-12-31"
+    first, last = published_span(db)
+    return first or "0000-01-01", last or "9999-12-31"
+
+
+def run_audit(
+    db: sqlite_utils.Database,
+    *,
+    year: int | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    report_path: str | None = None,
+    limits: tuple[int, ...] = DEFAULT_LIMITS,
+    calendar: WorkCalendar = OFFICIAL,
+    profile: str = "leda",
+    today: dt.date | None = None,
+) -> dict:
+    """Audit the documents of one period and record the audit; return its result.
+
+    The figures are read from one snapshot of the database, without a write lock, so a
+    crawl writing meanwhile neither waits for the audit nor changes its figures half-way;
+    the audit is then recorded in one short write transaction.
+    """
+    if date_from and date_to and date_from > date_to:
+        raise AuditError(f"the period {date_from} .. {date_to} ends before it starts")
+    missing_years = refresh_workdays(db, calendar)
+    with read_snapshot(db):
+        report = load_report(db, year, report_path)
+        if year is None and report and report.get("year") and not (date_from or date_to):
+            year = report["year"]
+        date_from, date_to = audit_period(year, date_from, date_to, db)
+        today_iso = (today or dt.date.today()).isoformat()
+        result = {
+            "year": year,
+            "period": {"from": date_from, "to": date_to},
+            "totals": {
+                "documents": total_documents(db, date_from, date_to),
+                "documents_all_time": db.execute("SELECT count(*) FROM publications").fetchone()[0],
+                "published_span": dict(zip(("from", "to"), published_span(db))),
+                "calendar_missing_years": missing_years,
+                "last_crawl": _last_crawl(db),
+            },
+            "counts": publication_counts(db, date_from, date_to),
+            "timeliness": timeliness(db, date_from, date_to, limits),
+            "report": {
+                "source": report["source"], "year": report.get("year"), "page": report.get("page"),
+                "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
+            } if report else None,
+            "claims": reconcile(db, report["claims"], profile, date_from, date_to) if report else [],
+            "consistency": report.get("consistency", []) if report else [],
+            "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),
+        }
+    result["audit_id"] = _record(db, result, limits)
+    return result
+
+
+def _last_crawl(db: sqlite_utils.Database) -> dict | None:
+    """The newest crawl run, which the figures describe."""
+    rows = list(db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1"))
+    return rows[0] if rows else None
+
+
+def _record(db: sqlite_utils.Database, result: dict, limits) -> int:
+    """Store the audit and its findings; return the audit id."""
+    with write_transaction(db):
+        audit_id = db["audit_runs"].insert(
+            {
+                "ran_at": utc_now(),
+                "date_from": result["period"]["from"],
+                "date_to": result["period"]["to"],
+                "report": result["report"]["source"] if result["report"] else None,
+                "limits": json.dumps(list(limits)),
+                "result": json.dumps(result, ensure_ascii=False, default=str),
+            }
+        ).last_pk
+        db["findings"].insert_all(
+            ({"audit_id": audit_id, **finding} for finding in result["findings"]), batch_size=1000
+        )
+    return audit_id

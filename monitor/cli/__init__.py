@@ -1,0 +1,1 @@
+"""The ``govwatch`` command: parsing arguments and dispatching to each concern's code."""

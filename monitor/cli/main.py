@@ -1,0 +1,424 @@
+"""The ``govwatch`` command.
+
+Each subcommand is a small function taking the parsed arguments and returning an exit
+status: 0 success, 1 the run failed, 2 a usage or input error. Errors a person can act
+on are printed as one line on stderr, never as a traceback.
+"""
+
+import argparse
+import json
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from crawler import __version__
+from monitor.errors import RunError, UsageError, database_failure, open_existing_db
+
+
+def cmd_parse(args) -> int:
+    """Print one page's record as JSON."""
+    from crawler.parsing import parse_page
+
+    try:
+        body = Path(args.file).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.file}: {exc.strerror or exc}") from None
+    if not body.strip():
+        raise UsageError(f"{args.file} is empty: nothing to parse")
+    record = parse_page(body, args.url, args.charset)
+    print(json.dumps(record, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
+           timeout: float | None = None, time_limit: float | None = None) -> dict:
+    """Run a crawl and print its summary; a storage failure, or a crawl that did not do
+    its job, becomes a RunError (naming its first fetch errors)."""
+    from crawler.run import failure, run_crawl, summary
+    from storage.db import DatabaseError
+
+    try:
+        # Every failed fetch is recorded in fetch_errors and counted in the summary, so
+        # Scrapy's own log (tracebacks included) is only shown when asked for.
+        run = run_crawl(profile, db_path, full=full, overrides={
+            "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
+            **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
+            **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
+            **({"CLOSESPIDER_TIMEOUT": time_limit} if time_limit else {}),
+        })
+    except DatabaseError as exc:
+        raise RunError(str(exc)) from None
+    print(summary(run))
+    problem = failure(run)
+    if problem:
+        errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
+        raise RunError(f"{problem}; the first errors:{errors}" if errors else problem)
+    return run
+
+
+def cmd_crawl(args) -> int:
+    """Crawl a portal's disclosure section into the database."""
+    from crawler.profiles import ProfileError, resolve_profile
+
+    try:
+        profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None
+    if args.time_limit is not None and args.time_limit <= 0:
+        raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
+    _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
+           timeout=args.timeout, time_limit=args.time_limit)
+    return 0
+
+
+def cmd_sample_portal(args) -> int:
+    """Serve the bundled sample portal until interrupted."""
+    from monitor.demo.sample_portal.server import run
+
+    try:
+        return run(args)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_demo(args) -> int:
+    """Crawl the sample portal, check the crawl against its ground truth, and audit it."""
+    from crawler.profiles import resolve_profile
+    from monitor.demo.sample_portal.catalogue import ANNUAL_REPORT_PUBLISHED
+    from monitor.demo.sample_portal.model import load_ground_truth
+    from monitor.demo.sample_portal.server import serve
+    from monitor.audit.run import run_audit
+    from monitor.report.terminal import print_audit
+    from monitor.report.html import save_report
+    from storage.db import open_db
+
+    _remove_demo_db(args.db)
+    with serve() as portal:
+        print(f"sample portal serving at {portal.url}")
+        run = _crawl(resolve_profile("leda", [portal.url + "/"], []), args.db)
+    expected = load_ground_truth()["documents"]
+    db = open_db(args.db)
+    try:
+        stored = db.execute("SELECT count(*) FROM documents WHERE removed_at IS NULL").fetchone()[0]
+        verdict = "matches" if stored == expected else "DOES NOT match"
+        print(f"The sample portal publishes {expected} documents; the database holds {stored}: {verdict}.\n")
+        # The report published in January 2021 is on 2020.
+        result = run_audit(db, year=ANNUAL_REPORT_PUBLISHED.year - 1)
+        print_audit(result)
+        report = save_report(db, result, args.report)
+    finally:
+        db.close()
+    print(f"\nThe audit as a report to open in a browser: {report.resolve()}")
+    print(
+        f"\nQuery the database (crawl {run['id']}):\n"
+        f"  govwatch query --db {args.db} \"SELECT year, count(*) FROM publications GROUP BY year\"\n"
+        f"  govwatch audit --db {args.db} --year 2020 --json\n"
+        f"  sqlite3 {args.db} \"SELECT publisher, workdays, title FROM timeliness WHERE workdays > 20\""
+    )
+    return 0 if stored == expected else 1
+
+
+def _remove_demo_db(path: str) -> None:
+    """Delete the database an earlier demo left, so each demo shows the same result.
+
+    The sample portal comes up on a free port, so each run's documents have other URLs;
+    crawled into the same file they would count twice. A file holding a crawl of a real
+    portal, or that is no govwatch database, is never deleted: that is a UsageError.
+    """
+    import sqlite3
+
+    from crawler.profiles import is_loopback
+    from storage.runs import crawl_start_urls
+
+    if not Path(path).exists():
+        return
+    refusal = f"{path} is not a database an earlier demo made; the demo recreates its database: pass another --db"
+    db = open_existing_db(path, read_only=True)
+    try:
+        start_urls = crawl_start_urls(db)
+    except sqlite3.Error:
+        raise UsageError(refusal) from None
+    finally:
+        db.close()
+    if not all(is_loopback(url) for url in start_urls):
+        raise UsageError(refusal)
+    for suffix in ("", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+
+
+def cmd_query(args) -> int:
+    """Run read-only SQL against the database and print the rows."""
+    from monitor.report.output import print_rows
+    from storage.db import QueryError, read_query
+
+    db = open_existing_db(args.db, read_only=True)
+    try:
+        columns, values = read_query(db, args.sql)
+    except QueryError as exc:
+        raise UsageError(str(exc)) from None
+    except sqlite3.Error as exc:  # read_query lets damage through, to be named as such
+        raise database_failure(args.db, exc) from None
+    finally:
+        db.close()
+    print_rows([dict(zip(columns, row)) for row in values], columns, as_json=args.json)
+    return 0
+
+
+def cmd_claims(args) -> int:
+    """Print the claims an annual report makes, its arithmetic and its findings, as JSON."""
+    from monitor.claims.extract import UnreadableReport, read_report
+
+    try:
+        data = Path(args.report).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.report}: {exc.strerror or exc}") from None
+    try:
+        result = read_report(data)
+    except UnreadableReport as exc:
+        raise UsageError(f"cannot read report {args.report}: {exc}") from None
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0
+
+
+def cmd_audit(args) -> int:
+    """Audit the database: counts, timeliness, the report's claims and data quality."""
+    from monitor.audit.run import AuditError, run_audit
+    from monitor.report.terminal import print_audit
+
+    request = audit_request(args)
+    db = open_existing_db(args.db)
+    try:
+        result = run_audit(db, **request)
+    except AuditError as exc:
+        raise UsageError(str(exc)) from None
+    finally:
+        db.close()
+    warn_if_empty(args.command, result)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+    else:
+        print_audit(result)
+    return 0
+
+
+def audit_request(args) -> dict:
+    """``run_audit``'s keyword arguments from the options of :func:`add_audit_arguments`.
+
+    A calendar file that cannot be read is a UsageError.
+    """
+    from monitor.audit.workdays import OFFICIAL, CalendarFileError, load_calendar
+
+    try:
+        calendar = load_calendar(args.calendar) if args.calendar else OFFICIAL
+    except CalendarFileError as exc:
+        raise UsageError(str(exc)) from None
+    return {
+        "year": args.year, "date_from": args.date_from, "date_to": args.date_to, "report_path": args.report,
+        "limits": tuple(sorted(set(args.limit or (15, 20)))), "calendar": calendar, "profile": args.site,
+    }
+
+
+def warn_if_empty(command: str, result: dict) -> None:
+    """Say on stderr when the audited period holds no documents, naming the dates the database holds."""
+    if result["totals"]["documents"]:
+        return
+    period, span = result["period"], result["totals"]["published_span"]
+    held = (f"the database holds documents published {span['from']} .. {span['to']}" if span["from"]
+            else "the database holds no documents: run 'govwatch crawl' first")
+    print(f"govwatch {command}: no documents were published {period['from']} .. {period['to']}; {held}",
+          file=sys.stderr)
+
+
+def _nightly_config(path: str):
+    """The configuration file of a run that crawls, or a UsageError naming what is wrong with it."""
+    from monitor.alerts.config import ConfigError, load_config
+
+    try:
+        config = load_config(path)
+        config.require_crawl()
+        return config
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_nightly(args) -> int:
+    """Crawl, check health, audit and mail alerts: the job cron runs."""
+    from monitor.alerts.nightly import Locked, run_nightly
+
+    config = _nightly_config(args.config)
+    try:
+        return run_nightly(config, full=args.full)
+    except Locked as exc:
+        raise RunError(str(exc)) from None
+
+
+def cmd_schedule(args) -> int:
+    """Run the nightly job on its schedule in the foreground."""
+    from monitor.alerts.scheduler import run_schedule
+
+    return run_schedule(_nightly_config(args.config))
+
+
+def iso_date(text: str) -> str:
+    """An argparse type: a date, returned as YYYY-MM-DD (the stored dates compare as text)."""
+    import datetime as dt
+
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2020-01-31") from None
+
+
+def add_db_argument(parser: argparse.ArgumentParser, default: str = "govwatch.db") -> None:
+    """The ``--db`` option, the same for every subcommand that reads or writes the database."""
+    parser.add_argument("--db", default=default, metavar="FILE",
+                        help=f"the SQLite database file (default: {default})")
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    """What an audit covers and checks, the same for ``audit`` and ``report``."""
+    parser.add_argument("--year", type=int, help="audit documents published in this year")
+    parser.add_argument("--from", dest="date_from", metavar="DATE", type=iso_date,
+                        help="first publication date (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="date_to", metavar="DATE", type=iso_date,
+                        help="last publication date (YYYY-MM-DD)")
+    parser.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
+    parser.add_argument("--limit", type=int, action="append", metavar="N",
+                        help="a limit in working days (repeatable; default 15 and 20)")
+    parser.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
+    parser.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="govwatch",
+        description="Crawl a government portal's disclosure pages and audit them.",
+    )
+    parser.add_argument("--version", action="version", version=f"govwatch {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("parse", help="parse one saved page and print its record as JSON")
+    p.add_argument("file", help="a saved HTML page")
+    p.add_argument("--url", help="the page's URL, to make attachment links absolute")
+    p.add_argument("--charset", help="the charset an HTTP header declared for the page")
+    p.set_defaults(func=cmd_parse)
+
+    p = sub.add_parser("crawl", help="crawl a portal's disclosure section into SQLite")
+    p.add_argument("--site", help="a site profile (default: leda, or none with --start-url)")
+    p.add_argument("--start-url", action="append", metavar="URL", help="start here (repeatable)")
+    p.add_argument("--allow-prefix", action="append", metavar="PATH",
+                   help="follow links under this path only (repeatable)")
+    add_db_argument(p)
+    p.add_argument("--full", action="store_true",
+                   help="fetch every detail page again, and record documents no longer listed as removed")
+    p.add_argument("--reverify-days", type=int, metavar="N",
+                   help="re-check every stored document at least every N days, 1/N of them per crawl (default 30)")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a response after this long (default 30)")
+    p.add_argument("--time-limit", type=float, metavar="SECONDS",
+                   help="stop the crawl after this long, storing what it has (default: no limit)")
+    p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
+    p.set_defaults(func=cmd_crawl)
+
+    from monitor.demo.sample_portal.server import add_arguments as add_portal_arguments
+
+    p = sub.add_parser("sample-portal", help="serve the bundled sample portal (a replica of the leda portal)")
+    add_portal_arguments(p)
+    p.set_defaults(func=cmd_sample_portal)
+
+    p = sub.add_parser("demo", help="crawl the bundled sample portal and audit it")
+    add_db_argument(p, "govwatch-demo.db")
+    p.add_argument("--report", default="govwatch-demo-report.html", metavar="FILE",
+                   help="the HTML report (default: govwatch-demo-report.html)")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("claims", help="read an annual report's claims and check its arithmetic")
+    p.add_argument("report", help="the report as HTML, Markdown, plain text, PDF or Word (.docx)")
+    p.set_defaults(func=cmd_claims)
+
+    p = sub.add_parser("audit", help="audit the crawled documents against the law and the report")
+    add_db_argument(p)
+    add_audit_arguments(p)
+    p.add_argument("--json", action="store_true", help="print the audit as JSON")
+    p.set_defaults(func=cmd_audit)
+
+    from monitor.alerts.mail import cmd_alerts_list, cmd_alerts_test
+
+    p = sub.add_parser("alerts", help="mail alerts: send a test mail, list the alert queue")
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    a = actions.add_parser("test", help="send a test mail through the configured mail server")
+    a.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
+    a.set_defaults(func=cmd_alerts_test)
+    a = actions.add_parser("list", help="list the pending, failed and sent alerts")
+    add_db_argument(a)
+    a.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    a.set_defaults(func=cmd_alerts_list)
+
+    from monitor.report.explore import cmd_explore
+    from monitor.report.html import cmd_report
+
+    p = sub.add_parser("report", help="write the audit as one self-contained HTML file with charts",
+                       description="Write the audit as one HTML file. Without --year, --from, --to or --report it"
+                                   " audits the latest year whose annual report the crawl found.")
+    add_db_argument(p)
+    add_audit_arguments(p)
+    p.add_argument("--out", default="report.html", metavar="FILE", help="the HTML file (default: report.html)")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("explore", help="browse the database read-only in Datasette (govwatch[explore])")
+    add_db_argument(p)
+    p.add_argument("--port", type=int, default=8001, help="port on 127.0.0.1 (default: 8001)")
+    p.set_defaults(func=cmd_explore)
+
+    p = sub.add_parser("nightly", help="crawl, check health, audit and mail alerts (for cron)")
+    p.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
+    p.add_argument("--full", action="store_true", help="make the crawl a full one")
+    p.set_defaults(func=cmd_nightly)
+
+    p = sub.add_parser("schedule", help="run the nightly job on its cron schedule, in the foreground")
+    p.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
+    p.set_defaults(func=cmd_schedule)
+
+    p = sub.add_parser("query", help="run read-only SQL against the database")
+    p.add_argument("sql")
+    add_db_argument(p)
+    p.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    p.set_defaults(func=cmd_query)
+    return parser
+
+
+# What a shell reports for a program killed by SIGPIPE (128 + 13), as `cat` is under `| head`.
+EXIT_READER_GONE = 141
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``govwatch`` console script."""
+    from monitor.report.output import plain
+    from storage.db import DatabaseError
+
+    args = build_parser().parse_args(argv)
+    try:
+        status = args.func(args)
+        # Output still buffered would otherwise meet a closed pipe at exit, past these handlers.
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader (`| head`) has all it wanted: end quietly, as Python's documentation on
+        # SIGPIPE recommends, with stdout pointed at /dev/null so the final flush cannot fail.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_READER_GONE
+    except UsageError as exc:
+        print(f"govwatch {args.command}: {plain(exc)}", file=sys.stderr)
+        return 2
+    except RunError as exc:
+        print(f"govwatch {args.command}: {plain(exc)}", file=sys.stderr)
+        return 1
+    except (sqlite3.Error, DatabaseError) as exc:
+        # A database that fails half-way through a command (a damaged page, a lock held too long).
+        print(f"govwatch {args.command}: {plain(database_failure(getattr(args, 'db', None), exc))}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

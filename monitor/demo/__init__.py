@@ -1,0 +1,1 @@
+"""Demo and test infrastructure: the sample portal the demo crawls; the crawler never imports it."""
