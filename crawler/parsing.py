@@ -77,10 +77,10 @@ def _run_label_pattern(label: str) -> str:
     return f"(?<![\u4e00-\u9fff]){spaced}" if label in GENERIC_LABELS else spaced
 
 
+_RUN_LABELS = "|".join(map(_run_label_pattern, sorted(KNOWN_LABELS, key=len, reverse=True)))
+# ``发布机构：`` or, as some portals write it, ``[发布机构]`` / ``【发布机构】`` with or without a colon.
 _RUN_LABEL_RE = re.compile(
-    "(?P<label>"
-    + "|".join(map(_run_label_pattern, sorted(KNOWN_LABELS, key=len, reverse=True)))
-    + f"){_GAP}[:：]"
+    f"(?:[\\[【［]{_GAP}(?P<bracketed>{_RUN_LABELS}){_GAP}[\\]】］]{_GAP}[:：]?|(?P<label>{_RUN_LABELS}){_GAP}[:：])"
 )
 # Where a value in a run of text ends: at a further ``word：`` even if the word is not
 # a known label (浏览次数：). The word may not start with a digit, so times survive.
@@ -88,6 +88,7 @@ _RUN_VALUE_END_RE = re.compile(r"\s[^\s:：\d][^\s:：]{0,7}[:：]")
 # An Angular or Vue binding the server left for the browser to fill.
 _PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}")
 _INVISIBLE_RE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+_BRACKETED_RE = re.compile(r"^[\[【［](.+)[\]】］]$")
 # A structural label not in KNOWN_LABELS is accepted only when it is this short and
 # ends in a colon, so that a long value ending in a colon is not taken for a label.
 _MAX_LABEL_CHARS = 8
@@ -105,7 +106,7 @@ _FURNITURE_ATTR_RE = re.compile(r"(?:^|\s)(?:nav|menu|foot|header|copyright|daoh
 # Tags whose whole subtree is furniture or invisible.
 _UNSEEN_TAGS = _FURNITURE_TAGS | SKIP_TAGS
 
-_LABEL_FIRST_CHARS = frozenset(label[0] for label in KNOWN_LABELS)
+_LABEL_FIRST_CHARS = frozenset(label[0] for label in KNOWN_LABELS) | frozenset("[【［")
 _BODY_IDS = {"zoom": 0, "UCAP-CONTENT": 2}
 _BODY_CLASSES = {"TRS_Editor": 1, "article_content": 3, "v_news_content": 5}
 # A substring test that spares _container_rank the many class attributes naming none.
@@ -135,6 +136,8 @@ _ATTACHMENT_RE = re.compile(
 
 # How many lines from the end of the body a signature date may stand on.
 _SIGNATURE_LINES = 5
+# Meta tags that carry the publication date, in order of trust (lower-cased names).
+_META_DATES = ("pubdate", "publishdate", "firstpublishedtime", "article:published_time")
 # A metadata block with this many disclosure labels, even all blank, is one.
 _MIN_BLANK_GRID_LABELS = 2
 # 页面生成时间 2025-03-27 09:36:38, in a meta tag or a comment.
@@ -157,8 +160,10 @@ def _empty_record(url: str | None) -> dict:
 
 
 def normalize_label(text: str) -> str:
-    """A label with every kind of whitespace and a trailing colon removed: ``索 引 号：`` -> ``索引号``."""
-    return _INVISIBLE_RE.sub("", text).rstrip(":：")
+    """A label without whitespace, trailing colon or brackets: ``索 引 号：``, ``【索引号】`` -> ``索引号``."""
+    label = _INVISIBLE_RE.sub("", text).rstrip(":：")
+    bracketed = _BRACKETED_RE.match(label)
+    return bracketed.group(1) if bracketed else label
 
 
 def _label_of(text: str) -> str | None:
@@ -178,8 +183,8 @@ def _short_label(text: str) -> str | None:
     label = normalize_label(text)
     if label in KNOWN_LABELS:
         return label
-    colon = text.strip()[-1:] in (":", "：")
-    if colon and label and len(label) <= _MAX_LABEL_CHARS and not any(ch.isdigit() for ch in label):
+    marked = text.strip()[-1:] in (":", "：", "]", "】", "］")
+    if marked and label and len(label) <= _MAX_LABEL_CHARS and not any(ch.isdigit() for ch in label):
         return label
     return None
 
@@ -300,7 +305,7 @@ def _run_fields(lines: list[str], fields: dict) -> None:
         for match, following in zip(matches, matches[1:] + [None]):
             end = following.start() if following is not None else len(line)
             value = _RUN_VALUE_END_RE.split(line[match.end():end], 1)[0]
-            _add_field(fields, normalize_label(match.group("label")), value)
+            _add_field(fields, normalize_label(match.group("label") or match.group("bracketed")), value)
 
 
 def _is_prose(line: str) -> bool:
@@ -376,13 +381,13 @@ def _scan(root) -> _Sites:
         # Whitespace between tags is most of the text; isspace() drops it first.
         text = element.text
         if text and not text.isspace() and (
-            ":" in text or "：" in text or "位置" in text
+            ":" in text or "：" in text or "位置" in text or "】" in text or "]" in text
             or (len(text) < _MAX_LABEL_TEXT and text.lstrip()[:1] in first_chars)
         ):
             labels.append((element, text, False))
         tail = element.tail
         if tail and not tail.isspace() and (
-            ":" in tail or "：" in tail or "位置" in tail
+            ":" in tail or "：" in tail or "位置" in tail or "】" in tail or "]" in tail
             or (len(tail) < _MAX_LABEL_TEXT and tail.lstrip()[:1] in first_chars)
         ):
             labels.append((element.getparent(), tail, True))
@@ -443,7 +448,7 @@ def _label_sites(sites: _Sites, container) -> tuple[list, list, list]:
             rows[row] = True
         if not is_tail and owner.tag in _LABEL_TAGS:
             inline[owner] = True
-        if ":" in text or "：" in text:
+        if ":" in text or "：" in text or "】" in text or "]" in text:
             block = _ancestor(owner, BLOCK_TAGS, 64)
             blocks[block if block is not None else owner] = True
     return list(rows), list(inline), list(blocks)
@@ -462,10 +467,10 @@ def _metadata(sites: _Sites, container) -> tuple[dict, list]:
 
 
 def _meta_tags(root) -> dict:
-    """``<meta name=... content=...>`` pairs keyed by lower-cased name."""
+    """``<meta name=… content=…>`` (or ``property=…``, Open Graph) pairs keyed by lower-cased name."""
     metas = {}
     for meta in root.iter("meta"):
-        name, content = meta.get("name"), meta.get("content")
+        name, content = meta.get("name") or meta.get("property"), meta.get("content")
         if name and content is not None and not _PLACEHOLDER_RE.search(content):
             metas.setdefault(name.strip().lower(), collapse(content))
     return metas
@@ -648,7 +653,7 @@ def _published_on(record: dict, fields: dict, metas: dict, page_text: str) -> st
     issued = letterhead.issue_date_text(page_text)
     if issued:
         return _date_field(record, "published_on", issued)
-    pubdate = metas.get("pubdate")
+    pubdate = next((metas[name] for name in _META_DATES if metas.get(name)), None)
     if pubdate and _is_generation_time(pubdate, page_text):
         record["warnings"].append(f"published_on: PubDate {pubdate} is the page generation time, not used")
         return None

@@ -148,3 +148,24 @@ def test_beijing_style_labels():
     assert (record["publisher"], record["created_on"], record["published_on"], record["doc_no"]) == (
         "北京市人民政府办公厅", "2022-05-06", "2022-05-09", "京政办发〔2022〕12号")
     assert record["is_disclosure"] is True
+
+
+def test_labels_in_brackets_without_colons():
+    page = ('<ol class="doc-info"><li><span>[发文机构]</span>北京市人民政府</li><li><span>[成文日期]</span>2021年03月01日</li>'
+            '<li><span>[发文字号]</span>京政发〔2021〕5号</li><li><span>[发布日期]</span>2021年03月05日</li></ol>'
+            '<h1>北京市人民政府关于印发规划的通知</h1>')
+    record = _parse(page)
+    assert (record["publisher"], record["created_on"], record["doc_no"], record["published_on"]) == (
+        "北京市人民政府", "2021-03-01", "京政发〔2021〕5号", "2021-03-05")
+
+
+def test_bracketed_labels_in_one_run_of_text():
+    page = '<h1>通知</h1><p>【索引号】11110000000/2021-00001 【发布机构】市财政局 【发布日期】2021-04-02</p>'
+    record = _parse(page)
+    assert (record["index_no"], record["publisher"], record["published_on"]) == (
+        "11110000000/2021-00001", "市财政局", "2021-04-02")
+
+
+def test_open_graph_published_time_fills_a_page_without_a_visible_date():
+    page = '<meta property="article:published_time" content="2024-07-08T09:00:00+08:00"><h1>公告</h1>'
+    assert _parse(page)["published_on"] == "2024-07-08"
