@@ -26,6 +26,7 @@ from common import emit, machine, sample_records  # noqa: E402
 
 import sqlite_utils  # noqa: E402
 
+from crawler.parsing import PARSER_VERSION  # noqa: E402
 from storage.db import open_db  # noqa: E402
 from storage.documents import document_row, store_documents  # noqa: E402
 from storage.runs import start_run, utc_now  # noqa: E402
@@ -47,7 +48,8 @@ def time_store(records: list[dict], directory: Path) -> tuple[float, float]:
         for batch in batches(records):
             validators = {r["url"]: {"etag": '"0123456789abcdef"', "last_modified": "Mon, 10 Jan 2022 00:00:00 GMT"}
                           for r in batch}
-            store_documents(db, batch, crawl_id=crawl_id, seen_at=utc_now(), validators=validators)
+            store_documents(db, batch, crawl_id=crawl_id, seen_at=utc_now(),
+                            parser_version=PARSER_VERSION, validators=validators)
         seconds.append(time.perf_counter() - began)
     db.close()
     return seconds[0], seconds[1]

@@ -22,6 +22,8 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv" / "bin" / "py
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from monitor.command import govwatch_command  # noqa: E402
+
 
 class PortalProcess:
     """``bench/portal_server.py`` in a child process; ``url`` has no trailing slash."""
@@ -70,7 +72,7 @@ def run_crawl_process(url: str, db: str | Path, *, full: bool = False) -> dict:
     engine start to close), the peak RSS of that process alone (``os.wait4``'s rusage, so
     the portal process does not count) and the crawl's ``crawl_runs`` row.
     """
-    args = [PYTHON, "-m", "monitor.cli.main", "crawl", "--site", "leda", "--start-url", url + "/", "--db", str(db)]
+    args = govwatch_command("crawl", "--site", "leda", "--start-url", url + "/", "--db", db, python=PYTHON)
     if full:
         args.append("--full")
     # Output to files, not pipes: nothing reads a pipe while we wait, and a long

@@ -21,16 +21,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from monitor.demo.sample_portal import server  # noqa: E402
+from monitor.demo.sample_portal import routes, server  # noqa: E402
 
 _lock = threading.Lock()
 _counts: Counter = Counter()
 
 
 def _kind(target: str) -> str:
-    if server._DETAIL.fullmatch(target.split("?")[0]):
+    if routes._DETAIL.fullmatch(target.split("?")[0]):
         return "detail"
-    if server._LISTING.fullmatch(target.split("?")[0]):
+    if routes._LISTING.fullmatch(target.split("?")[0]):
         return "listing"
     return "other"
 
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                         "changes": {kind: len(urls) for kind, urls in portal.changes.items()}}
             else:
                 body = dict(_counts)
-        return server.Response(200, "application/json", json.dumps(body).encode())
+        return routes.Response(200, "application/json", json.dumps(body).encode())
 
     with server.serve(args.host, args.port, day=args.day, size=args.size, faults=control) as portal:
         handle["portal"] = portal

@@ -1,3 +1,6 @@
 """The Scrapy project: spiders, page parsing, pipelines and settings."""
 
-__version__ = "0.1.0"
+from importlib.metadata import version
+
+# Written once, in pyproject.toml; the installed package's metadata carries it here.
+__version__ = version("govwatch")

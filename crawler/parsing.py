@@ -25,6 +25,12 @@ from crawler.text.html import (
 )
 from crawler.text.urls import web_url
 
+# Which parser produced a record; storage.documents keeps it with every version. Bump it
+# with any change to parse_page that alters the records of pages already stored: a
+# re-crawl then records those differences as the parser's (a version with reason
+# "parser"), not as the portal editing its pages (a "changed" event).
+PARSER_VERSION = 1
+
 RECORD_KEYS = (
     "is_disclosure", "url", "title", "index_no", "doc_no", "publisher", "published_on",
     "created_on", "created_on_source", "expires_on", "category", "disclosure_method",

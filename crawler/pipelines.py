@@ -7,6 +7,7 @@ from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
 from crawler.items import CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
+from crawler.parsing import PARSER_VERSION
 from storage.db import explain, open_db
 from storage.documents import mark_removed, store_documents, touch_documents
 from storage.report_files import store_report_file
@@ -113,7 +114,7 @@ class SQLitePipeline:
             }
             counts = store_documents(
                 self.db, [item.record for item in self.pages], crawl_id=self.run_id, seen_at=now,
-                validators=validators,
+                parser_version=PARSER_VERSION, validators=validators,
             )
             add_document_counts(self.db, self.run_id, counts)
             for key, value in counts.items():

@@ -74,7 +74,6 @@ def crawl_settings(profile: SiteProfile, db_path: str, overrides: dict | None = 
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("GOVWATCH_DB", str(db_path), priority="cmdline")
-    settings.set("GOVWATCH_SITE", profile.name, priority="cmdline")
     if all(is_loopback(url) for url in profile.start_urls):
         settings.setdict(
             {

@@ -50,7 +50,6 @@ ITEM_PIPELINES = {"crawler.pipelines.SQLitePipeline": 300}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 
 GOVWATCH_DB = "govwatch.db"
-GOVWATCH_SITE = "leda"
 GOVWATCH_BATCH_SIZE = 200
 GOVWATCH_PROGRESS_INTERVAL = 2.0
 # Every stored document is fetched again at least this often (a 1/N share per crawl).

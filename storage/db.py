@@ -362,7 +362,23 @@ def _v7(db: sqlite_utils.Database) -> None:
     db["alerts"].add_column("message_id", str)
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7]
+def _v8(db: sqlite_utils.Database) -> None:
+    """Which parser produced each version and why it was recorded (new, portal or parser).
+
+    Rows written before are given parser 1, the parser of the release that began the
+    numbering (a value fixed here, not ``crawler.parsing.PARSER_VERSION``, which moves on).
+    """
+    db["documents"].add_column("parser_version", int)
+    db["document_versions"].add_column("parser_version", int)
+    db["document_versions"].add_column("reason", str)
+    db.execute("UPDATE documents SET parser_version = 1")
+    db.execute(
+        "UPDATE document_versions SET parser_version = 1,"
+        " reason = CASE WHEN changed_fields IS NULL THEN 'new' ELSE 'portal' END"
+    )
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

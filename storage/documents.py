@@ -6,6 +6,11 @@ to it is a row of ``events``: ``new``, ``changed`` (with the fields), ``removed`
 ``backdated`` (a new document whose stated 公开日期 is older than documents the
 previous clean crawl already listed in its column, so its listing would have shown it)
 and ``date_changed`` (公开日期 or the formation date edited between versions).
+
+A version also says which parser produced it and why it was recorded: ``new``,
+``portal`` (the page changed) or ``parser`` (a page last read by another parser version
+now reads differently). Stored pages are not kept, so a parser change cannot be told
+from the portal's edit of the same page; it is taken as the parser's, and gives no event.
 """
 
 import hashlib
@@ -84,7 +89,7 @@ def _check_backdated(db, row: dict, baseline: str, crawl_id: int, seen_at: str) 
 
 
 # Columns that change with every fetch; they are not what a document says.
-_BOOKKEEPING = {"content_hash", "last_seen_at", "verified_at", "crawl_id", "etag", "last_modified"}
+_BOOKKEEPING = {"content_hash", "last_seen_at", "verified_at", "crawl_id", "etag", "last_modified", "parser_version"}
 
 
 def _changed_fields(stored: dict, row: dict) -> list[str]:
@@ -92,11 +97,12 @@ def _changed_fields(stored: dict, row: dict) -> list[str]:
     return sorted(key for key in row if key in stored and key not in _BOOKKEEPING and stored[key] != row[key])
 
 
-def _add_version(db, row: dict, record: dict, crawl_id: int, seen_at: str, changed: list[str] | None) -> None:
+def _add_version(db, row: dict, record: dict, seen_at: str, changed: list[str] | None, reason: str) -> None:
     db["document_versions"].insert(
-        {"url": row["url"], "content_hash": row["content_hash"], "fetched_at": seen_at, "crawl_id": crawl_id,
+        {"url": row["url"], "content_hash": row["content_hash"], "fetched_at": seen_at, "crawl_id": row["crawl_id"],
          "changed_fields": None if changed is None else json.dumps(changed),
-         "record": json.dumps(record, ensure_ascii=False)}
+         "record": json.dumps(record, ensure_ascii=False),
+         "parser_version": row["parser_version"], "reason": reason}
     )
 
 
@@ -106,13 +112,16 @@ def store_documents(
     *,
     crawl_id: int,
     seen_at: str,
+    parser_version: int,
     validators: dict | None = None,
 ) -> Counter:
     """Insert or update documents in one transaction; count them as new/updated/unchanged.
 
-    A page whose content hash is the one stored only has its seen/verified times, crawl
-    and HTTP validators (``validators``: url -> {"etag", "last_modified"}) moved on,
-    so re-crawling an unchanged site adds no rows and changes no hash.
+    A page whose content hash is the one stored only has its seen/verified times, crawl,
+    parser version and HTTP validators (``validators``: url -> {"etag", "last_modified"})
+    moved on, so re-crawling an unchanged site adds no rows and changes no hash. A page
+    that reads differently under a ``parser_version`` other than the one that last read
+    it gets a version with reason ``parser`` and no ``changed`` or ``date_changed`` event.
     """
     counts = Counter()
     validators = validators or {}
@@ -121,18 +130,19 @@ def store_documents(
         for record in records:
             record = web_attachments(record)
             row = document_row(record, crawl_id=crawl_id, seen_at=seen_at)
+            row["parser_version"] = parser_version
             row.update(validators.get(row["url"], {}))
             stored = next(db.query("SELECT * FROM documents WHERE url = ?", [row["url"]]), None)
             if stored is None:
                 row["first_seen_at"] = seen_at
                 db["documents"].insert(row)
-                _add_version(db, row, record, crawl_id, seen_at, None)
+                _add_version(db, row, record, seen_at, None, "new")
                 add_event(db, row["url"], "new", crawl_id, seen_at)
                 if baseline:
                     _check_backdated(db, row, baseline, crawl_id, seen_at)
                 counts["new"] += 1
             elif stored["content_hash"] == row["content_hash"]:
-                touch = {key: row[key] for key in ("last_seen_at", "verified_at", "crawl_id")}
+                touch = {key: row[key] for key in ("last_seen_at", "verified_at", "crawl_id", "parser_version")}
                 touch.update(validators.get(row["url"], {}))
                 _restore_if_removed(db, stored, touch, crawl_id, seen_at)
                 db["documents"].update(row["url"], touch)
@@ -143,17 +153,24 @@ def store_documents(
                 _restore_if_removed(db, stored, row, crawl_id, seen_at)
                 db["documents"].update(row["url"], row)
                 db.execute("DELETE FROM attachments WHERE document_url = ?", [row["url"]])
-                _add_version(db, row, record, crawl_id, seen_at, changed)
-                add_event(db, row["url"], "changed", crawl_id, seen_at, fields=changed)
-                dates = {key: [stored[key], row[key]] for key in DATE_KEYS if stored[key] != row[key]}
-                if dates:
-                    add_event(db, row["url"], "date_changed", crawl_id, seen_at, **dates)
+                reason = "portal" if stored["parser_version"] == parser_version else "parser"
+                _add_version(db, row, record, seen_at, changed, reason)
+                if reason == "portal":
+                    _add_change_events(db, stored, row, changed, seen_at)
                 counts["updated"] += 1
             db["attachments"].insert_all(
                 {"document_url": row["url"], "name": item.get("name"), "url": item.get("url")}
                 for item in record.get("attachments") or []
             )
     return counts
+
+
+def _add_change_events(db, stored: dict, row: dict, changed: list[str], seen_at: str) -> None:
+    """The portal edited a page: ``changed`` with the fields, and ``date_changed`` when a date moved."""
+    add_event(db, row["url"], "changed", row["crawl_id"], seen_at, fields=changed)
+    dates = {key: [stored[key], row[key]] for key in DATE_KEYS if stored[key] != row[key]}
+    if dates:
+        add_event(db, row["url"], "date_changed", row["crawl_id"], seen_at, **dates)
 
 
 def _restore_if_removed(db, stored: dict, update: dict, crawl_id: int, seen_at: str) -> None:

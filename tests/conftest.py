@@ -8,20 +8,20 @@ import http.server
 import shutil
 import sqlite3
 import subprocess
-import sys
 import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 
 import pytest
 
+from monitor.command import govwatch_command
 from monitor.demo.sample_portal.server import serve
 
 
 def govwatch(*args, timeout=600, **kwargs) -> subprocess.CompletedProcess:
     """Run the govwatch command in a subprocess (Scrapy's reactor starts once per process)."""
     return subprocess.run(
-        [sys.executable, "-m", "monitor.cli.main", *map(str, args)],
+        govwatch_command(*args),
         capture_output=True, text=True, timeout=timeout, **kwargs,
     )
 

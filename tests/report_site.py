@@ -21,7 +21,7 @@ from pathlib import Path
 from string import Template
 from urllib.parse import quote
 
-from monitor.demo.sample_portal.server import Response
+from monitor.demo.sample_portal.routes import Response
 
 PAGES = Path(__file__).parent / "files" / "report_site"
 REPORT_2020 = files("monitor.demo.sample_portal").joinpath("annual_report_2020.md").read_bytes()

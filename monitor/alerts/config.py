@@ -53,6 +53,8 @@ from email.utils import parseaddr
 from pathlib import Path
 from typing import NoReturn
 
+from monitor.audit import DEFAULT_LIMITS
+
 SECURITY_MODES = ("starttls", "ssl", "none")
 ALERT_MODES = ("digest", "each")
 # What password_env must look like: a variable's name, never the password itself.
@@ -81,7 +83,7 @@ class SmtpConfig:
 class AlertsConfig:
     """Which working-day limits raise an alert and how alerts are grouped into mails."""
 
-    limits: tuple[int, ...] = (15, 20)
+    limits: tuple[int, ...] = DEFAULT_LIMITS
     mode: str = "digest"
     # A first run on an old portal would otherwise mail every historic late document.
     since_days: int = 90
@@ -178,7 +180,11 @@ def parse_config(data: dict, path: str) -> Config:
 
 
 class _Section:
-    """One table of the file, with typed reads whose errors name the file and key."""
+    """One table of the file, with typed reads whose errors name the file and key.
+
+    A key left out takes the default the dataclass of its section declares (the
+    ``SmtpConfig.port`` class attribute, …), so each default is written once.
+    """
 
     def __init__(self, path: str, name: str, values: dict):
         self.path, self.name, self.values = path, name, values
@@ -242,13 +248,13 @@ def _env_name(section: _Section, key: str, default: str) -> str:
 
 
 def _smtp(section: _Section) -> SmtpConfig:
-    port = section.get("port", int, 587, "an integer")
+    port = section.get("port", int, SmtpConfig.port, "an integer")
     if not 0 < port < 65536:
         section.fail("port", f"must be between 1 and 65535, got {port}")
-    security = section.text("security", "starttls")
+    security = section.text("security", SmtpConfig.security)
     if security not in SECURITY_MODES:
         section.fail("security", f"must be one of {', '.join(SECURITY_MODES)}, got {security!r}")
-    timeout = _seconds(section, "timeout", 30)
+    timeout = _seconds(section, "timeout", SmtpConfig.timeout)
     recipients = section.strings("recipients")
     if not recipients:
         section.fail("recipients", "no recipients: list at least one address")
@@ -257,7 +263,7 @@ def _smtp(section: _Section) -> SmtpConfig:
         port=port,
         security=security,
         user=section.text("user"),
-        password_env=_env_name(section, "password_env", "GOVWATCH_SMTP_PASSWORD"),
+        password_env=_env_name(section, "password_env", SmtpConfig.password_env),
         sender=_address(section, "sender", section.required("sender")),
         recipients=tuple(_address(section, "recipients", item) for item in recipients),
         timeout=timeout,
@@ -265,13 +271,13 @@ def _smtp(section: _Section) -> SmtpConfig:
 
 
 def _alerts(section: _Section) -> AlertsConfig:
-    limits = section.get("limits", list, [15, 20], "a list of working-day counts")
+    limits = section.get("limits", list, list(AlertsConfig.limits), "a list of working-day counts")
     if not limits or not all(isinstance(item, int) and not isinstance(item, bool) and item > 0 for item in limits):
         section.fail("limits", f"must be a non-empty list of positive integers, got {limits!r}")
-    mode = section.text("mode", "digest")
+    mode = section.text("mode", AlertsConfig.mode)
     if mode not in ALERT_MODES:
         section.fail("mode", f"must be one of {', '.join(ALERT_MODES)}, got {mode!r}")
-    since_days = section.get("since_days", int, 90, "a number of days")
+    since_days = section.get("since_days", int, AlertsConfig.since_days, "a number of days")
     if since_days < 0:
         section.fail("since_days", f"must not be negative, got {since_days}")
     since = section.get("since", (str, dt.date), None, "a date like 2020-01-01")
@@ -287,7 +293,7 @@ def _alerts(section: _Section) -> AlertsConfig:
 def _crawl(section: _Section) -> CrawlConfig:
     from crawler.profiles import ProfileError, resolve_profile
 
-    site = section.text("site", "leda")
+    site = section.text("site", CrawlConfig.site)
     start_urls = section.strings("start_urls")
     # The site alone first, so an error names the key that is wrong.
     for key, urls in (("site", []), ("start_urls", list(start_urls))):
@@ -298,9 +304,9 @@ def _crawl(section: _Section) -> CrawlConfig:
     reverify_days = section.get("reverify_days", int, None, "a number of days")
     if reverify_days is not None and reverify_days < 1:
         section.fail("reverify_days", f"must be at least 1, got {reverify_days}")
-    return CrawlConfig(site=site, db=section.text("db", "govwatch.db"), start_urls=start_urls,
-                       reverify_days=reverify_days, time_limit=_seconds(section, "time_limit", 6 * 3600),
-                       stop_grace=_seconds(section, "stop_grace", 300))
+    return CrawlConfig(site=site, db=section.text("db", CrawlConfig.db), start_urls=start_urls,
+                       reverify_days=reverify_days, time_limit=_seconds(section, "time_limit", CrawlConfig.time_limit),
+                       stop_grace=_seconds(section, "stop_grace", CrawlConfig.stop_grace))
 
 
 def _seconds(section: _Section, key: str, default: float) -> float:
@@ -314,12 +320,12 @@ def _seconds(section: _Section, key: str, default: float) -> float:
 def _schedule(section: _Section) -> ScheduleConfig:
     from apscheduler.triggers.cron import CronTrigger
 
-    timezone = section.text("timezone", "Asia/Shanghai")
+    timezone = section.text("timezone", ScheduleConfig.timezone)
     try:
         zone = zoneinfo.ZoneInfo(timezone)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         section.fail("timezone", f"unknown time zone {timezone!r} (use a name such as Asia/Shanghai)")
-    cron = section.text("cron", "30 2 * * *")
+    cron = section.text("cron", ScheduleConfig.cron)
     try:
         CronTrigger.from_crontab(cron, timezone=zone)
     except ValueError as exc:

@@ -144,7 +144,8 @@ def batches(alerts: list[dict], mode: str) -> list[list[dict]]:
 
 
 def compose(alerts: list[dict], config: Config, *, now: str | None = None) -> list[EmailMessage]:
-    """The mails that deliver ``alerts`` under ``config`` (which must have ``[smtp]``).
+    """The mails that deliver ``alerts`` under ``config`` (which must have ``[smtp]``):
+    one per group of :func:`batches`, in its order.
 
     ``now`` (ISO UTC, as :func:`storage.runs.utc_now`) becomes the Date header.
     """
@@ -345,7 +346,7 @@ def send_pending(db: sqlite_utils.Database, config: Config, *, now: str) -> dict
     if config.smtp is None:
         return {**result, "error": config.alerts_disabled_reason}
     groups = batches(alerts, config.alerts.mode)
-    mails = [message(group, config.smtp, now) for group in groups]
+    mails = compose(alerts, config, now=now)
 
     def sending(index: int) -> None:
         # From here on the mail may arrive even if no acknowledgement does.

@@ -21,7 +21,6 @@ import os
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections.abc import Callable
 from contextlib import closing, contextmanager
 from pathlib import Path
@@ -29,6 +28,7 @@ from pathlib import Path
 from monitor.alerts.mail import health_title, queue_health, queue_late, send_direct, send_pending
 from monitor.audit.run import AuditError, run_audit
 from monitor.alerts.config import Config
+from monitor.command import govwatch_command
 from monitor.errors import database_failure
 from monitor.alerts.health import check_tonight
 from monitor.report.output import plain
@@ -99,8 +99,8 @@ def die_with_parent() -> Callable[[], None] | None:
 
 def crawl_command(config: Config, full: bool) -> list[str]:
     """The ``govwatch crawl`` command line of the nightly crawl."""
-    args = [sys.executable, "-m", "monitor.cli.main", "crawl", "--site", config.crawl.site, "--db", config.crawl.db,
-            "--time-limit", f"{config.crawl.time_limit:g}"]
+    args = govwatch_command("crawl", "--site", config.crawl.site, "--db", config.crawl.db,
+                            "--time-limit", f"{config.crawl.time_limit:g}")
     for url in config.crawl.start_urls:
         args += ["--start-url", url]
     if config.crawl.reverify_days:

@@ -8,7 +8,6 @@ missed night.
 
 import signal
 import subprocess
-import sys
 import threading
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -16,13 +15,14 @@ from apscheduler.triggers.cron import CronTrigger
 
 from monitor.alerts.config import Config
 from monitor.alerts.nightly import log
+from monitor.command import govwatch_command
 
 MISFIRE_GRACE_SECONDS = 12 * 3600
 
 
 def run_nightly_process(config_path: str) -> int:
     """One nightly run in a child process; its exit status."""
-    return subprocess.run([sys.executable, "-m", "monitor.cli.main", "nightly", "--config", config_path]).returncode
+    return subprocess.run(govwatch_command("nightly", "--config", config_path)).returncode
 
 
 def build_scheduler(config: Config) -> BackgroundScheduler:

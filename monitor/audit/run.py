@@ -18,7 +18,8 @@ from monitor.claims.extract import UnreadableReport, extract_claims, read_report
 from monitor.audit.counts import publication_counts, published_span, total_documents
 from monitor.audit.findings import run_checks
 from monitor.audit.reconcile import reconcile
-from monitor.audit.timeliness import DEFAULT_LIMITS, refresh_workdays, timeliness
+from monitor.audit import DEFAULT_LIMITS
+from monitor.audit.timeliness import refresh_workdays, timeliness
 from monitor.audit.workdays import OFFICIAL, WorkCalendar
 from storage.report_files import files_of_page, listed_report_file
 from storage.runs import utc_now

@@ -13,10 +13,9 @@ from collections import Counter
 
 import sqlite_utils
 
+from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.workdays import OFFICIAL, CalendarMissing, WorkCalendar
 from storage.transactions import write_transaction
-
-DEFAULT_LIMITS = (15, 20)
 
 
 def refresh_workdays(db: sqlite_utils.Database, calendar: WorkCalendar = OFFICIAL) -> list[int]:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from crawler import __version__
+from monitor.audit import DEFAULT_LIMITS
 from monitor.errors import RunError, UsageError, database_failure, open_existing_db
 
 
@@ -215,7 +216,7 @@ def audit_request(args) -> dict:
         raise UsageError(str(exc)) from None
     return {
         "year": args.year, "date_from": args.date_from, "date_to": args.date_to, "report_path": args.report,
-        "limits": tuple(sorted(set(args.limit or (15, 20)))), "calendar": calendar, "profile": args.site,
+        "limits": tuple(sorted(set(args.limit or DEFAULT_LIMITS))), "calendar": calendar, "profile": args.site,
     }
 
 
@@ -285,7 +286,7 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
                         help="last publication date (YYYY-MM-DD)")
     parser.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
     parser.add_argument("--limit", type=int, action="append", metavar="N",
-                        help="a limit in working days (repeatable; default 15 and 20)")
+                        help=f"a limit in working days (repeatable; default {' and '.join(map(str, DEFAULT_LIMITS))})")
     parser.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
     parser.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
 

@@ -33,6 +33,7 @@ TABLES = {
         "last_modified": "the page's HTTP Last-Modified, to ask the portal whether it changed",
         "verified_at": "UTC time a crawl last confirmed the page's content",
         "removed_at": "UTC time a full crawl found the page no longer listed, null while listed",
+        "parser_version": "the parser version that last read the page",
     }),
     "attachments": ("One row per attachment link of a document.", {
         "id": "row id",
@@ -113,6 +114,8 @@ TABLES = {
         "crawl_id": "the crawl that fetched it",
         "changed_fields": "JSON list of the fields that differ from the previous version",
         "record": "the parsed record as JSON",
+        "parser_version": "the parser version that produced the record (crawler.parsing.PARSER_VERSION)",
+        "reason": "new, portal (the page changed) or parser (a newer parser reads the page differently)",
     }),
     "events": ("What happened to documents between crawls.", {
         "id": "row id",

@@ -3,9 +3,9 @@
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 
+from monitor.command import govwatch_command
 from monitor.demo.sample_portal.model import ground_truth
 from storage.db import open_db
 from tests.conftest import govwatch
@@ -13,8 +13,7 @@ from tests.conftest import govwatch
 
 def start_crawl(portal, db):
     return subprocess.Popen(
-        [sys.executable, "-m", "monitor.cli.main", "crawl", "--site", "leda", "--start-url", portal.url + "/",
-         "--db", str(db)],
+        govwatch_command("crawl", "--site", "leda", "--start-url", portal.url + "/", "--db", db),
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 

@@ -4,9 +4,11 @@ The test mounts a tiny tmpfs in a private mount namespace (``unshare -rm``), so 
 needs no privileges and leaves the machine's mounts alone.
 """
 
+import shlex
 import subprocess
 import sys
 
+from monitor.command import govwatch_command
 from monitor.demo.sample_portal.model import ground_truth
 
 
@@ -14,7 +16,7 @@ def in_small_filesystem(tmp_path, portal_url, script):
     """Run ``script`` (sh) on a 300 KiB tmpfs at {fs}; {crawl} crawls into {fs}/g.db, {check} prints its state."""
     fs = tmp_path / "fs"
     fs.mkdir()
-    crawl = f"{sys.executable} -m monitor.cli.main crawl --site leda --start-url {portal_url}/ --db {fs}/g.db"
+    crawl = shlex.join(govwatch_command("crawl", "--site", "leda", "--start-url", f"{portal_url}/", "--db", f"{fs}/g.db"))
     check = (f"{sys.executable} -c \"import sqlite3; c = sqlite3.connect('{fs}/g.db');"
              f" print('integrity', c.execute('PRAGMA integrity_check').fetchone()[0]);"
              f" print('documents', c.execute('SELECT count(*) FROM documents').fetchone()[0]);"

@@ -3,6 +3,7 @@ import sqlite3
 
 import pytest
 
+from crawler.parsing import PARSER_VERSION
 from storage.db import SCHEMA_VERSION, DatabaseError, open_db
 from storage.documents import content_hash, store_documents
 from storage.runs import finish_run, record_fetch_error, start_run
@@ -52,7 +53,7 @@ def test_documents_are_indexed_for_auditors(db):
 
 
 def test_first_store_counts_new_and_keeps_lists_as_json(db):
-    counts = store_documents(db, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    counts = store_documents(db, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z", parser_version=PARSER_VERSION)
     assert counts == {"new": 1}
     row = db["documents"].get("http://portal/info/1/1.htm")
     assert json.loads(row["breadcrumb"]) == ["政府信息公开", "保障机制", "业务培训"]
@@ -62,9 +63,9 @@ def test_first_store_counts_new_and_keeps_lists_as_json(db):
 
 
 def test_storing_the_same_page_again_changes_nothing_but_last_seen(db):
-    store_documents(db, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    store_documents(db, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z", parser_version=PARSER_VERSION)
     before = db["documents"].get("http://portal/info/1/1.htm")
-    counts = store_documents(db, [record()], crawl_id=2, seen_at="2026-01-02T00:00:00Z")
+    counts = store_documents(db, [record()], crawl_id=2, seen_at="2026-01-02T00:00:00Z", parser_version=PARSER_VERSION)
     after = db["documents"].get("http://portal/info/1/1.htm")
     assert counts == {"unchanged": 1}
     assert after["content_hash"] == before["content_hash"]
@@ -74,9 +75,9 @@ def test_storing_the_same_page_again_changes_nothing_but_last_seen(db):
 
 
 def test_changed_page_is_updated_with_its_attachments(db):
-    store_documents(db, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    store_documents(db, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z", parser_version=PARSER_VERSION)
     changed = record(title="新标题", attachments=[])
-    counts = store_documents(db, [changed], crawl_id=2, seen_at="2026-01-02T00:00:00Z")
+    counts = store_documents(db, [changed], crawl_id=2, seen_at="2026-01-02T00:00:00Z", parser_version=PARSER_VERSION)
     row = db["documents"].get("http://portal/info/1/1.htm")
     assert counts == {"updated": 1}
     assert row["title"] == "新标题"
@@ -132,7 +133,8 @@ def test_script_and_data_links_are_never_stored_as_attachments(db):
         {"name": "e.doc", "url": "vb\nscript:msgbox(1)//e.doc"},
     ]
     good = {"name": "通知.pdf", "url": "http://portal/a.pdf"}
-    store_documents(db, [record(attachments=[*hostile, good])], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    store_documents(db, [record(attachments=[*hostile, good])], crawl_id=1, seen_at="2026-01-01T00:00:00Z",
+                    parser_version=PARSER_VERSION)
     assert db.execute("SELECT name, url FROM attachments").fetchall() == [("通知.pdf", "http://portal/a.pdf")]
     row = db["documents"].get("http://portal/info/1/1.htm")
     assert json.loads(row["attachments"]) == [good]

@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from crawler.parsing import PARSER_VERSION
 from storage.db import open_db
 from storage.documents import mark_removed, store_documents, touch_documents
 from storage.runs import finish_run, start_run
@@ -21,7 +22,7 @@ def crawl(db, records, at):
     """One finished, error-free crawl storing ``records`` at time ``at``."""
     run_id = start_run(db, site="leda", start_urls=["http://portal/"])
     db["crawl_runs"].update(run_id, {"started_at": at})
-    store_documents(db, records, crawl_id=run_id, seen_at=at)
+    store_documents(db, records, crawl_id=run_id, seen_at=at, parser_version=PARSER_VERSION)
     finish_run(db, run_id, status="finished", pages_fetched=len(records))
     return run_id
 

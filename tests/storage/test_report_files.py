@@ -6,6 +6,7 @@ import sqlite3
 import pytest
 import sqlite_utils
 
+from crawler.parsing import PARSER_VERSION
 from storage.db import MIGRATIONS, SCHEMA_VERSION, open_db
 from storage.documents import store_documents
 from storage.report_files import files_of_page, listed_report_file, report_file_dates, store_report_file
@@ -54,7 +55,7 @@ def test_changed_bytes_replace_the_stored_file(db):
 
 def test_files_of_a_page_are_those_it_attaches(db):
     page = record(PAGE, attachments=[{"name": "年报", "url": FILE}])
-    store_documents(db, [page], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    store_documents(db, [page], crawl_id=1, seen_at="2026-01-01T00:00:00Z", parser_version=PARSER_VERSION)
     store(db)
     store(db, url="http://portal/other.pdf", page="http://portal/info/1061/2002.htm")
     assert [row["url"] for row in files_of_page(db, PAGE)] == [FILE]

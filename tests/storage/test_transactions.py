@@ -8,6 +8,7 @@ start, so the auditor waits for it instead.
 
 import threading
 
+from crawler.parsing import PARSER_VERSION
 from monitor.audit.run import run_audit
 from storage.db import open_db
 from storage.documents import store_documents
@@ -43,7 +44,8 @@ def commit_from_another_connection_at(db, statement: str, write, wait: float = 2
 def test_a_batch_succeeds_while_an_audit_commits_in_between(tmp_path):
     path = tmp_path / "govwatch.db"
     db = open_db(path)
-    store_documents(db, [record(url="http://portal/info/1/0.htm")], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    store_documents(db, [record(url="http://portal/info/1/0.htm")], crawl_id=1, seen_at="2026-01-01T00:00:00Z",
+                    parser_version=PARSER_VERSION)
 
     def audit():
         auditor = open_db(path)
@@ -54,7 +56,7 @@ def test_a_batch_succeeds_while_an_audit_commits_in_between(tmp_path):
 
     seen = commit_from_another_connection_at(db, BATCH, audit)
     batch = [record(url=f"http://portal/info/1/{n}.htm", title=f"第{n}号") for n in range(1, 4)]
-    counts = store_documents(db, batch, crawl_id=2, seen_at="2026-01-02T00:00:00Z")
+    counts = store_documents(db, batch, crawl_id=2, seen_at="2026-01-02T00:00:00Z", parser_version=PARSER_VERSION)
     db.conn.set_trace_callback(None)
     assert counts == {"new": 3}
     # The audit could not commit while the batch held the write lock; it did right after.
@@ -70,7 +72,7 @@ def test_a_read_snapshot_sees_one_state_and_lets_writers_commit(tmp_path):
     reader, writer = open_db(path), open_db(path)
     with read_snapshot(reader):
         before = reader.execute("SELECT count(*) FROM documents").fetchone()[0]
-        store_documents(writer, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+        store_documents(writer, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z", parser_version=PARSER_VERSION)
         assert reader.execute("SELECT count(*) FROM documents").fetchone()[0] == before == 0
     assert not reader.conn.in_transaction
     assert reader.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
@@ -82,7 +84,7 @@ def test_a_failed_write_transaction_leaves_nothing(tmp_path):
     db = open_db(tmp_path / "govwatch.db")
     try:
         with write_transaction(db):
-            store_documents(db, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+            store_documents(db, [record()], crawl_id=1, seen_at="2026-01-01T00:00:00Z", parser_version=PARSER_VERSION)
             raise RuntimeError("stop")
     except RuntimeError:
         pass

@@ -1,6 +1,6 @@
 """Faults the sample portal serves on purpose, so crawler tests meet a hostile server.
 
-A ``FaultPlan`` is a ``server.Faults`` callable. It faults chosen request targets
+A ``FaultPlan`` is a ``routes.Faults`` callable. It faults chosen request targets
 (``FaultPlan({"/zfxxgk.htm": "503"})``) and/or a random share of all requests
 (``rate``), drawn from a hash of ``(seed, target, attempt)`` so that a run is
 reproducible and a retried request is drawn afresh. Random faults are only the
@@ -38,7 +38,7 @@ from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from .model import Portal
-from .server import Response, respond
+from .routes import Response, respond
 
 TRANSIENT = ("500", "502", "503", "slow", "reset", "truncate", "cut")
 KINDS = (*TRANSIENT, "charset", "redirect_loop", "huge", "offsite", "octet")

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib.resources import files
 
+from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.workdays import add_workdays, is_workday, workdays_between
 
 from . import wording
@@ -501,8 +502,6 @@ def _backdated(rng: random.Random, previous: Portal, today: dt.date, numbering: 
 
 # ---- ground truth ---------------------------------------------------------------------
 
-# The limits the audit checks: the report's own 15 working days and the statutory 20.
-LIMITS = (15, 20)
 
 
 def ground_truth(seed: int = SEED, day: int = 0, size: int | None = None) -> dict:
@@ -562,7 +561,7 @@ def _timeliness(docs) -> dict:
     return {
         "checked": len(known),
         "unknown": len(docs) - len(known),
-        "late": {str(limit): sum(1 for delay in delays if delay > limit) for limit in LIMITS},
+        "late": {str(limit): sum(1 for delay in delays if delay > limit) for limit in DEFAULT_LIMITS},
         "negative": sum(1 for delay in delays if delay < 0),
         "created_on_source": {source: sum(1 for d in known if d.formed_source == source)
                               for source in ("metadata", "body")},

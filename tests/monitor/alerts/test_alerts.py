@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from crawler.parsing import PARSER_VERSION
 from monitor.alerts.mail import (compose, cmd_alerts_list, cmd_alerts_test, queue_health, queue_late, send_pending,
                             send_test)
 from monitor.errors import RunError, UsageError
@@ -97,7 +98,7 @@ def test_late_documents_of_a_real_audit_are_queued_per_limit_exceeded(db):
         {**base, "url": "http://p/2.htm", "title": "迟到17天", "created_on": "2020-06-01", "published_on": "2020-06-24"},
         {**base, "url": "http://p/3.htm", "title": "及时", "created_on": "2020-06-01", "published_on": "2020-06-03"},
     ]
-    store_documents(db, documents, crawl_id=1, seen_at=NOW)
+    store_documents(db, documents, crawl_id=1, seen_at=NOW, parser_version=PARSER_VERSION)
     refresh_workdays(db)
     late = timeliness(db, "2020-01-01", "2020-12-31")["late_items"]
     assert queue_late(db, late, (15, 20), at=NOW) == 3

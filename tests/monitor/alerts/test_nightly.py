@@ -5,10 +5,10 @@ import fcntl
 import hashlib
 import signal
 import subprocess
-import sys
 
 import pytest
 
+from monitor.command import govwatch_command
 from monitor.demo.sample_portal.model import ground_truth
 from monitor.alerts.config import load_config
 from monitor.alerts.scheduler import MISFIRE_GRACE_SECONDS, build_scheduler
@@ -101,7 +101,7 @@ def test_scheduler_job_coalesces_missed_runs(tmp_path):
 
 def test_schedule_stops_cleanly_on_sigterm(tmp_path):
     config = write_config(tmp_path, tmp_path / "g.db", "http://127.0.0.1:1", 25)
-    process = subprocess.Popen([sys.executable, "-m", "monitor.cli.main", "schedule", "--config", str(config)],
+    process = subprocess.Popen(govwatch_command("schedule", "--config", config),
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     first = process.stdout.readline()
     assert "next at" in first

@@ -9,12 +9,12 @@ import hashlib
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
+from monitor.command import govwatch_command
 from monitor.demo.sample_portal.faults import FaultPlan
 from monitor.demo.sample_portal.server import serve
 from tests.conftest import govwatch
@@ -134,7 +134,7 @@ def slow_portal():
 def test_a_nightly_killed_with_sigkill_takes_its_crawl_along(slow_portal, tmp_path):
     portal, plan = slow_portal
     config = write_config(tmp_path, tmp_path / "govwatch.db", portal.url, free_port())
-    nightly = subprocess.Popen([sys.executable, "-m", "monitor.cli.main", "nightly", "--config", str(config)],
+    nightly = subprocess.Popen(govwatch_command("nightly", "--config", config),
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         (crawl,) = wait_for(lambda: children(nightly.pid), 60, "the crawl child")

@@ -7,11 +7,12 @@ every audit must finish too.
 
 import sqlite3
 import subprocess
-import sys
+
+from monitor.command import govwatch_command
 
 
 def test_reports_and_audits_during_a_crawl_all_finish(sample_portal, crawled_copy, tmp_path):
-    govwatch = [sys.executable, "-m", "monitor.cli.main"]
+    govwatch = govwatch_command()
     # A full crawl passes every page through a batch that reads, then writes.
     crawl = subprocess.Popen([*govwatch, "crawl", "--site", "leda", "--start-url", sample_portal.url + "/",
                               "--db", str(crawled_copy), "--full"],

@@ -2,6 +2,7 @@
 
 import pytest
 
+from crawler.parsing import PARSER_VERSION
 from monitor.audit import findings
 from storage.db import open_db
 from storage.documents import store_documents
@@ -26,7 +27,7 @@ def db(tmp_path_factory):
         doc(8, "jingkaiquczj/2020-0000007", published="2099-01-01"),
         doc(9, "jingkaiquczj/2020-0000008", created_on="2020-06-01"),
         doc(10, "11341702486344515H/202110-00013", published="2021-10-08"),
-    ], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    ], crawl_id=1, seen_at="2026-01-01T00:00:00Z", parser_version=PARSER_VERSION)
     yield database
     database.close()
 

@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from crawler.parsing import PARSER_VERSION
 from monitor.audit.timeliness import group_stats, p90, refresh_workdays, timeliness
 from monitor.audit.workdays import WorkCalendar, workdays_between
 from storage.db import open_db
@@ -26,7 +27,7 @@ def db(tmp_path):
         doc(4, "2020-09-21", "2020-10-19", publisher="乙局"),      # 16: late against 15 only
         doc(5, None, "2020-05-06"),                                # formation date unknown
         doc(6, "2020-06-10", "2020-06-08"),                        # published before formed
-    ], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    ], crawl_id=1, seen_at="2026-01-01T00:00:00Z", parser_version=PARSER_VERSION)
     refresh_workdays(database)
     yield database
     database.close()
@@ -69,7 +70,8 @@ def test_configurable_limits(db):
 
 def test_unknown_calendar_year_is_reported_not_counted(tmp_path):
     database = open_db(tmp_path / "g.db")
-    store_documents(database, [doc(1, "2026-12-30", "2027-01-05")], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    store_documents(database, [doc(1, "2026-12-30", "2027-01-05")], crawl_id=1, seen_at="2026-01-01T00:00:00Z",
+                    parser_version=PARSER_VERSION)
     assert refresh_workdays(database) == [2027]
     result = timeliness(database, "2027-01-01", "2027-12-31")
     assert result["checked"] == 0 and result["unknown_reasons"] == {"calendar missing for 2027": 1}
@@ -77,7 +79,8 @@ def test_unknown_calendar_year_is_reported_not_counted(tmp_path):
 
 def test_calendar_file_years_are_counted(tmp_path):
     database = open_db(tmp_path / "g.db")
-    store_documents(database, [doc(1, "2026-12-30", "2027-01-05")], crawl_id=1, seen_at="2026-01-01T00:00:00Z")
+    store_documents(database, [doc(1, "2026-12-30", "2027-01-05")], crawl_id=1, seen_at="2026-01-01T00:00:00Z",
+                    parser_version=PARSER_VERSION)
     calendar = WorkCalendar({2027: (frozenset({dt.date(2027, 1, 1)}), frozenset())})
     assert refresh_workdays(database, calendar) == []
     # 12-31 (Thu), 01-04 (Mon), 01-05 (Tue); 01-01 is a holiday in the file.

@@ -6,12 +6,14 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 
 from crawler.parsing import RECORD_KEYS
+from crawler.settings import USER_AGENT
+from monitor.command import govwatch_command
 from monitor.demo.sample_portal.model import ground_truth
 from monitor.cli.main import EXIT_READER_GONE
 from storage.db import open_db
@@ -49,6 +51,13 @@ def test_parse_unreadable_or_empty_file_is_one_line_and_exit_2(tmp_path, setup, 
 def test_every_subcommand_has_help(command):
     result = govwatch(command, "--help")
     assert result.returncode == 0 and result.stdout.startswith(f"usage: govwatch {command}")
+
+
+def test_version_and_user_agent_are_the_package_metadata_version():
+    result = govwatch("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"govwatch {version('govwatch')}"
+    assert USER_AGENT.startswith(f"govwatch/{version('govwatch')} ")
 
 
 def test_query_is_read_only(crawled_copy):
@@ -171,7 +180,7 @@ def read_a_little_then_hang_up(*args) -> tuple[int, str]:
     # The smallest pipe: any output longer than a page meets the closed end.
     fcntl.fcntl(reader, fcntl.F_SETPIPE_SZ, 4096)
     env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
-    with subprocess.Popen([sys.executable, "-m", "monitor.cli.main", *map(str, args)], stdout=writer,
+    with subprocess.Popen(govwatch_command(*args), stdout=writer,
                           stderr=subprocess.PIPE, text=True, env=env) as process:
         os.close(writer)
         with os.fdopen(reader, "rb") as pipe:

@@ -17,7 +17,8 @@ import pytest
 from monitor.demo.sample_portal.catalogue import COLUMNS, SEED
 from monitor.demo.sample_portal.model import build_portal, ground_truth, load_ground_truth, render
 from monitor.demo.sample_portal.pages import render_detail
-from monitor.demo.sample_portal.server import Response, serve
+from monitor.demo.sample_portal.routes import Response
+from monitor.demo.sample_portal.server import serve
 from monitor.demo.sample_portal.wording import arabic_date, cn_date
 from monitor.audit.workdays import workdays_between
 

@@ -16,7 +16,8 @@ import pytest
 from monitor.demo.sample_portal.faults import HUGE_BYTES, KINDS, TRANSIENT, FaultPlan
 from monitor.demo.sample_portal.catalogue import SEED
 from monitor.demo.sample_portal.model import build_portal
-from monitor.demo.sample_portal.server import respond, serve
+from monitor.demo.sample_portal.routes import respond
+from monitor.demo.sample_portal.server import serve
 from tests.monitor.demo.test_sample_portal import http_get, fetch
 
 LISTING = "/zfxxgk/zcjd.htm"

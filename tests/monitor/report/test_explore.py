@@ -8,7 +8,6 @@ import shutil
 import socket
 import sqlite3
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -18,6 +17,7 @@ from collections import Counter
 import pytest
 
 from monitor.audit.run import run_audit
+from monitor.command import govwatch_command
 from storage.db import open_db
 from tests.conftest import govwatch
 
@@ -54,7 +54,7 @@ def served(crawled_db, tmp_path_factory):
     # Into a file, not a pipe: Datasette logs a long traceback per refused query, and a
     # pipe nobody reads would fill up and stall the server.
     log = path.with_name("explore.log").open("w")
-    proc = subprocess.Popen([sys.executable, "-m", "monitor.cli.main", "explore", "--db", str(path), "--port", str(port)],
+    proc = subprocess.Popen(govwatch_command("explore", "--db", path, "--port", port),
                             stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
