@@ -28,8 +28,10 @@ from crawler.text.urls import web_url
 # Which parser produced a record; storage.documents keeps it with every version. Bump it
 # with any change to parse_page that alters the records of pages already stored: a
 # re-crawl then records those differences as the parser's (a version with reason
-# "parser"), not as the portal editing its pages (a "changed" event).
-PARSER_VERSION = 1
+# "parser"), not as the portal editing its pages (a "changed" event). 1 is the parser of
+# govwatch 0.1.0 as first released (what databases from before schema 8 hold); 2 reads
+# real portals' breadcrumbs, blank values as null, gazette letterheads (issue 9).
+PARSER_VERSION = 2
 
 RECORD_KEYS = (
     "is_disclosure", "url", "title", "index_no", "doc_no", "publisher", "published_on",
