@@ -92,6 +92,7 @@ def cmd_demo(args) -> int:
     from monitor.report.terminal import print_audit
     from monitor.report.html import save_report
     from storage.db import open_db
+    from storage.publications import stored_documents
 
     _remove_demo_db(args.db)
     with serve() as portal:
@@ -100,7 +101,7 @@ def cmd_demo(args) -> int:
     expected = load_ground_truth()["documents"]
     db = open_db(args.db)
     try:
-        stored = db.execute("SELECT count(*) FROM documents WHERE removed_at IS NULL").fetchone()[0]
+        stored = stored_documents(db)
         verdict = "matches" if stored == expected else "DOES NOT match"
         print(f"The sample portal publishes {expected} documents; the database holds {stored}: {verdict}.\n")
         # The report published in January 2021 is on 2020.
