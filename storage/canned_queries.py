@@ -53,3 +53,6 @@ CANNED_QUERIES = {
         "params": ["column", "month"],
     },
 }
+# Queries the demo suggests a person types next, with ``govwatch query`` or ``sqlite3``.
+YEARLY_COUNTS = "SELECT year, count(*) FROM publications GROUP BY year"
+VERY_LATE_DOCUMENTS = "SELECT publisher, workdays, title FROM timeliness WHERE workdays > 20"

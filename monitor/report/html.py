@@ -407,13 +407,14 @@ def report_data(db, result: dict, calendar: WorkCalendar = OFFICIAL) -> dict:
     ``timeliness`` view gives once ``govwatch audit`` has stored that calendar.
     """
     crawl = result["totals"]["last_crawl"]
-    period = {"date_from": result["period"]["from"], "date_to": result["period"]["to"]}
-    delays = Counter(row["workdays"] for row in document_delays(db, *period.values(), calendar)
+    date_from, date_to = result["period"]["from"], result["period"]["to"]
+    period = {"date_from": date_from, "date_to": date_to}
+    delays = Counter(row["workdays"] for row in document_delays(db, date_from, date_to, calendar)
                      if row["workdays"] is not None)
     crawl_id = {"crawl_id": crawl["id"] if crawl else None}
     return {
         "monthly_by_publisher": {"sql": MONTHLY_BY_PUBLISHER, "params": period,
-                                 "rows": monthly_by_publisher(db, *period.values())},
+                                 "rows": monthly_by_publisher(db, date_from, date_to)},
         "delay_histogram": {"sql": DELAY_HISTOGRAM, "params": period,
                             "rows": [{"workdays": days, "n": n} for days, n in sorted(delays.items())]},
         "fetch_errors": {"sql": FETCH_ERRORS, "params": crawl_id,
