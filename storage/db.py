@@ -54,14 +54,18 @@ _ACTION_NAMES = {
 }
 
 
-def _refusal(action: int, arg1: str | None, arg2: str | None) -> str | None:
+def _refusal(action: int, arg1: str | None, arg2: str | None, transactions: bool = False) -> str | None:
     """Why a read-only connection refuses ``action`` (an authorizer code), or None to allow it.
 
     Only reading is allowed: SELECT, reading columns, functions other than those that
-    load code, recursive queries and pragmas that report. Everything else (writes,
-    ATTACH, which VACUUM INTO also needs to write its copy, setting a pragma) is refused.
+    load code, recursive queries and pragmas that report, and with ``transactions`` the
+    transactions and savepoints that hold reads to one snapshot (sqlite-utils' ``query``
+    opens a savepoint; the file is opened mode=ro, so no transaction can write it). Everything else (writes, ATTACH, which VACUUM INTO also
+    needs to write its copy, setting a pragma) is refused.
     """
     if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
+        return None
+    if action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT) and transactions:
         return None
     if action == sqlite3.SQLITE_FUNCTION:
         return f"the function {arg2}()" if arg2 and arg2.lower() in _REFUSED_FUNCTIONS else None
@@ -79,16 +83,18 @@ def _refusal(action: int, arg1: str | None, arg2: str | None) -> str | None:
     return _ACTION_NAMES.get(action, f"operation {action}") + (f" on {arg1}" if arg1 else "")
 
 
-def _read_only(conn: sqlite3.Connection) -> list[str]:
+def _read_only(conn: sqlite3.Connection, *, transactions: bool = False) -> list[str]:
     """Make ``conn`` read-only for every file; return the list its refusals are recorded in.
 
     ``mode=ro`` protects the database itself; the authorizer and the attach limit stop
     statements that would create or write other files (ATTACH, VACUUM INTO).
+    ``transactions`` lets the code that holds the connection read from one snapshot;
+    a query a person typed gets no transaction statements.
     """
     refused: list[str] = []
 
     def authorize(action, arg1, arg2, database, trigger):
-        reason = _refusal(action, arg1, arg2)
+        reason = _refusal(action, arg1, arg2, transactions)
         if reason is None:
             return sqlite3.SQLITE_OK
         refused.append(reason)
@@ -430,7 +436,7 @@ def open_db(path: str | Path, *, read_only: bool = False) -> sqlite_utils.Databa
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         db = sqlite_utils.Database(conn)
         if read_only:
-            _read_only(conn)
+            _read_only(conn, transactions=True)
         else:
             db.enable_wal()
             migrate(db)

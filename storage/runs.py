@@ -102,3 +102,17 @@ def crawl_runs(db: sqlite_utils.Database) -> list[dict]:
 def crawl_start_urls(db: sqlite_utils.Database) -> list[str]:
     """Every start URL of every crawl the database records."""
     return [url for (urls,) in db.execute("SELECT start_urls FROM crawl_runs") for url in json.loads(urls or "[]")]
+
+
+# A crawl's fetch errors, as the report lists them and shows the query.
+FETCH_ERRORS = "SELECT url, status, error, at FROM fetch_errors WHERE crawl_id = :crawl_id ORDER BY id"
+
+
+def last_crawl(db: sqlite_utils.Database) -> dict | None:
+    """The newest crawl run, or None when no crawl is recorded."""
+    return next(db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1"), None)
+
+
+def crawl_fetch_errors(db: sqlite_utils.Database, crawl_id: int | None) -> list[dict]:
+    """Every fetch error of crawl ``crawl_id`` (``FETCH_ERRORS``), in the order they happened."""
+    return list(db.query(FETCH_ERRORS, {"crawl_id": crawl_id}))

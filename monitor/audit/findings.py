@@ -1,4 +1,4 @@
-"""Data-quality checks: small named checks, each returning the rows behind its findings.
+"""Data-quality checks: small named checks, each judging the rows ``storage.checks`` reads.
 
 A finding is ``{"kind", "url", "index_no", "detail"}``; ``detail`` says in words (and
 figures) what is wrong with that row. Checks read only the documents published in the
@@ -10,14 +10,12 @@ from collections import defaultdict
 
 import sqlite_utils
 
+from storage import checks
+
 # organisation code / year[month] - serial: jingkaiquqtfj/2020-0000202, 11341702486344515H/202110-00013
 INDEX_NO = re.compile(r"^(?P<org>[^/\s]+)/(?P<year>\d{4})(?P<month>\d{2})?-(?P<serial>\d+)$")
 # Gaps wider than this are a new numbering, not missing documents.
 MAX_GAP = 50
-
-
-def _rows(db, sql: str, **params):
-    return db.execute(sql, params).fetchall()
 
 
 def _finding(kind: str, url: str, index_no: str | None, detail: str) -> dict:
@@ -26,30 +24,21 @@ def _finding(kind: str, url: str, index_no: str | None, detail: str) -> dict:
 
 def duplicate_index_numbers(db, date_from, date_to, today):
     """The same index number on more than one document."""
-    rows = _rows(
-        db,
-        "SELECT url, index_no FROM publications WHERE index_no IN ("
-        " SELECT index_no FROM documents WHERE is_disclosure = 1 AND index_no <> ''"
-        " GROUP BY index_no HAVING count(*) > 1)"
-        " AND published_on BETWEEN :date_from AND :date_to ORDER BY index_no, url",
-        date_from=date_from, date_to=date_to,
-    )
+    rows = checks.duplicate_index_rows(db, date_from, date_to)
     return [_finding("duplicate_index_no", url, index_no, f"index number {index_no} is used more than once")
             for url, index_no in rows]
 
 
 def malformed_index_numbers(db, date_from, date_to, today):
     """Index numbers not of the form organisation-code/year-serial."""
-    rows = _rows(db, "SELECT url, index_no FROM publications WHERE index_no IS NOT NULL AND index_no <> ''"
-                 " AND published_on BETWEEN :date_from AND :date_to ORDER BY url", date_from=date_from, date_to=date_to)
+    rows = checks.index_rows(db, date_from, date_to)
     return [_finding("malformed_index_no", url, index_no, f"index number {index_no!r} is not code/year-serial")
             for url, index_no in rows if not INDEX_NO.match(index_no)]
 
 
 def index_year_mismatches(db, date_from, date_to, today):
     """The index number's year differs from the stated publication year."""
-    rows = _rows(db, "SELECT url, index_no, published_on FROM publications"
-                 " WHERE published_on BETWEEN :date_from AND :date_to ORDER BY url", date_from=date_from, date_to=date_to)
+    rows = checks.dated_index_rows(db, date_from, date_to)
     found = []
     for url, index_no, published_on in rows:
         match = INDEX_NO.match(index_no or "")
@@ -61,8 +50,7 @@ def index_year_mismatches(db, date_from, date_to, today):
 
 def index_serial_gaps(db, date_from, date_to, today):
     """Serials missing between the lowest and highest of one organisation code and year."""
-    rows = _rows(db, "SELECT index_no FROM publications WHERE published_on BETWEEN :date_from AND :date_to",
-                 date_from=date_from, date_to=date_to)
+    rows = checks.index_numbers(db, date_from, date_to)
     serials = defaultdict(set)
     for (index_no,) in rows:
         match = INDEX_NO.match(index_no or "")
@@ -81,13 +69,7 @@ def index_serial_gaps(db, date_from, date_to, today):
 
 def missing_publisher_or_date(db, date_from, date_to, today):
     """Documents without a publisher, in the range, or without any publication date at all."""
-    rows = _rows(
-        db,
-        "SELECT url, index_no, publisher, published_on FROM publications"
-        " WHERE (published_on BETWEEN :date_from AND :date_to AND coalesce(publisher, '') = '')"
-        " OR published_on IS NULL ORDER BY url",
-        date_from=date_from, date_to=date_to,
-    )
+    rows = checks.unattributed_rows(db, date_from, date_to)
     return [_finding("missing_publisher" if published_on else "missing_date", url, index_no,
                      "no publisher (发布机构) stated" if published_on else "no publication date (公开日期) stated")
             for url, index_no, publisher, published_on in rows]
@@ -95,13 +77,7 @@ def missing_publisher_or_date(db, date_from, date_to, today):
 
 def impossible_dates(db, date_from, date_to, today):
     """Publication dates in the future, or before the document was formed."""
-    rows = _rows(
-        db,
-        "SELECT url, index_no, created_on, published_on FROM documents"
-        " WHERE is_disclosure = 1 AND published_on BETWEEN :date_from AND :date_to"
-        " AND (published_on > :today OR published_on < created_on) ORDER BY url",
-        date_from=date_from, date_to=date_to, today=today,
-    )
+    rows = checks.impossible_date_rows(db, date_from, date_to, today)
     return [
         _finding("published_in_future", url, index_no, f"published {published_on}, after today {today}")
         if published_on > today

@@ -1,37 +1,39 @@
 """One audit of the crawled database: counts, timeliness, claims and findings.
 
-:func:`run_audit` computes everything from the SQLite file and records the run in
-``audit_runs`` and ``findings``, so each figure can be reproduced later from the file
-alone. The annual report's claims come from a file the auditor names, or else from
+:func:`compute_audit` computes everything from the SQLite file without writing, so it
+runs on a read-only connection; :func:`run_audit` also records the run in ``audit_runs``
+and ``findings`` (``storage.audits``), so each figure can be reproduced later from the
+file alone. The annual report's claims come from a file the auditor names, or else from
 the report the crawl found on the portal: its page, or the file (PDF, Word …) the page
 attaches or a 年报 listing links, whichever states more figures.
 """
 
 import datetime as dt
-import json
 import re
 from pathlib import Path
 
 import sqlite_utils
 
 from monitor.claims.extract import UnreadableReport, extract_claims, read_report, report_text
-from monitor.audit.counts import publication_counts, published_span, total_documents
 from monitor.audit.findings import run_checks
 from monitor.audit.reconcile import reconcile
 from monitor.audit import DEFAULT_LIMITS
-from monitor.audit.timeliness import refresh_workdays, timeliness
+from monitor.audit.timeliness import calendar_workdays, refresh_workdays, timeliness
 from monitor.audit.workdays import OFFICIAL, WorkCalendar
+from storage.audits import record_audit
+from storage.publications import (
+    all_time_documents, annual_report_page, annual_report_titles, publication_counts, published_span,
+    total_documents,
+)
 from storage.report_files import files_of_page, listed_report_file
-from storage.runs import utc_now
-from storage.transactions import read_snapshot, write_transaction
+from storage.runs import last_crawl
+from storage.transactions import read_snapshot
 
 
 class AuditError(Exception):
     """The audit cannot run as asked; the message is for a person."""
 
 
-# An annual report is found by its 年报 column or its title.
-ANNUAL_REPORTS = "is_disclosure = 1 AND (column_path LIKE '%年报%' OR title LIKE '%年度报告%')"
 # The year a report is on, as its title names it: 2020年 or 2020 年.
 REPORT_YEAR = re.compile(r"((?:19|20)\d\d) ?年")
 
@@ -43,14 +45,8 @@ def find_report(db: sqlite_utils.Database, year: int) -> dict | None:
     it attaches; failing a page, a downloaded file a listing links under the report's
     title stands alone (``url`` is then the listing, ``body_text`` None).
     """
-    row = db.execute(
-        "SELECT url, title, body_text FROM documents"
-        f" WHERE {ANNUAL_REPORTS} AND (title LIKE :title OR title LIKE :spaced)"
-        " ORDER BY published_on DESC LIMIT 1",
-        {"title": f"%{year}年%", "spaced": f"%{year} 年%"},
-    ).fetchone()
-    if row:
-        found = dict(zip(("url", "title", "body_text"), row))
+    found = annual_report_page(db, year)
+    if found:
         return {**found, "files": files_of_page(db, found["url"])}
     listed = listed_report_file(db, year)
     if listed is None:
@@ -96,7 +92,7 @@ def crawled_report(found: dict) -> dict:
 
 def latest_report_year(db: sqlite_utils.Database) -> int | None:
     """The latest year a crawled annual report is on, or None when the crawl found none."""
-    titles = (title for (title,) in db.execute(f"SELECT title FROM documents WHERE {ANNUAL_REPORTS}"))
+    titles = annual_report_titles(db)
     return max((int(match.group(1)) for title in titles if (match := REPORT_YEAR.search(title or ""))),
                default=None)
 
@@ -136,7 +132,7 @@ def audit_period(year: int | None, date_from: str | None, date_to: str | None, d
     return first or "0000-01-01", last or "9999-12-31"
 
 
-def run_audit(
+def compute_audit(
     db: sqlite_utils.Database,
     *,
     year: int | None = None,
@@ -148,33 +144,31 @@ def run_audit(
     profile: str = "leda",
     today: dt.date | None = None,
 ) -> dict:
-    """Audit the documents of one period and record the audit; return its result.
+    """Audit the documents of one period without writing anything; return its result.
 
     The figures are read from one snapshot of the database, without a write lock, so a
-    crawl writing meanwhile neither waits for the audit nor changes its figures half-way;
-    the audit is then recorded in one short write transaction.
+    crawl writing meanwhile neither waits for the audit nor changes its figures half-way.
     """
     if date_from and date_to and date_from > date_to:
         raise AuditError(f"the period {date_from} .. {date_to} ends before it starts")
-    missing_years = refresh_workdays(db, calendar)
     with read_snapshot(db):
         report = load_report(db, year, report_path)
         if year is None and report and report.get("year") and not (date_from or date_to):
             year = report["year"]
         date_from, date_to = audit_period(year, date_from, date_to, db)
         today_iso = (today or dt.date.today()).isoformat()
-        result = {
+        return {
             "year": year,
             "period": {"from": date_from, "to": date_to},
             "totals": {
                 "documents": total_documents(db, date_from, date_to),
-                "documents_all_time": db.execute("SELECT count(*) FROM publications").fetchone()[0],
+                "documents_all_time": all_time_documents(db),
                 "published_span": dict(zip(("from", "to"), published_span(db))),
-                "calendar_missing_years": missing_years,
-                "last_crawl": _last_crawl(db),
+                "calendar_missing_years": calendar_workdays(db, calendar)[1],
+                "last_crawl": last_crawl(db),
             },
             "counts": publication_counts(db, date_from, date_to),
-            "timeliness": timeliness(db, date_from, date_to, limits),
+            "timeliness": timeliness(db, date_from, date_to, limits, calendar),
             "report": {
                 "source": report["source"], "year": report.get("year"), "page": report.get("page"),
                 "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
@@ -183,30 +177,16 @@ def run_audit(
             "consistency": report.get("consistency", []) if report else [],
             "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),
         }
-    result["audit_id"] = _record(db, result, limits)
+
+
+def run_audit(db: sqlite_utils.Database, **audit) -> dict:
+    """Compute the audit with :func:`compute_audit`'s keyword arguments ``audit`` and record
+    it; return its result with its ``audit_id``.
+
+    The ``workdays`` table is brought to the audit's calendar first, so the ``timeliness``
+    view (which an auditor queries, and a claim's SQL reads) gives the audit's delays.
+    """
+    refresh_workdays(db, audit.get("calendar", OFFICIAL))
+    result = compute_audit(db, **audit)
+    result["audit_id"] = record_audit(db, result, audit.get("limits", DEFAULT_LIMITS))
     return result
-
-
-def _last_crawl(db: sqlite_utils.Database) -> dict | None:
-    """The newest crawl run, which the figures describe."""
-    rows = list(db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1"))
-    return rows[0] if rows else None
-
-
-def _record(db: sqlite_utils.Database, result: dict, limits) -> int:
-    """Store the audit and its findings; return the audit id."""
-    with write_transaction(db):
-        audit_id = db["audit_runs"].insert(
-            {
-                "ran_at": utc_now(),
-                "date_from": result["period"]["from"],
-                "date_to": result["period"]["to"],
-                "report": result["report"]["source"] if result["report"] else None,
-                "limits": json.dumps(list(limits)),
-                "result": json.dumps(result, ensure_ascii=False, default=str),
-            }
-        ).last_pk
-        db["findings"].insert_all(
-            ({"audit_id": audit_id, **finding} for finding in result["findings"]), batch_size=1000
-        )
-    return audit_id

@@ -1,10 +1,12 @@
 """Working days from formation to publication, per document and per group.
 
-The delay itself is computed in SQL (the ``timeliness`` view) against the ``workdays``
-table, which this module fills from :mod:`monitor.audit.workdays`: each known day with
-``seq``, the number of working days from the table's first day through that day.
-Years the calendar does not know get no rows, so their delays stay NULL and the view
-names the missing year instead of counting Monday to Friday.
+A document's delay is ``seq(published) - seq(formed)``, where ``seq`` numbers the working
+days of :mod:`monitor.audit.workdays` from the first year the documents' dates span: the
+sum the ``timeliness`` SQL view computes against the ``workdays`` table. The audit counts
+it here, from the calendar, so its figures need no write; :func:`refresh_workdays` keeps
+the table (and so the view people query) equal to it. Years the calendar does not know
+get no ``seq``, so their delays stay unknown, naming the missing year, instead of
+counting Monday to Friday.
 """
 
 import datetime as dt
@@ -15,26 +17,18 @@ import sqlite_utils
 
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.workdays import OFFICIAL, CalendarMissing, WorkCalendar
-from storage.transactions import write_transaction
+from storage.timeliness import DATED_COLUMNS, date_years, dated_documents, store_workdays
+
+
+def calendar_workdays(db: sqlite_utils.Database, calendar: WorkCalendar = OFFICIAL) -> tuple[list[dict], list[int]]:
+    """The ``workdays`` rows the documents' dates need, and the years the calendar lacks."""
+    return workday_rows(*date_years(db), calendar)
 
 
 def refresh_workdays(db: sqlite_utils.Database, calendar: WorkCalendar = OFFICIAL) -> list[int]:
-    """Bring ``workdays`` to the years the documents' dates span; return the years missing.
-
-    The table is rewritten only when it differs from what the calendar says, in one short
-    write transaction, so an audit mostly reads.
-    """
-    # Four index lookups rather than a scan of every date.
-    dates = [value for value in db.execute(
-        "SELECT (SELECT min(created_on) FROM documents), (SELECT max(created_on) FROM documents),"
-        " (SELECT min(published_on) FROM documents), (SELECT max(published_on) FROM documents)"
-    ).fetchone() if value]
-    first, last = (int(min(dates)[:4]), int(max(dates)[:4])) if dates else (0, -1)
-    rows, missing = workday_rows(first, last, calendar)
-    if rows != list(db.query("SELECT day, is_workday, seq FROM workdays ORDER BY day")):
-        with write_transaction(db):
-            db.execute("DELETE FROM workdays")
-            db["workdays"].insert_all(rows, batch_size=1000)
+    """Bring ``workdays`` to the years the documents' dates span; return the years missing."""
+    rows, missing = calendar_workdays(db, calendar)
+    store_workdays(db, rows)
     return missing
 
 
@@ -90,45 +84,67 @@ def group_stats(delays: list[int], limits: tuple[int, ...]) -> dict:
     }
 
 
-def timeliness(db: sqlite_utils.Database, date_from: str, date_to: str, limits=DEFAULT_LIMITS) -> dict:
+def delays(rows: list[tuple], workdays: list[dict]) -> list[dict]:
+    """Each row of ``DATED_COLUMNS`` with its ``workdays`` taken and, when unknown, why:
+    what the ``timeliness`` view gives over a ``workdays`` table holding ``workdays``."""
+    seq = {day["day"]: day["seq"] for day in workdays}
+    found = []
+    for row in rows:
+        doc = dict(zip(DATED_COLUMNS, row))
+        formed, published = seq.get(doc["created_on"]), seq.get(doc["published_on"])
+        if doc["created_on"] is None:
+            reason = "formation date missing"
+        elif doc["published_on"] is None:
+            reason = "publication date missing"
+        elif formed is None:
+            reason = f"calendar missing for {doc['created_on'][:4]}"
+        elif published is None:
+            reason = f"calendar missing for {doc['published_on'][:4]}"
+        else:
+            reason = None
+        found.append({**doc, "workdays": None if reason else published - formed, "unknown_reason": reason})
+    return found
+
+
+def document_delays(db: sqlite_utils.Database, date_from: str, date_to: str,
+                    calendar: WorkCalendar = OFFICIAL) -> list[dict]:
+    """The delays of the disclosure documents published in ``[date_from, date_to]``, by date and URL."""
+    return delays(dated_documents(db, date_from, date_to), calendar_workdays(db, calendar)[0])
+
+
+def timeliness(db: sqlite_utils.Database, date_from: str, date_to: str, limits=DEFAULT_LIMITS,
+               calendar: WorkCalendar = OFFICIAL) -> dict:
     """Timeliness of the documents published in ``[date_from, date_to]``.
 
     Returns the totals (checked, late per limit, unknown with reasons, negative delays),
     the per-publisher and per-column statistics, and every late document.
     """
-    rows = db.execute(
-        "SELECT url, title, publisher, index_no, column_path, created_on, created_on_source,"
-        " published_on, workdays, unknown_reason FROM timeliness"
-        " WHERE published_on BETWEEN ? AND ? ORDER BY published_on, url",
-        [date_from, date_to],
-    ).fetchall()
-    checked = [row for row in rows if row[8] is not None]
-    unknown_reasons = Counter(row[9] for row in rows if row[8] is None)
+    rows = document_delays(db, date_from, date_to, calendar)
+    checked = [row for row in rows if row["workdays"] is not None]
+    unknown_reasons = Counter(row["unknown_reason"] for row in rows if row["workdays"] is None)
     by_publisher: dict[str, list[int]] = {}
     by_column: dict[str, list[int]] = {}
     for row in checked:
-        by_publisher.setdefault(row[2] or "(none)", []).append(row[8])
-        by_column.setdefault(row[4] or "(none)", []).append(row[8])
-    keys = ("url", "title", "publisher", "index_no", "column_path", "created_on",
-            "created_on_source", "published_on", "workdays")
+        by_publisher.setdefault(row["publisher"] or "(none)", []).append(row["workdays"])
+        by_column.setdefault(row["column_path"] or "(none)", []).append(row["workdays"])
     late_items = [
-        {**dict(zip(keys, row[:9])), "late_for": [limit for limit in limits if row[8] > limit]}
+        {**{key: row[key] for key in (*DATED_COLUMNS, "workdays")},
+         "late_for": [limit for limit in limits if row["workdays"] > limit]}
         for row in checked
-        if row[8] > min(limits)
+        if row["workdays"] > min(limits)
     ]
-    overall = group_stats([row[8] for row in checked], limits)
+    overall = group_stats([row["workdays"] for row in checked], limits)
     return {
         "limits": list(limits),
         "checked": overall["checked"],
         "late": overall["late"],
         "unknown": sum(unknown_reasons.values()),
         "unknown_reasons": dict(unknown_reasons),
-        "negative": sum(1 for row in checked if row[8] < 0),
-        "by_source": dict(Counter(row[6] for row in checked)),
+        "negative": sum(1 for row in checked if row["workdays"] < 0),
+        "by_source": dict(Counter(row["created_on_source"] for row in checked)),
         "median": overall["median"],
         "p90": overall["p90"],
         "by_publisher": {key: group_stats(value, limits) for key, value in sorted(by_publisher.items())},
         "by_column": {key: group_stats(value, limits) for key, value in sorted(by_column.items())},
         "late_items": late_items,
     }
-

@@ -92,7 +92,9 @@ def cmd_demo(args) -> int:
     from monitor.audit.run import run_audit
     from monitor.report.terminal import print_audit
     from monitor.report.html import save_report
+    from storage.canned_queries import VERY_LATE_DOCUMENTS, YEARLY_COUNTS
     from storage.db import open_db
+    from storage.publications import stored_documents
 
     _remove_demo_db(args.db)
     with serve() as portal:
@@ -101,7 +103,7 @@ def cmd_demo(args) -> int:
     expected = load_ground_truth()["documents"]
     db = open_db(args.db)
     try:
-        stored = db.execute("SELECT count(*) FROM documents WHERE removed_at IS NULL").fetchone()[0]
+        stored = stored_documents(db)
         verdict = "matches" if stored == expected else "DOES NOT match"
         print(f"The sample portal publishes {expected} documents; the database holds {stored}: {verdict}.\n")
         # The report published in January 2021 is on 2020.
@@ -113,9 +115,9 @@ def cmd_demo(args) -> int:
     print(f"\nThe audit as a report to open in a browser: {report.resolve()}")
     print(
         f"\nQuery the database (crawl {run['id']}):\n"
-        f"  govwatch query --db {args.db} \"SELECT year, count(*) FROM publications GROUP BY year\"\n"
+        f"  govwatch query --db {args.db} \"{YEARLY_COUNTS}\"\n"
         f"  govwatch audit --db {args.db} --year 2020 --json\n"
-        f"  sqlite3 {args.db} \"SELECT publisher, workdays, title FROM timeliness WHERE workdays > 20\""
+        f"  sqlite3 {args.db} \"{VERY_LATE_DOCUMENTS}\""
     )
     return 0 if stored == expected else 1
 

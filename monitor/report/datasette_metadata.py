@@ -4,6 +4,8 @@ The descriptions are README.md's "Querying the database" in a form Datasette rea
 test checks that every table, view and column of a real database is described here.
 """
 
+from storage.canned_queries import CANNED_QUERIES
+
 TABLES = {
     "documents": ("One row per disclosure page, keyed by its canonical URL.", {
         "url": "canonical URL of the detail page (primary key)",
@@ -174,67 +176,24 @@ TABLES = {
     }),
 }
 
-# Canned queries. Empty parameters fall back to the defaults named in each description.
-QUERIES = {
-    "late_by_publisher": {
-        "title": "Late documents by publisher",
-        "description": "Documents with both dates, and how many took more working days than :limit "
-                       "(default 15), per publisher; :year empty for every year.",
-        "sql": (
-            "SELECT coalesce(nullif(publisher, ''), '(none)') AS publisher, count(*) AS checked,\n"
-            "  sum(workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)) AS late,\n"
-            "  round(100.0 * sum(workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)) / count(*), 1) AS late_percent,\n"
-            "  max(workdays) AS most_workdays\n"
-            "FROM timeliness\n"
-            "WHERE workdays IS NOT NULL AND (coalesce(:year, '') = '' OR substr(published_on, 1, 4) = :year)\n"
-            "GROUP BY 1 ORDER BY late DESC, publisher"
-        ),
-        "params": ["limit", "year"],
-    },
-    "late_documents": {
-        "title": "Late documents of one publisher",
-        "description": "Documents of :publisher that took more working days than :limit (default 15).",
-        "sql": (
-            "SELECT workdays, published_on, created_on, created_on_source, title, index_no, url\n"
-            "FROM timeliness\n"
-            "WHERE publisher = :publisher AND workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)\n"
-            "ORDER BY workdays DESC, published_on"
-        ),
-        "params": ["publisher", "limit"],
-    },
-    "claims_of_last_audit": {
-        "title": "Claims against observations of the last audit",
-        "description": "Each figure of the annual report, what the portal shows, and the verdict.",
-        "sql": (
-            "SELECT json_extract(c.value, '$.key') AS claim, json_extract(c.value, '$.value') AS claimed,\n"
-            "  json_extract(c.value, '$.observed') AS observed, json_extract(c.value, '$.difference') AS difference,\n"
-            "  json_extract(c.value, '$.status') AS status, json_extract(c.value, '$.sql') AS sql\n"
-            "FROM audit_runs, json_each(audit_runs.result, '$.claims') AS c\n"
-            "WHERE audit_runs.id = (SELECT max(id) FROM audit_runs)"
-        ),
-    },
-    "findings_by_kind": {
-        "title": "Findings of the last audit by kind",
-        "description": "Data-quality findings of the newest audit, counted by kind.",
-        "sql": (
-            "SELECT kind, count(*) AS findings FROM findings\n"
-            "WHERE audit_id = (SELECT max(id) FROM audit_runs)\n"
-            "GROUP BY kind ORDER BY findings DESC, kind"
-        ),
-    },
-    "column_month_documents": {
-        "title": "Documents of one column in one month",
-        "description": "Documents under :column (a column name such as 政策解读, at any depth) "
-                       "published in :month (YYYY-MM).",
-        "sql": (
-            "SELECT c.column_path, p.published_on, p.publisher, p.title, p.url\n"
-            "FROM document_columns AS c JOIN publications AS p USING (url)\n"
-            "WHERE c.column_name = :column AND p.month = :month\n"
-            "ORDER BY p.published_on, p.url"
-        ),
-        "params": ["column", "month"],
-    },
+# What each canned query of ``storage.canned_queries`` is for; empty parameters fall back
+# to the defaults named in each description.
+DESCRIPTIONS = {
+    "late_by_publisher": ("Late documents by publisher",
+                          "Documents with both dates, and how many took more working days than :limit "
+                          "(default 15), per publisher; :year empty for every year."),
+    "late_documents": ("Late documents of one publisher",
+                       "Documents of :publisher that took more working days than :limit (default 15)."),
+    "claims_of_last_audit": ("Claims against observations of the last audit",
+                             "Each figure of the annual report, what the portal shows, and the verdict."),
+    "findings_by_kind": ("Findings of the last audit by kind",
+                         "Data-quality findings of the newest audit, counted by kind."),
+    "column_month_documents": ("Documents of one column in one month",
+                               "Documents under :column (a column name such as 政策解读, at any depth) "
+                               "published in :month (YYYY-MM)."),
 }
+QUERIES = {name: {"title": title, "description": description, **CANNED_QUERIES[name]}
+           for name, (title, description) in DESCRIPTIONS.items()}
 
 
 def metadata(database: str) -> dict:

@@ -3,9 +3,10 @@
 :func:`render_report` is pure: the audit's result (as ``govwatch audit --json`` prints
 it), the crawl behind it and the few series the result does not hold (publications per
 month and publisher, the distribution of delays, the crawl's fetch errors) go in, an
-HTML string comes out. :func:`write_report` runs the audit and those queries and writes
-the file. Every figure is shown with the SQL that produced it, so an auditor can rerun
-it against the same database.
+HTML string comes out. :func:`write_report` computes the audit and those series on a
+read-only connection, recording nothing, and writes the file. Every figure is shown with
+the SQL that produced it (the text ``storage`` holds), so an auditor can rerun it against
+the same database.
 
 The file loads nothing: styles are inline, charts are SVG, and the only script sorts
 tables. Links to the portal's pages are plain navigation.
@@ -17,27 +18,16 @@ from collections import Counter
 from html import escape
 from pathlib import Path
 
-from monitor.audit.run import AuditError, latest_report_year, run_audit
+from monitor.audit.run import AuditError, compute_audit, latest_report_year
+from monitor.audit.timeliness import document_delays
+from monitor.audit.workdays import OFFICIAL, WorkCalendar
 from monitor.report.charts import histogram, paired_bars, stacked_columns
-from monitor.audit.counts import COUNT_QUERIES, RANGE
 from monitor.errors import RunError, UsageError, open_existing_db
-from storage.db import VIEWS_V2
+from storage.audits import FINDINGS_BY_KIND
+from storage.publications import COUNT_QUERIES, MONTHLY_BY_PUBLISHER, monthly_by_publisher
+from storage.runs import FETCH_ERRORS, crawl_fetch_errors
+from storage.timeliness import DELAY_HISTOGRAM, TIMELINESS_VIEW
 
-# The series the audit result lacks, queried by write_report and shown with the charts.
-REPORT_QUERIES = {
-    "monthly_by_publisher": (
-        "SELECT month, coalesce(nullif(publisher, ''), '(none)') AS publisher, count(*) AS n"
-        f" FROM publications WHERE {RANGE} GROUP BY month, publisher ORDER BY month, publisher"
-    ),
-    "delay_histogram": (
-        f"SELECT workdays, count(*) AS n FROM timeliness WHERE {RANGE} AND workdays IS NOT NULL"
-        " GROUP BY workdays ORDER BY workdays"
-    ),
-    "fetch_errors": "SELECT url, status, error, at FROM fetch_errors WHERE crawl_id = :crawl_id ORDER BY id",
-}
-# The audit stores its findings; this reproduces the counts by kind from the file.
-FINDINGS_SQL = "SELECT kind, count(*) AS n FROM findings WHERE audit_id = :audit_id GROUP BY kind ORDER BY n DESC"
-TIMELINESS_VIEW = next(sql for sql in VIEWS_V2 if "VIEW timeliness" in sql)
 # Enough fetch errors to see what went wrong; the SQL shown gives them all.
 MAX_FETCH_ERRORS = 100
 
@@ -343,7 +333,9 @@ def _findings_section(result: dict) -> str:
             f"{_cell(f['detail'])}</tr>" for f in findings]
     body = (f"<p class=lead>{len(findings)} findings of {len(kinds)} kinds.</p>"
             + _table(["kind", "rows"], kind_rows, numeric={"rows"}, id="findings-by-kind")
-            + _sql_block("findings of this audit by kind", FINDINGS_SQL, {"audit_id": result["audit_id"]})
+            # A recorded audit's findings are in the file; an audit only computed has none there.
+            + (_sql_block("findings of this audit by kind", FINDINGS_BY_KIND, {"audit_id": result["audit_id"]})
+               if result.get("audit_id") is not None else "")
             + (f'<div class="scroll">{_table(["kind", "index no.", "url", "detail"], rows, sortable=True, id="findings-table")}</div>'
                if rows else ""))
     return _section("findings", body)
@@ -369,10 +361,9 @@ def _headline(result: dict) -> str:
 def render_report(result: dict, crawl: dict | None, sql: dict) -> str:
     """The whole report as an HTML document.
 
-    ``result`` is :func:`monitor.audit.run.run_audit`'s result; ``crawl`` the crawl run the
-    figures describe (a ``crawl_runs`` row) or None; ``sql`` maps each name of
-    ``REPORT_QUERIES`` to ``{"sql", "params", "rows"}``: the query, what it ran with,
-    and its rows as dicts.
+    ``result`` is :func:`monitor.audit.run.compute_audit`'s result (with its ``audit_id``
+    when it was recorded); ``crawl`` the crawl run the figures describe (a ``crawl_runs``
+    row) or None; ``sql`` is :func:`report_data`'s.
     """
     period = result["period"]
     params = {"date_from": period["from"], "date_to": period["to"]}
@@ -394,53 +385,67 @@ def render_report(result: dict, crawl: dict | None, sql: dict) -> str:
         f"<title>govwatch audit {escape(subject)}</title><style>{STYLE}</style></head><body><main>"
         f"<h1>Government information disclosure audit: {escape(subject)}</h1>"
         f"<p class=lead>Documents published {escape(period['from'])} – {escape(period['to'])}, "
-        f"audit #{escape(_fmt(result['audit_id']))} recorded in the database. "
+        f"{_recorded(result)} "
         "Figures come from the crawled portal; each carries the SQL that reproduces it.</p>"
         f"{_headline(result)}<nav>{nav}</nav>{''.join(sections)}</main><script>{SORT_SCRIPT}</script></body></html>\n"
     )
 
 
-def report_data(db, result: dict) -> dict:
-    """Run ``REPORT_QUERIES`` for the audit's period and crawl; the ``sql`` argument of render_report."""
+def _recorded(result: dict) -> str:
+    """Whether the audit is recorded in the database, and as which."""
+    if result.get("audit_id") is None:
+        return "computed from the database and not recorded in it ('govwatch audit' records an audit)."
+    return f"audit #{escape(_fmt(result['audit_id']))} recorded in the database."
+
+
+def report_data(db, result: dict, calendar: WorkCalendar = OFFICIAL) -> dict:
+    """The series the audit's result lacks, for its period and crawl: the ``sql`` argument of
+    render_report, mapping each to ``{"sql", "params", "rows"}`` (the query that gives it,
+    what it runs with, its rows as dicts).
+
+    The delays are counted as the audit counts them, on ``calendar``, which is what the
+    ``timeliness`` view gives once ``govwatch audit`` has stored that calendar.
+    """
     crawl = result["totals"]["last_crawl"]
-    period = {"date_from": result["period"]["from"], "date_to": result["period"]["to"]}
-    params = {
-        "monthly_by_publisher": period,
-        "delay_histogram": period,
-        "fetch_errors": {"crawl_id": crawl["id"] if crawl else None},
+    date_from, date_to = result["period"]["from"], result["period"]["to"]
+    period = {"date_from": date_from, "date_to": date_to}
+    delays = Counter(row["workdays"] for row in document_delays(db, date_from, date_to, calendar)
+                     if row["workdays"] is not None)
+    crawl_id = {"crawl_id": crawl["id"] if crawl else None}
+    return {
+        "monthly_by_publisher": {"sql": MONTHLY_BY_PUBLISHER, "params": period,
+                                 "rows": monthly_by_publisher(db, date_from, date_to)},
+        "delay_histogram": {"sql": DELAY_HISTOGRAM, "params": period,
+                            "rows": [{"workdays": days, "n": n} for days, n in sorted(delays.items())]},
+        "fetch_errors": {"sql": FETCH_ERRORS, "params": crawl_id,
+                         "rows": crawl_fetch_errors(db, crawl_id["crawl_id"])},
     }
-    data = {}
-    for name, query in REPORT_QUERIES.items():
-        cursor = db.execute(query, params[name])
-        columns = [item[0] for item in cursor.description]
-        data[name] = {"sql": query, "params": params[name],
-                      "rows": [dict(zip(columns, row)) for row in cursor.fetchall()]}
-    return data
 
 
 def write_report(db_path: str | Path, out: str | Path, **audit) -> tuple[Path, dict]:
-    """Audit the database with ``run_audit``'s keyword arguments ``audit`` (recording the
-    audit), write the report to ``out``; return the file and the audit's result.
+    """Compute the audit of the database with ``compute_audit``'s keyword arguments
+    ``audit`` on a read-only connection, recording nothing, write the report to ``out``;
+    return the file and the audit's result.
 
     Without a year, a period or a report file, the audit is of the latest year whose
     annual report the crawl found (of everything published when it found none).
     """
-    db = open_existing_db(db_path)
+    db = open_existing_db(db_path, read_only=True)
     try:
         if not any(audit.get(key) for key in ("year", "date_from", "date_to", "report_path")):
             audit["year"] = latest_report_year(db)
-        result = run_audit(db, **audit)
-        return save_report(db, result, out), result
+        result = compute_audit(db, **audit)
+        return save_report(db, result, out, audit.get("calendar", OFFICIAL)), result
     except AuditError as exc:
         raise UsageError(str(exc)) from None
     finally:
         db.close()
 
 
-def save_report(db, result: dict, out: str | Path) -> Path:
-    """Render the report of an audit already run and write it to ``out``."""
+def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFICIAL) -> Path:
+    """Render the report of an audit already computed, on ``calendar``, and write it to ``out``."""
     out = Path(out)
-    html = render_report(result, result["totals"]["last_crawl"], report_data(db, result))
+    html = render_report(result, result["totals"]["last_crawl"], report_data(db, result, calendar))
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:

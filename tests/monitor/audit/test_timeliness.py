@@ -94,3 +94,9 @@ def test_group_stats_median_and_p90():
     assert stats["late_share"]["15"] == pytest.approx(0.2)
     assert p90([]) is None and p90([7]) == 7.0
     assert p90(list(range(1, 11))) == pytest.approx(9.1)
+
+
+def test_the_delays_need_no_workdays_table(db):
+    stored = timeliness(db, "2020-01-01", "2020-12-31")
+    db.execute("DELETE FROM workdays")
+    assert timeliness(db, "2020-01-01", "2020-12-31") == stored

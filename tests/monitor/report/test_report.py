@@ -3,6 +3,7 @@ audit's JSON, chart points equal to SQL counts, nothing loaded from the network,
 text escaped."""
 
 import copy
+import hashlib
 import json
 import re
 import shutil
@@ -13,8 +14,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from monitor.audit.counts import COUNT_QUERIES
-from monitor.report.html import SECTIONS, render_report
+from storage.publications import COUNT_QUERIES
+from monitor.report.html import SECTIONS, render_report, write_report
 from tests.conftest import govwatch
 
 
@@ -272,3 +273,22 @@ def test_a_reversed_period_is_a_usage_error_for_the_report(crawled_copy, tmp_pat
     assert done.returncode == 2
     assert done.stderr == "govwatch report: the period 2021-01-01 .. 2020-01-01 ends before it starts\n"
     assert not (tmp_path / "report.html").exists()
+
+
+def test_the_report_reads_a_read_only_file_and_records_nothing(crawled_copy, tmp_path):
+    audit = govwatch("audit", "--db", crawled_copy, "--year", 2020, "--json")
+    assert audit.returncode == 0, audit.stderr
+    recorded = json.loads(audit.stdout)
+    assert recorded.pop("audit_id") == 1
+    # The file alone is made read-only: SQLite may still need to create the WAL index beside it.
+    crawled_copy.chmod(0o444)
+    before = hashlib.sha256(crawled_copy.read_bytes()).hexdigest()
+    done = govwatch("report", "--db", crawled_copy, "--year", 2020, "--out", tmp_path / "report.html")
+    assert done.returncode == 0, done.stderr
+    _, result = write_report(crawled_copy, tmp_path / "again.html", year=2020)
+    assert hashlib.sha256(crawled_copy.read_bytes()).hexdigest() == before
+    assert query(crawled_copy, "SELECT count(*) FROM audit_runs") == [(1,)]
+    assert json.loads(json.dumps(result, ensure_ascii=False, default=str)) == recorded
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page == (tmp_path / "again.html").read_text(encoding="utf-8")
+    assert "not recorded in it" in page and "findings of this audit by kind" not in page

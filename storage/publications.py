@@ -1,12 +1,15 @@
 """Publication counts by year, month, publisher, column, category and attachments.
 
-Each count is one GROUP BY over the ``publications`` or ``document_columns`` views,
-kept here as SQL text so an auditor can rerun exactly the query behind a figure.
+Each count is one GROUP BY over the ``publications`` view or the documents' breadcrumbs,
+kept here as SQL text so an auditor can rerun exactly the query behind a figure (the
+report shows it).
 """
 
 import sqlite_utils
 
 RANGE = "published_on BETWEEN :date_from AND :date_to"
+# An annual report is found by its 年报 column or its title.
+ANNUAL_REPORTS = "is_disclosure = 1 AND (column_path LIKE '%年报%' OR title LIKE '%年度报告%')"
 
 COUNT_QUERIES = {
     "by_year": f"SELECT year AS key, count(*) AS n FROM publications WHERE {RANGE} GROUP BY key ORDER BY key",
@@ -37,6 +40,11 @@ COUNT_QUERIES = {
         " SELECT key, sum(n) AS n FROM levels GROUP BY key ORDER BY key"
     ),
 }
+# Publications per month and publisher, which the report charts and the audit does not hold.
+MONTHLY_BY_PUBLISHER = (
+    "SELECT month, coalesce(nullif(publisher, ''), '(none)') AS publisher, count(*) AS n"
+    f" FROM publications WHERE {RANGE} GROUP BY month, publisher ORDER BY month, publisher"
+)
 
 
 def publication_counts(db: sqlite_utils.Database, date_from: str, date_to: str) -> dict:
@@ -55,3 +63,34 @@ def total_documents(db: sqlite_utils.Database, date_from: str, date_to: str) -> 
 def published_span(db: sqlite_utils.Database) -> tuple[str | None, str | None]:
     """The first and last publication dates of the disclosure documents; Nones when there are none."""
     return tuple(db.execute("SELECT min(published_on), max(published_on) FROM publications").fetchone())
+
+
+def all_time_documents(db: sqlite_utils.Database) -> int:
+    """Disclosure documents of every date (and none)."""
+    return db.execute("SELECT count(*) FROM publications").fetchone()[0]
+
+
+def stored_documents(db: sqlite_utils.Database) -> int:
+    """Documents the database holds that the portal has not removed."""
+    return db.execute("SELECT count(*) FROM documents WHERE removed_at IS NULL").fetchone()[0]
+
+
+def annual_report_titles(db: sqlite_utils.Database) -> list[str]:
+    """The titles of every crawled annual report."""
+    return [title for (title,) in db.execute(f"SELECT title FROM documents WHERE {ANNUAL_REPORTS}")]
+
+
+def annual_report_page(db: sqlite_utils.Database, year: int) -> dict | None:
+    """The newest crawled annual-report page whose title names ``year``: ``{url, title, body_text}``, or None."""
+    row = db.execute(
+        "SELECT url, title, body_text FROM documents"
+        f" WHERE {ANNUAL_REPORTS} AND (title LIKE :title OR title LIKE :spaced)"
+        " ORDER BY published_on DESC LIMIT 1",
+        {"title": f"%{year}年%", "spaced": f"%{year} 年%"},
+    ).fetchone()
+    return dict(zip(("url", "title", "body_text"), row)) if row else None
+
+
+def monthly_by_publisher(db: sqlite_utils.Database, date_from: str, date_to: str) -> list[dict]:
+    """``MONTHLY_BY_PUBLISHER``'s rows ``{month, publisher, n}`` for the range."""
+    return list(db.query(MONTHLY_BY_PUBLISHER, {"date_from": date_from, "date_to": date_to}))
