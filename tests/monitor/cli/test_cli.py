@@ -36,6 +36,7 @@ SUBCOMMANDS = dict(subcommands(build_parser()))
 DB_DEFAULTS = {("demo",): "govwatch-demo.db"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("page", sorted(FILES.glob("*.html")), ids=lambda path: path.name)
 def test_parse_prints_exactly_the_record_keys(page):
     result = govwatch("parse", page, "--url", "http://www.leda.gov.cn/info/1/1.htm")
@@ -45,6 +46,7 @@ def test_parse_prints_exactly_the_record_keys(page):
     assert isinstance(record["is_disclosure"], bool) and isinstance(record["warnings"], list)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setup, message", [
     (lambda path: None, "cannot read"),
     (lambda path: path.write_bytes(b""), "is empty"),
@@ -71,6 +73,7 @@ def test_every_subcommand_has_help(command, capsys):
     assert exited.value.code == 0 and capsys.readouterr().out.startswith(f"usage: govwatch {' '.join(command)}")
 
 
+@pytest.mark.slow
 def test_the_command_line_help_runs_as_a_program():
     result = govwatch("--help")
     assert result.returncode == 0
@@ -129,17 +132,20 @@ def test_query_json_rows(crawled_db):
     assert [row["year"] for row in rows] == ["2019", "2020", "2021"] and all(row["n"] > 0 for row in rows)
 
 
+@pytest.mark.slow
 def test_claims_of_the_2020_report(tmp_path):
     result = govwatch("claims", FILES / "reports" / "leda-2020-annual-report.md")
     claims = {claim["key"]: claim["value"] for claim in json.loads(result.stdout)["claims"]}
     assert claims["portal_items"] == 2763 and claims["interpretations"] == 43
 
 
+@pytest.mark.slow
 def test_unknown_site_is_a_usage_error(tmp_path):
     result = govwatch("crawl", "--site", "nowhere", "--db", tmp_path / "g.db")
     assert result.returncode == 2 and "unknown site 'nowhere'" in result.stderr
 
 
+@pytest.mark.slow
 def test_unreachable_portal_is_recorded_not_a_crash(tmp_path):
     db = tmp_path / "g.db"
     result = govwatch("crawl", "--start-url", "http://127.0.0.1:9/", "--db", db,
@@ -156,6 +162,7 @@ def demo_lines(stdout: str) -> list[str]:
     return [re.sub(r"127\.0\.0\.1:\d+|\d+(\.\d+)? (s|pages/s)\b", "…", line) for line in stdout.splitlines()]
 
 
+@pytest.mark.slow
 def test_demo_crawls_audits_writes_the_report_and_shows_the_same_a_second_time(tmp_path):
     first = govwatch("demo", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -169,6 +176,7 @@ def test_demo_crawls_audits_writes_the_report_and_shows_the_same_a_second_time(t
     assert demo_lines(second.stdout) == demo_lines(first.stdout)
 
 
+@pytest.mark.slow
 def test_demo_never_deletes_a_database_of_a_real_portal(tmp_path):
     path = tmp_path / "govwatch.db"
     db = open_db(path)

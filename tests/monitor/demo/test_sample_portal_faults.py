@@ -19,6 +19,9 @@ from monitor.demo.sample_portal.model import build_portal
 from monitor.demo.sample_portal.server import respond, serve
 from tests.monitor.demo.test_sample_portal import http_get, fetch
 
+# Serves the sample portal with faults.
+pytestmark = pytest.mark.slow
+
 LISTING = "/zfxxgk/zcjd.htm"
 
 
