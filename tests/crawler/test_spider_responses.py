@@ -1,6 +1,7 @@
 """The spider's ``parse`` on saved responses: what it yields for a detail page, a
 listing, a 304, and for documents the database already holds."""
 
+import shutil
 import zlib
 
 import scrapy
@@ -107,3 +108,14 @@ def test_a_known_document_listed_with_its_date_is_seen_and_one_listed_with_anoth
     assert [(request.headers.get("If-None-Match"), request.meta) for request in verify] == [
         (b'"b"', {"handle_httpstatus_list": [304]})]
 
+
+
+def test_a_database_of_an_older_schema_is_what_the_next_crawl_starts_from(tmp_path):
+    db = tmp_path / "govwatch.db"
+    shutil.copy(FILES / "databases" / "schema-v4.db", db)
+    spider = leda_spider(tmp_path)
+    # Two crawls ran before: this one takes the third share of the re-verification rota.
+    assert spider.slice == 2
+    assert [url for url, known in spider.known.items() if known.removed_at] == [
+        "http://www.leda.gov.cn/info/1051/6001.htm"]
+    assert spider.known[DETAIL_URL].etag == '"e1"' and len(spider.known) == 4

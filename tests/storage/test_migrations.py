@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from crawler.spiders.portal import load_known
 from storage.db import SCHEMA_VERSION, open_db
 
 DATABASES = Path(__file__).parents[1] / "files" / "databases"
@@ -72,16 +71,6 @@ def test_an_upgrade_keeps_every_row_and_value(old_copy):
         # Columns a migration adds come after the old ones.
         width = len(rows[0]) if rows else 0
         assert [row[:width] for row in after[table]] == rows, table
-
-
-def test_an_upgraded_database_is_read_and_written_by_todays_code(old_copy):
-    open_db(old_copy).close()
-    known, runs, _ = load_known(str(old_copy))
-    assert runs == 2
-    assert sorted(url for url, document in known.items() if document.removed_at) == [
-        "http://www.leda.gov.cn/info/1051/6001.htm"]
-    assert known["http://www.leda.gov.cn/info/1048/4263.htm"].etag == '"e1"'
-
 
 
 def test_opening_an_upgraded_database_again_changes_nothing(old_copy):
