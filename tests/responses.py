@@ -14,9 +14,9 @@ from crawler.spiders.portal import PortalSpider
 FILES = Path(__file__).parent / "files"
 
 
-def file_response(path: str | Path, url: str, *, status: int = 200, headers: dict | None = None,
+def file_response(path: str | Path | None, url: str, *, status: int = 200, headers: dict | None = None,
                   meta: dict | None = None) -> HtmlResponse:
-    """The saved page at ``path`` (relative to tests/files/) as the response to a GET of ``url``.
+    """The saved page at ``path`` (relative to tests/files/; None for no body) as the response to a GET of ``url``.
 
     The body is passed as bytes with no encoding forced, so the spider decodes it as it
     would a portal's answer: from the headers given, else from the page itself.
