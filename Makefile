@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test chromium bench clean
+.PHONY: demo test test-fast chromium bench clean
 
 # Reinstall when the project's dependencies change.
 $(STAMP): pyproject.toml
@@ -17,6 +17,10 @@ demo: $(STAMP)
 
 test: chromium $(STAMP)
 	$(PY) -m pytest
+
+# The fast tier: no crawl, server, browser or subprocess (tests marked slow are left out).
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not slow"
 
 # The report's browser test needs Chromium: installed when missing and this user may,
 # checked first so a machine without it stops before the virtualenv is built.

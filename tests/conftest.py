@@ -17,6 +17,17 @@ import pytest
 from monitor.command import govwatch_command
 from monitor.demo.sample_portal.server import serve
 
+# The fixtures below serve the sample portal or crawl it: a test using one, directly or
+# through another fixture, is in the slow tier.
+SLOW_FIXTURES = {"sample_portal", "crawled_db", "crawled_copy"}
+
+
+def pytest_collection_modifyitems(items):
+    """Mark ``slow`` every test that needs one of the ``SLOW_FIXTURES``."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
 
 def govwatch(*args, timeout=600, **kwargs) -> subprocess.CompletedProcess:
     """Run the govwatch command in a subprocess (Scrapy's reactor starts once per process)."""

@@ -31,3 +31,11 @@ def test_make_test_without_chromium_stops_with_one_line_saying_how():
 def test_chromium_present_lets_make_test_go_on_quietly():
     done = unprivileged([str(REPO / "scripts" / "ensure-chromium")], GOVWATCH_CHROMIUM="sh")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+
+
+def test_make_test_fast_runs_the_suite_without_the_slow_tier_and_without_chromium():
+    done = unprivileged(["make", "-C", str(REPO), "--no-print-directory", "test-fast", "PY=echo", "STAMP="],
+                        GOVWATCH_CHROMIUM="no-such-chromium")
+    # make echoes the command, then echo prints its arguments.
+    assert (done.returncode, done.stdout, done.stderr) == (
+        0, 'echo -m pytest -m "not slow"\n-m pytest -m not slow\n', "")

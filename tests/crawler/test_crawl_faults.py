@@ -17,6 +17,9 @@ from monitor.demo.sample_portal.server import serve
 from crawler.middlewares import CUT_SHORT
 from tests.conftest import govwatch
 
+# Crawls of the sample portal with faults, in subprocesses.
+pytestmark = pytest.mark.slow
+
 SIZE = 800
 PORTAL = build_portal(size=SIZE)
 DOCS = {doc.url: doc for doc in PORTAL.documents}

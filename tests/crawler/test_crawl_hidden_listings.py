@@ -13,6 +13,9 @@ from storage.db import open_db
 from storage.runs import crawl_notes
 from tests.conftest import govwatch, html_server
 
+# Crawls a portal served on 127.0.0.1, in a subprocess.
+pytestmark = pytest.mark.slow
+
 LISTING_FILE = Path(__file__).parent.parent / "files" / "real" / "pages" / "list-gansu-jyt-wjtz.html"
 LISTING = "/jyt/c110634/zwgklist.shtml"
 SCRIPTED = "/jyt/c110635/index.shtml"

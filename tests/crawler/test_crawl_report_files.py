@@ -15,6 +15,9 @@ from tests.report_site import (
     REPORT_2020_FILE, SPREADSHEET, ReportSite,
 )
 
+# Crawls a portal served on 127.0.0.1, in a subprocess.
+pytestmark = pytest.mark.slow
+
 CHANGED_2020 = REPORT_2020 + "\n本报告于2021年2月1日更正。\n".encode("utf-8")
 
 

@@ -9,6 +9,9 @@ import pytest
 from monitor.demo.sample_portal.model import ground_truth
 from tests.conftest import govwatch
 
+# Crawls the sample portal, in subprocesses.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def conn(crawled_db):

@@ -52,6 +52,7 @@ def hostile_page(secret_file, url):
     ).encode("utf-8")
 
 
+@pytest.mark.slow
 def test_parse_page_resolves_no_external_entity_and_fetches_nothing(secret_file, listener):
     url, hits = listener
     record = parse_page(hostile_page(secret_file, url), "http://portal/info/1/1.htm")
@@ -59,6 +60,7 @@ def test_parse_page_resolves_no_external_entity_and_fetches_nothing(secret_file,
     assert hits == []
 
 
+@pytest.mark.slow
 def test_report_reader_resolves_no_external_entity_and_fetches_nothing(secret_file, listener):
     url, hits = listener
     text = report_text(hostile_page(secret_file, url), "html")

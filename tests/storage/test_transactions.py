@@ -8,6 +8,8 @@ start, so the auditor waits for it instead.
 
 import threading
 
+import pytest
+
 from crawler.parsing import PARSER_VERSION
 from monitor.audit.run import run_audit
 from storage.db import open_db
@@ -41,6 +43,7 @@ def commit_from_another_connection_at(db, statement: str, write, wait: float = 2
     return seen
 
 
+@pytest.mark.slow
 def test_a_batch_succeeds_while_an_audit_commits_in_between(tmp_path):
     path = tmp_path / "govwatch.db"
     db = open_db(path)

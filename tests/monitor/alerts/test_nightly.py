@@ -15,6 +15,9 @@ from monitor.alerts.scheduler import MISFIRE_GRACE_SECONDS, build_scheduler
 from tests.conftest import govwatch
 from tests.monitor.conftest import Inbox, free_port
 
+# Runs the nightly job in subprocesses, against SMTP servers and the sample portal.
+pytestmark = pytest.mark.slow
+
 LATE_20 = sum(year["late"]["20"] for year in ground_truth()["timeliness"].values())
 
 

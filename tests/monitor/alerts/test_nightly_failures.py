@@ -22,6 +22,9 @@ from tests.databases import damage_tables, write_locked
 from tests.monitor.conftest import Inbox, free_port
 from tests.monitor.alerts.test_nightly import stage_lines, write_config
 
+# Runs the nightly job in subprocesses, against SMTP servers and the sample portal.
+pytestmark = pytest.mark.slow
+
 # A lock held longer than this makes a write give up: the tests need not wait 30 s per stage.
 QUICK_LOCKS = {**os.environ, "GOVWATCH_BUSY_TIMEOUT": "1"}
 

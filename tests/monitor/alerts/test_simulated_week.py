@@ -17,6 +17,9 @@ from monitor.demo.sample_portal.server import serve
 from tests.conftest import govwatch
 from tests.monitor.conftest import Inbox, SmtpServers, free_port
 
+# A week of nightly runs, each a subprocess crawl.
+pytestmark = pytest.mark.slow
+
 SIZE = 500
 DAYS = range(0, 7)
 # The first night queues every historic late document, so its outage holds alerts back.

@@ -77,6 +77,7 @@ def pairs(claims: list[dict]) -> list[tuple]:
     return [(claim["key"], claim["value"], claim["bound"]) for claim in claims]
 
 
+@pytest.mark.slow
 def test_the_report_is_read_from_the_attached_file(audited):
     report = audited[2020]["report"]
     assert (report["source"], report["file"], report["page"]) == (
@@ -84,6 +85,7 @@ def test_the_report_is_read_from_the_attached_file(audited):
     assert report["year"] == 2020 and report["unreadable_files"] == []
 
 
+@pytest.mark.slow
 def test_the_claims_are_the_files_own(audited):
     own = extract_claims(report_text(REPORT_2020))
     assert pairs(audited[2020]["claims"]) == pairs(own["claims"])
@@ -91,18 +93,21 @@ def test_the_claims_are_the_files_own(audited):
         (rule["rule"], rule["passed"]) for rule in own["consistency"]]
 
 
+@pytest.mark.slow
 def test_the_claims_are_checked_against_the_portal(audited):
     portal_items = next(claim for claim in audited[2020]["claims"] if claim["key"] == "portal_items")
     # The small site published nothing in 2020 (its report pages are dated 2021 and earlier).
     assert portal_items["value"] == 2763 and portal_items["status"] == "short"
 
 
+@pytest.mark.slow
 def test_the_audit_run_records_the_file(audited):
     recorded = sqlite3.connect(audited["db"]).execute(
         "SELECT report FROM audit_runs ORDER BY id").fetchall()
     assert recorded[0] == (audited["url"] + REPORT_2020_FILE,)
 
 
+@pytest.mark.slow
 def test_a_file_the_listing_links_is_read_for_its_year(audited):
     report = audited[2018]["report"]
     assert (report["source"], report["page"]) == (audited["url"] + REPORT_2018_FILE, audited["url"] + "/xxgk/nb.htm")
@@ -110,6 +115,7 @@ def test_a_file_the_listing_links_is_read_for_its_year(audited):
                                               ("mailbox_letters", 7, None)]
 
 
+@pytest.mark.slow
 def test_the_terminal_view_names_the_file_and_its_page(audited):
     assert audited["text"].returncode == 0, audited["text"].stderr
     # Rich wraps the table's title (naming the file) to the table's width; the page has a line of its own.
@@ -117,12 +123,14 @@ def test_the_terminal_view_names_the_file_and_its_page(audited):
     assert f"the report file is linked from {audited['url'] + PAGE_2020}" in audited["text"].stdout
 
 
+@pytest.mark.slow
 def test_the_html_report_links_the_file_and_its_page(audited):
     file, page = escape(audited["url"] + REPORT_2020_FILE), escape(audited["url"] + PAGE_2020)
     assert f'The annual report at <a href="{file}">{file}</a> (linked from <a href="{page}">{page}</a>)' in (
         audited["html"])
 
 
+@pytest.mark.slow
 def test_a_docx_attachment_is_read(tmp_path):
     """Needs monitor.claims.extract.report_text to read DOCX (the reports branch)."""
     with serve(faults=ReportSite(report_2020=docx_of(REPORT_2020))) as portal:

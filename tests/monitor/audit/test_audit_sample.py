@@ -128,6 +128,7 @@ def test_human_output_is_tables(crawled_copy):
     assert "Claims of" in result.stdout and "interpretations" in result.stdout and "Data quality" in result.stdout
 
 
+@pytest.mark.slow
 def test_missing_database_is_a_usage_error(tmp_path):
     result = govwatch("audit", "--db", tmp_path / "none.db")
     assert result.returncode == 2 and result.stderr.count("\n") == 1 and "no database" in result.stderr

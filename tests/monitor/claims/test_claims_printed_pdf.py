@@ -46,6 +46,7 @@ def test_row_cut_by_the_page_break_keeps_its_cells(printed):
     assert "（三）不予公开\t1.属于国家秘密\t14\t\t\t\t\t\t" in printed.splitlines()
 
 
+@pytest.mark.slow
 def test_pdfminer_font_warnings_stay_off_stderr():
     result = govwatch("claims", PRINTED)
     assert result.returncode == 0 and result.stderr == ""

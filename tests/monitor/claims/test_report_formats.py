@@ -64,6 +64,7 @@ def test_docx_reads_as_the_same_lines_as_the_html(shanghai_docx, shanghai_lines)
     assert report_text(shanghai_docx).splitlines() == shanghai_lines
 
 
+@pytest.mark.slow
 def test_docx_is_sniffed_by_its_bytes_not_its_name(shanghai_docx, tmp_path):
     path = tmp_path / "report.bin"
     path.write_bytes(shanghai_docx)
@@ -131,6 +132,7 @@ UNREADABLE = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "make", "reason"), UNREADABLE, ids=[name for name, *_ in UNREADABLE])
 def test_unreadable_report_is_one_line_and_exit_2(tmp_path, name, make, reason):
     path = tmp_path / name
@@ -151,6 +153,7 @@ def test_audit_refuses_an_unreadable_report_in_one_line(crawled_copy, tmp_path):
     assert result.stderr == f"govwatch audit: cannot read report {path}: the PDF has no text layer (a scan?)\n"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("report", [SHANGHAI, HUAIAN], ids=lambda path: path.name)
 def test_claims_command_reads_the_real_reports_without_a_failed_table_rule(report):
     result = govwatch("claims", report)

@@ -1,5 +1,6 @@
 """The govwatch command's contract: JSON shapes, exit statuses, one-line errors."""
 
+import argparse
 import fcntl
 import json
 import os
@@ -15,15 +16,29 @@ from crawler.parsing import RECORD_KEYS
 from crawler.settings import USER_AGENT
 from monitor.command import govwatch_command
 from monitor.demo.sample_portal.model import ground_truth
-from monitor.cli.main import EXIT_READER_GONE
+from monitor.cli.main import EXIT_READER_GONE, build_parser, main
 from storage.db import open_db
 from storage.runs import start_run
 from tests.conftest import govwatch
 
 FILES = Path(__file__).parents[2] / "files"
-SUBCOMMANDS = ["parse", "crawl", "audit", "claims", "query", "nightly", "schedule", "alerts", "sample-portal", "demo"]
 
 
+def subcommands(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
+    """Every command the parser accepts, as (words, its parser): ("crawl",), ("alerts", "list") …"""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, subparser in action.choices.items():
+                yield (*path, name), subparser
+                yield from subcommands(subparser, (*path, name))
+
+
+SUBCOMMANDS = dict(subcommands(build_parser()))
+# The README: "--db FILE is the database everywhere (default govwatch.db; govwatch-demo.db for the demo)".
+DB_DEFAULTS = {("demo",): "govwatch-demo.db"}
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("page", sorted(FILES.glob("*.html")), ids=lambda path: path.name)
 def test_parse_prints_exactly_the_record_keys(page):
     result = govwatch("parse", page, "--url", "http://www.leda.gov.cn/info/1/1.htm")
@@ -33,6 +48,7 @@ def test_parse_prints_exactly_the_record_keys(page):
     assert isinstance(record["is_disclosure"], bool) and isinstance(record["warnings"], list)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("setup, message", [
     (lambda path: None, "cannot read"),
     (lambda path: path.write_bytes(b""), "is empty"),
@@ -47,10 +63,22 @@ def test_parse_unreadable_or_empty_file_is_one_line_and_exit_2(tmp_path, setup, 
     assert result.stderr.count("\n") == 1 and message in result.stderr and "Traceback" not in result.stderr
 
 
-@pytest.mark.parametrize("command", SUBCOMMANDS)
-def test_every_subcommand_has_help(command):
-    result = govwatch(command, "--help")
-    assert result.returncode == 0 and result.stdout.startswith(f"usage: govwatch {command}")
+def test_the_subcommands_are_read_from_the_parser():
+    assert {("report",), ("explore",), ("alerts", "list"), ("alerts", "test"), ("demo",)} <= set(SUBCOMMANDS)
+
+
+@pytest.mark.parametrize("command", SUBCOMMANDS, ids=" ".join)
+def test_every_subcommand_has_help(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main([*command, "--help"])
+    assert exited.value.code == 0 and capsys.readouterr().out.startswith(f"usage: govwatch {' '.join(command)}")
+
+
+@pytest.mark.slow
+def test_the_command_line_help_runs_as_a_program():
+    result = govwatch("--help")
+    assert result.returncode == 0
+    assert all(name in result.stdout for (name, *more) in SUBCOMMANDS if not more)
 
 
 def test_version_and_user_agent_are_the_package_metadata_version():
@@ -112,17 +140,20 @@ def test_query_json_rows(crawled_db):
     assert [row["year"] for row in rows] == ["2019", "2020", "2021"] and all(row["n"] > 0 for row in rows)
 
 
+@pytest.mark.slow
 def test_claims_of_the_2020_report(tmp_path):
     result = govwatch("claims", FILES / "reports" / "leda-2020-annual-report.md")
     claims = {claim["key"]: claim["value"] for claim in json.loads(result.stdout)["claims"]}
     assert claims["portal_items"] == 2763 and claims["interpretations"] == 43
 
 
+@pytest.mark.slow
 def test_unknown_site_is_a_usage_error(tmp_path):
     result = govwatch("crawl", "--site", "nowhere", "--db", tmp_path / "g.db")
     assert result.returncode == 2 and "unknown site 'nowhere'" in result.stderr
 
 
+@pytest.mark.slow
 def test_unreachable_portal_is_recorded_not_a_crash(tmp_path):
     db = tmp_path / "g.db"
     result = govwatch("crawl", "--start-url", "http://127.0.0.1:9/", "--db", db,
@@ -139,6 +170,7 @@ def demo_lines(stdout: str) -> list[str]:
     return [re.sub(r"127\.0\.0\.1:\d+|\d+(\.\d+)? (s|pages/s)\b", "…", line) for line in stdout.splitlines()]
 
 
+@pytest.mark.slow
 def test_demo_crawls_audits_writes_the_report_and_shows_the_same_a_second_time(tmp_path):
     first = govwatch("demo", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
@@ -152,6 +184,7 @@ def test_demo_crawls_audits_writes_the_report_and_shows_the_same_a_second_time(t
     assert demo_lines(second.stdout) == demo_lines(first.stdout)
 
 
+@pytest.mark.slow
 def test_demo_never_deletes_a_database_of_a_real_portal(tmp_path):
     path = tmp_path / "govwatch.db"
     db = open_db(path)
@@ -254,11 +287,22 @@ def test_period_dates_are_read_in_any_iso_form(crawled_copy):
     assert compact["totals"]["documents"] == dashed["totals"]["documents"] > 0
 
 
-@pytest.mark.parametrize("command, default", [
-    (["crawl"], "govwatch.db"), (["demo"], "govwatch-demo.db"), (["audit"], "govwatch.db"),
-    (["report"], "govwatch.db"), (["explore"], "govwatch.db"), (["query"], "govwatch.db"),
-    (["alerts", "list"], "govwatch.db"),
-])
-def test_every_db_option_says_what_it_is_and_its_default(command, default):
-    result = govwatch(*command, "--help", env={**os.environ, "COLUMNS": "200"})
-    assert re.search(rf"^  --db FILE +the SQLite database file \(default: {re.escape(default)}\)$", result.stdout, re.M)
+WITH_DB = [command for command, parser in SUBCOMMANDS.items()
+           if any("--db" in action.option_strings for action in parser._actions)]
+
+
+def test_the_commands_that_use_the_database_have_db():
+    uses_db = {("crawl",), ("demo",), ("audit",), ("report",), ("explore",), ("query",), ("alerts", "list")}
+    assert uses_db <= set(WITH_DB)
+
+
+@pytest.mark.parametrize("command", WITH_DB, ids=" ".join)
+def test_every_db_option_says_what_it_is_and_its_default(command, capsys, monkeypatch):
+    default = DB_DEFAULTS.get(command, "govwatch.db")
+    monkeypatch.setenv("COLUMNS", "200")
+    with pytest.raises(SystemExit):
+        main([*command, "--help"])
+    help_text = capsys.readouterr().out
+    assert re.search(rf"^  --db FILE +the SQLite database file \(default: {re.escape(default)}\)$", help_text, re.M)
+    db = next(action for action in SUBCOMMANDS[command]._actions if "--db" in action.option_strings)
+    assert db.default == default

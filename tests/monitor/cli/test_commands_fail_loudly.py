@@ -15,6 +15,9 @@ from tests.conftest import govwatch
 from tests.databases import damage_header, damage_tables
 from tests.monitor.conftest import free_port
 
+# Every test runs govwatch in a subprocess, some crawl.
+pytestmark = pytest.mark.slow
+
 
 def error_lines(result) -> list[str]:
     """stderr without the crawl's progress lines."""

@@ -22,6 +22,9 @@ from monitor.demo.sample_portal.server import serve
 from monitor.demo.sample_portal.wording import arabic_date, cn_date
 from monitor.audit.workdays import workdays_between
 
+# Serves the sample portal.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def site():

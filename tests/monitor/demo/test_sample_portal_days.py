@@ -18,6 +18,9 @@ from monitor.demo.sample_portal.server import serve
 from monitor.audit.workdays import workdays_between
 from tests.monitor.demo.test_sample_portal import http_get, assert_consistent, fetch, links, page
 
+# Serves the sample portal and builds its days.
+pytestmark = pytest.mark.slow
+
 LAST_DAY = 7
 DAYS = range(1, LAST_DAY + 1)
 

@@ -20,6 +20,9 @@ from monitor.demo.sample_portal.routes import respond
 from monitor.demo.sample_portal.server import serve
 from tests.monitor.demo.test_sample_portal import http_get, fetch
 
+# Serves the sample portal with faults.
+pytestmark = pytest.mark.slow
+
 LISTING = "/zfxxgk/zcjd.htm"
 
 

@@ -12,6 +12,9 @@ from monitor.demo.sample_portal.pages import render_detail
 from monitor.demo.sample_portal.server import serve
 from tests.monitor.demo.test_sample_portal import assert_consistent, fetch
 
+# Builds sample portals of up to 100,000 documents and serves one.
+pytestmark = pytest.mark.slow
+
 SIZE = 20000
 
 

@@ -21,6 +21,10 @@ from monitor.command import govwatch_command
 from storage.db import open_db
 from tests.conftest import govwatch
 
+# Starts Datasette on the crawled database.
+pytestmark = pytest.mark.slow
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -10,6 +10,9 @@ import pytest
 
 from tests.conftest import govwatch, html_server
 
+# A nightly run in a subprocess against a portal served on 127.0.0.1.
+pytestmark = pytest.mark.slow
+
 # What a hostile or careless portal writes: rich markup, an SGR colour, an OSC 8
 # hyperlink, a C1 CSI, bidirectional override and isolate.
 PUBLISHER = ("财政局[/b] [pdf] [link=http://evil.example/]点我[/link] \x1b[31mRED\x1b[0m "

@@ -18,6 +18,9 @@ from storage.publications import COUNT_QUERIES
 from monitor.report.html import SECTIONS, render_report, write_report
 from tests.conftest import govwatch
 
+# Audits and reports on the crawled sample portal in subprocesses.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def built(crawled_db, tmp_path_factory):

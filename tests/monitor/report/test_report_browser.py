@@ -15,6 +15,9 @@ import pytest
 
 from tests.monitor.report.test_report import built  # noqa: F401  (the module fixture: crawl, audit, report)
 
+# Renders the report in Chromium.
+pytestmark = pytest.mark.slow
+
 ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

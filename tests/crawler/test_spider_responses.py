@@ -1,0 +1,121 @@
+"""The spider's ``parse`` on saved responses: what it yields for a detail page, a
+listing, a 304, and for documents the database already holds."""
+
+import shutil
+import zlib
+
+import scrapy
+from w3lib.url import canonicalize_url
+
+from crawler.items import RENDERED_BY_JAVASCRIPT, CrawlNoteItem, PageItem, SeenItem
+from crawler.parsing import parse_page
+from crawler.pipelines import SQLitePipeline
+from tests.responses import FILES, file_response, portal_spider, project_crawler
+
+DETAIL_URL = "http://www.leda.gov.cn/info/1048/4263.htm"
+VSB_LISTING_URL = "http://www.leda.gov.cn/zfxxgk/tzgg.htm"
+GANSU_LISTING = "real/pages/list-gansu-jyt-wjtz.html"
+GANSU_LISTING_URL = "https://jyt.gansu.gov.cn/jyt/c110634/zwgklist.shtml"
+
+
+def leda_spider(tmp_path, **kwargs):
+    return portal_spider(project_crawler(tmp_path / "govwatch.db"), site="leda", **kwargs)
+
+
+def requests_of(results) -> list[tuple[str, dict]]:
+    """(URL, meta) of each request among a callback's results, in order."""
+    return [(result.url, result.meta) for result in results if isinstance(result, scrapy.Request)]
+
+
+def test_a_detail_page_is_one_page_item_with_the_parsers_record_and_the_validators(tmp_path):
+    response = file_response("leda_vsb_detail.html", DETAIL_URL,
+                             headers={"ETag": '"5f92a1"', "Last-Modified": "Fri, 23 Oct 2020 08:00:00 GMT"})
+    results = list(leda_spider(tmp_path).parse(response))
+    expected = parse_page((FILES / "leda_vsb_detail.html").read_bytes(), DETAIL_URL, None)
+    assert results == [PageItem({**expected, "url": canonicalize_url(DETAIL_URL)},
+                                '"5f92a1"', "Fri, 23 Oct 2020 08:00:00 GMT")]
+    assert expected["is_disclosure"] and expected["title"] == "召开政务公开业务培训会"
+
+
+def test_a_vsb_listing_requests_its_links_in_the_section_then_its_count_down_pages(tmp_path):
+    results = list(leda_spider(tmp_path).parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
+    generated = {"generated_from": VSB_LISTING_URL}
+    assert requests_of(results) == [
+        ("http://www.leda.gov.cn/zfxxgk.htm", {}),
+        ("http://www.leda.gov.cn/info/1048/4263.htm", {}),
+        ("http://www.leda.gov.cn/info/1048/4251.htm", {}),
+        ("http://www.leda.gov.cn/info/1048/4240.htm", {}),
+        ("http://www.leda.gov.cn/zfxxgk/tzgg/5.htm", {}),
+        ("http://www.leda.gov.cn/zfxxgk/tzgg/1.htm", {}),
+        ("http://www.leda.gov.cn/zfxxgk/tzgg/2.htm", generated),
+        ("http://www.leda.gov.cn/zfxxgk/tzgg/3.htm", generated),
+        ("http://www.leda.gov.cn/zfxxgk/tzgg/4.htm", generated),
+    ]
+    assert all(isinstance(result, scrapy.Request) for result in results)
+
+
+def test_the_gansu_listing_requests_its_hidden_documents_and_generated_pages_and_is_noted(tmp_path):
+    spider = portal_spider(project_crawler(tmp_path / "govwatch.db"), start_url=GANSU_LISTING_URL,
+                           allow_prefix="/jyt/c110634/")
+    results = list(spider.parse(file_response(GANSU_LISTING, GANSU_LISTING_URL)))
+    notes = [result for result in results if isinstance(result, CrawlNoteItem)]
+    assert [(note.url, note.kind, note.title) for note in notes] == [
+        (GANSU_LISTING_URL, RENDERED_BY_JAVASCRIPT, "文件通知 - 甘肃省教育厅")]
+    requests = requests_of(results)
+    documents = [url for url, meta in requests if "/2025" in url]
+    assert len(documents) == 20 and documents[0] == "https://jyt.gansu.gov.cn/jyt/c110634/202511/174240943.shtml"
+    assert [(url, meta) for url, meta in requests if "zwgklist" in url] == [
+        (GANSU_LISTING_URL, {"generated_from": GANSU_LISTING_URL})] + [
+        (f"https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_{n}.shtml", {"generated_from": GANSU_LISTING_URL})
+        for n in range(2, 11)]
+    assert len(requests) == 30
+
+
+def test_a_generated_page_of_a_rendered_listing_is_not_noted_again(tmp_path):
+    spider = portal_spider(project_crawler(tmp_path / "govwatch.db"), start_url=GANSU_LISTING_URL)
+    page = GANSU_LISTING_URL.replace("zwgklist", "zwgklist_2")
+    results = list(spider.parse(file_response(GANSU_LISTING, page, meta={"generated_from": GANSU_LISTING_URL})))
+    assert not any(isinstance(result, CrawlNoteItem) for result in results)
+    assert requests_of(results)
+
+
+def test_a_304_is_a_verified_sighting(tmp_path):
+    response = file_response(None, "http://www.leda.gov.cn/info/1048/4263.htm?b=2&a=1", status=304)
+    assert list(leda_spider(tmp_path).parse(response)) == [
+        SeenItem("http://www.leda.gov.cn/info/1048/4263.htm?a=1&b=2", verified=True)]
+
+
+def test_a_known_document_listed_with_its_date_is_seen_and_one_listed_with_another_date_is_verified(tmp_path):
+    db = tmp_path / "govwatch.db"
+    first = portal_spider(project_crawler(db), site="leda")
+    pipeline = SQLitePipeline.from_crawler(first.crawler)
+    pipeline.open_spider()
+    for path, url, etag in [("leda_vsb_detail.html", DETAIL_URL, '"a"'),
+                            ("leda_vsb_detail.html", "http://www.leda.gov.cn/info/1048/4251.htm", '"b"')]:
+        pipeline.process_item(next(iter(first.parse(file_response(path, url, headers={"ETag": etag})))))
+    pipeline.spider_closed(first, "finished")
+
+    # A second crawl, whose re-verification share misses both documents.
+    second = portal_spider(project_crawler(db, GOVWATCH_REVERIFY_DAYS=10_000), site="leda")
+    rota = {zlib.crc32(url.encode("utf-8")) % 10_000
+            for url in (DETAIL_URL, "http://www.leda.gov.cn/info/1048/4251.htm")}
+    second.slice = min(set(range(10_000)) - rota)
+    results = list(second.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
+    # The stored page says 2020-10-23: the first link's date; the second link says 2020-10-12.
+    assert SeenItem(DETAIL_URL, verified=False) in results
+    verify = [result for result in results
+              if isinstance(result, scrapy.Request) and result.url.endswith("/4251.htm")]
+    assert [(request.headers.get("If-None-Match"), request.meta) for request in verify] == [
+        (b'"b"', {"handle_httpstatus_list": [304]})]
+
+
+
+def test_a_database_of_an_older_schema_is_what_the_next_crawl_starts_from(tmp_path):
+    db = tmp_path / "govwatch.db"
+    shutil.copy(FILES / "databases" / "schema-v4.db", db)
+    spider = leda_spider(tmp_path)
+    # Two crawls ran before: this one takes the third share of the re-verification rota.
+    assert spider.slice == 2
+    assert [url for url, known in spider.known.items() if known.removed_at] == [
+        "http://www.leda.gov.cn/info/1051/6001.htm"]
+    assert spider.known[DETAIL_URL].etag == '"e1"' and len(spider.known) == 4
