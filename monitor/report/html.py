@@ -16,6 +16,7 @@ import json
 import time
 from collections import Counter
 from html import escape
+from importlib.resources import files
 from pathlib import Path
 
 from monitor.audit.run import AuditError, compute_audit, latest_report_year
@@ -31,68 +32,9 @@ from storage.timeliness import DELAY_HISTOGRAM, TIMELINESS_VIEW
 # Enough fetch errors to see what went wrong; the SQL shown gives them all.
 MAX_FETCH_ERRORS = 100
 
-STYLE = """
-:root { --ink: #1f2328; --muted: #59636e; --line: #d0d7de; --pass: #1a7f37; --fail: #cf222e; }
-body { margin: 0; color: var(--ink); line-height: 1.45;
-  font-family: "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei",
-    "WenQuanYi Micro Hei", sans-serif; }
-main { max-width: 1100px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
-h1 { font-size: 1.6rem; margin-bottom: .2rem; } h2 { margin-top: 2.2rem; border-bottom: 2px solid var(--ink); }
-h3 { margin: 1.2rem 0 .4rem; font-size: 1.05rem; }
-.lead, .note { color: var(--muted); } nav { display: flex; flex-wrap: wrap; gap: .2rem 1rem; }
-.headline { display: flex; flex-wrap: wrap; gap: .6rem; margin: 1rem 0; padding: 0; list-style: none; }
-.headline li { border: 1px solid var(--line); border-radius: 6px; padding: .4rem .8rem; min-width: 9rem; }
-.headline b { display: block; font-size: 1.5rem; font-variant-numeric: tabular-nums; }
-dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; }
-dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
-.grid2 { display: grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap: 0 1.5rem; }
-table { border-collapse: collapse; width: 100%; font-size: .88rem; margin: .4rem 0; }
-th, td { border-bottom: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top; }
-thead th { position: sticky; top: 0; background: #fff; }
-.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.url { word-break: break-all; } .date, th { white-space: nowrap; }
-.scroll { max-height: 34rem; overflow: auto; border: 1px solid var(--line); }
-th button { all: unset; cursor: pointer; font-weight: bold; }
-th button::after { content: " ⇅"; color: var(--muted); }
-th[aria-sort=ascending] button::after { content: " ▲"; } th[aria-sort=descending] button::after { content: " ▼"; }
-.pass, .status-match, .status-within_bound { color: var(--pass); font-weight: bold; }
-.fail, .status-short, .status-over { color: var(--fail); font-weight: bold; }
-svg.chart { width: 100%; height: auto; display: block; margin: .5rem 0; }
-svg text { font-size: 12px; fill: var(--ink); } svg .tick, svg .status { fill: var(--muted); }
-svg .grid { stroke: #e6e6e6; } svg .limit { stroke: var(--fail); stroke-width: 2; stroke-dasharray: 6 3; }
-svg .limit-label { fill: var(--fail); }
-details.sql { margin: .4rem 0 1rem; } details.sql summary { cursor: pointer; color: var(--muted); }
-details.sql pre { white-space: pre-wrap; background: #f6f8fa; padding: .5rem; font-size: .8rem; margin: .3rem 0; }
-@page { size: A4; margin: 14mm 12mm; }
-@media print {
-  body { font-size: 9.5pt; } main { max-width: none; padding: 0; } nav { display: none; }
-  .headline li { padding: .2rem .5rem; }
-  .scroll { max-height: none; overflow: visible; border: 0; }
-  h2 { break-after: avoid; } svg.chart, tr, dl.facts { break-inside: avoid; }
-  a { color: inherit; text-decoration: none; } th button::after { content: ""; }
-  thead th { position: static; }
-}
-"""
-
-# Sorts a table by the clicked column: numbers as numbers, anything else as Chinese text.
-SORT_SCRIPT = """
-document.querySelectorAll("table.sortable th button").forEach(function (button) {
-  button.addEventListener("click", function () {
-    var th = button.closest("th"), table = th.closest("table"), body = table.tBodies[0];
-    var column = th.cellIndex, ascending = th.getAttribute("aria-sort") !== "ascending";
-    table.querySelectorAll("th").forEach(function (h) { h.removeAttribute("aria-sort"); });
-    th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-    function key(row) { return row.cells[column].textContent.trim(); }
-    var rows = Array.prototype.slice.call(body.rows);
-    rows.sort(function (a, b) {
-      var x = key(a), y = key(b), nx = Number(x), ny = Number(y);
-      var order = (x !== "" && y !== "" && !isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y, "zh");
-      return ascending ? order : -order;
-    });
-    rows.forEach(function (row) { body.appendChild(row); });
-  });
-});
-"""
+# The report is one self-contained file: its style and script are package data, inlined.
+STYLE = files(__package__).joinpath("static", "report.css").read_text(encoding="utf-8")
+SORT_SCRIPT = files(__package__).joinpath("static", "report.js").read_text(encoding="utf-8")
 
 SECTIONS = (
     ("crawl", "The portal and the crawl"),
