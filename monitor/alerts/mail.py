@@ -13,10 +13,10 @@ carried it (its Message-ID, recorded before the mail is sent), so the resend is 
 same mail with the same Message-ID, which mail clients show once; in digest mode the
 alerts queued since go in a mail of their own rather than joining it.
 
-Composing mails is pure (:func:`compose`); only :func:`send_pending`, :func:`send_direct`,
-:func:`send_test` and the command functions talk to the mail server or the database.
-:func:`send_direct` is for failures the database cannot take (locked, damaged): it
-mails them without the queue. Everything a portal
+Composing mails is pure (:func:`compose`); :mod:`monitor.alerts.smtp` talks to the mail
+server (its ``send_direct`` mails the failures the database cannot take, locked or
+damaged, without the queue) and :mod:`monitor.alerts.commands` holds the ``govwatch
+alerts`` commands. Everything a portal
 wrote (titles, publishers) is HTML-escaped in the HTML part and reduced to one line of
 printable text wherever it could reach a header.
 """
@@ -24,12 +24,7 @@ printable text wherever it could reach a header.
 import datetime as dt
 import hashlib
 import html
-import os
 import re
-import smtplib
-import socket
-import ssl
-from collections.abc import Callable
 from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime
@@ -37,9 +32,8 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from monitor.alerts.config import Config, ConfigError, SmtpConfig, load_config
-from storage.alerts import (alerts_with_status, assign_mail, mark_failed, mark_sent, pending_alerts, queue_alert,
-                            resolve_health)
+from monitor.alerts.config import Config, SmtpConfig
+from storage.alerts import queue_alert, resolve_health
 from storage.runs import utc_now
 
 MAX_SUBJECT = 120
@@ -250,186 +244,3 @@ def _introduction(batch: list[dict]) -> str:
     phrases = _tally(batch, "document publication{s} later than the working-day limit (Article 26 of the "
                      "disclosure regulations allows 20 working days)", "crawl health problem{s}")
     return f"govwatch found {' and '.join(phrases)}."
-
-
-def describe_error(exc: BaseException) -> str:
-    """What went wrong with the mail server, in a few words."""
-    if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        return "every recipient refused: " + _refused(exc.recipients)
-    if isinstance(exc, smtplib.SMTPResponseException):
-        reply = exc.smtp_error.decode("utf-8", "replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        return one_line(f"the server answered {exc.smtp_code} {reply}")
-    # smtplib reports a read that timed out as a disconnection; the timeout is the cause.
-    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
-        return "no answer before the timeout"
-    if isinstance(exc, smtplib.SMTPServerDisconnected):
-        return one_line(f"the server closed the connection ({exc})")
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused (is the mail server running on that port?)"
-    if isinstance(exc, socket.gaierror):
-        return f"unknown host ({exc.strerror})"
-    if isinstance(exc, OSError) and exc.strerror:
-        return one_line(exc.strerror)
-    if isinstance(exc, UnicodeError):
-        # Its message quotes the character and its position, which may be the password's.
-        return "the user name, the password or an address has characters other than ASCII (not shown)"
-    return one_line(str(exc) or type(exc).__name__)
-
-
-def _refused(recipients: dict) -> str:
-    return one_line(", ".join(
-        f"{address} ({code} {reply.decode('utf-8', 'replace') if isinstance(reply, bytes) else reply})"
-        for address, (code, reply) in recipients.items()
-    ))
-
-
-def deliver(smtp: SmtpConfig, mails: list[EmailMessage], delivered: Callable[[int, dict], None],
-            sending: Callable[[int], None] | None = None) -> str | None:
-    """Send ``mails`` in order over one connection; return None, or the error that stopped it.
-
-    ``sending(index)`` is called just before mail ``index`` goes to the server, and
-    ``delivered(index, refused)`` as soon as the server accepted it (``refused``: the
-    recipients it refused), so each accepted mail is recorded before the next one is tried.
-    """
-    password = None
-    if smtp.user:
-        password = os.environ.get(smtp.password_env)
-        if password is None:
-            return (f"cannot log in to {smtp.host}:{smtp.port} as {smtp.user!r}: "
-                    f"the environment variable {smtp.password_env} holding the password is not set")
-    where = f"{smtp.host}:{smtp.port}"
-    stage, client = f"connection to {where}", None
-    try:
-        if smtp.security == "ssl":
-            client = smtplib.SMTP_SSL(smtp.host, smtp.port, timeout=smtp.timeout,
-                                      context=ssl.create_default_context())
-        else:
-            client = smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout)
-        if smtp.security == "starttls":
-            stage = f"STARTTLS with {where}"
-            client.starttls(context=ssl.create_default_context())
-        if smtp.user:
-            stage = f"login as {smtp.user!r} at {where}"
-            client.login(smtp.user, password)
-        stage = f"delivery via {where}"
-        for index, mail in enumerate(mails):
-            if sending:
-                sending(index)
-            delivered(index, client.send_message(mail))
-    except (smtplib.SMTPException, OSError, UnicodeError) as exc:
-        return f"SMTP {stage} failed: {describe_error(exc)}"
-    finally:
-        if client is not None:
-            _close(client)
-    return None
-
-
-def _close(client: smtplib.SMTP) -> None:
-    """Say goodbye; a server that already hung up has nothing more to lose."""
-    try:
-        client.quit()
-    except (smtplib.SMTPException, OSError):
-        client.close()
-
-
-def send_pending(db: sqlite_utils.Database, config: Config, *, now: str) -> dict:
-    """Mail every pending or failed alert; never raises for a mail-server problem.
-
-    Returns ``{"sent", "failed", "mails", "error"}``: alerts sent and failed, mails
-    accepted, and the one-line error that stopped the run (or why alerts are disabled).
-    ``now`` (ISO UTC) is recorded as the sending time and used as the mails' Date.
-    """
-    alerts = pending_alerts(db)
-    result = {"sent": 0, "failed": 0, "mails": 0, "error": None}
-    if not alerts:
-        return result
-    if config.smtp is None:
-        return {**result, "error": config.alerts_disabled_reason}
-    groups = batches(alerts, config.alerts.mode)
-    mails = compose(alerts, config, now=now)
-
-    def sending(index: int) -> None:
-        # From here on the mail may arrive even if no acknowledgement does.
-        assign_mail(db, [alert["id"] for alert in groups[index]], str(mails[index]["Message-ID"]))
-
-    def delivered(index: int, refused: dict) -> None:
-        ids = [alert["id"] for alert in groups[index]]
-        mark_sent(db, ids, now, note=f"refused by the server: {_refused(refused)}" if refused else None)
-        result["sent"] += len(ids)
-        result["mails"] += 1
-
-    error = deliver(config.smtp, mails, delivered, sending)
-    if error:
-        unsent = [alert["id"] for group in groups[result["mails"]:] for alert in group]
-        mark_failed(db, unsent, error)
-        result.update(failed=len(unsent), error=error)
-    return result
-
-
-def send_direct(config: Config, results: list[dict], *, now: str) -> str | None:
-    """Mail the failing health ``results`` at once, bypassing the queue (the database cannot take them).
-
-    Returns None, or why they could not be mailed. Nothing records them, so they are
-    mailed again on every run for as long as the database cannot be written.
-    """
-    alerts = [{"id": None, "kind": "health", "key": f"health:{result['check']}", "subject": health_subject(result),
-               "payload": result, "created_at": now} for result in results if not result["ok"]]
-    if not alerts:
-        return None
-    if config.smtp is None:
-        return config.alerts_disabled_reason
-    return deliver(config.smtp, compose(alerts, config, now=now), lambda index, refused: None)
-
-
-def send_test(config: Config) -> str | None:
-    """Mail one test message with ``config``; return None, or what went wrong in one line."""
-    if config.smtp is None:
-        return config.alerts_disabled_reason
-    smtp = config.smtp
-    mail = EmailMessage(policy=SMTP)
-    mail["Subject"] = "govwatch: test mail"
-    mail["From"] = smtp.sender
-    mail["To"] = ", ".join(smtp.recipients)
-    mail["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
-    mail.set_content(
-        f"This is a test mail from govwatch, configured in {config.path}.\n"
-        f"Alerts are mailed to {', '.join(smtp.recipients)} in {config.alerts.mode} mode, for documents "
-        f"published later than {' or '.join(str(limit) for limit in config.alerts.limits)} working days "
-        "and for crawls that look unhealthy.\n"
-    )
-    return deliver(smtp, [mail], lambda index, refused: None)
-
-
-def cmd_alerts_test(args) -> int:
-    """``govwatch alerts test --config FILE``: check the mail settings by sending a test mail."""
-    from monitor.errors import RunError, UsageError
-
-    try:
-        config = load_config(args.config)
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-    if config.smtp is None:
-        raise UsageError(config.alerts_disabled_reason)
-    error = send_test(config)
-    if error:
-        raise RunError(error)
-    print(f"test mail sent to {', '.join(config.smtp.recipients)} via {config.smtp.host}:{config.smtp.port}")
-    return 0
-
-
-LIST_COLUMNS = ["id", "kind", "status", "attempts", "created_at", "sent_at", "subject", "error"]
-
-
-def cmd_alerts_list(args) -> int:
-    """``govwatch alerts list --db PATH [--json]``: the pending, failed and sent alerts."""
-    from monitor.errors import open_existing_db
-    from monitor.report.output import print_rows
-
-    db = open_existing_db(args.db, read_only=True)
-    try:
-        # A database no alerting govwatch has opened yet simply has no alerts.
-        rows = alerts_with_status(db, ("pending", "failed", "sent")) if "alerts" in db.table_names() else []
-    finally:
-        db.close()
-    print_rows(rows, LIST_COLUMNS, as_json=args.json, title=None if args.json else f"alerts in {args.db}")
-    return 0

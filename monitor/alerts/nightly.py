@@ -25,7 +25,8 @@ from collections.abc import Callable
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from monitor.alerts.mail import health_title, queue_health, queue_late, send_direct, send_pending
+from monitor.alerts.mail import health_title, queue_health, queue_late
+from monitor.alerts.smtp import send_direct, send_pending
 from monitor.audit.run import AuditError, run_audit
 from monitor.alerts.config import Config
 from monitor.command import govwatch_command

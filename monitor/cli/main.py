@@ -346,7 +346,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
     p.set_defaults(func=cmd_audit)
 
-    from monitor.alerts.mail import cmd_alerts_list, cmd_alerts_test
+    from monitor.alerts.commands import cmd_alerts_list, cmd_alerts_test
 
     p = sub.add_parser("alerts", help="mail alerts: send a test mail, list the alert queue")
     actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")

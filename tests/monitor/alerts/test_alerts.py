@@ -11,8 +11,9 @@ from types import SimpleNamespace
 import pytest
 
 from crawler.parsing import PARSER_VERSION
-from monitor.alerts.mail import (compose, cmd_alerts_list, cmd_alerts_test, queue_health, queue_late, send_pending,
-                            send_test)
+from monitor.alerts.commands import cmd_alerts_list, cmd_alerts_test
+from monitor.alerts.mail import compose, queue_health, queue_late
+from monitor.alerts.smtp import send_pending, send_test
 from monitor.errors import RunError, UsageError
 from tests.conftest import govwatch
 from tests.monitor.conftest import HangUp, Inbox, LostAck, free_port
