@@ -1,13 +1,13 @@
-"""``govwatch alerts test`` and ``govwatch alerts list``."""
+"""``govwatch nightly``, ``schedule``, ``alerts test`` and ``alerts list``."""
 
 from monitor.alerts.config import ConfigError, load_config
 from monitor.alerts.smtp import send_test
+from monitor.errors import RunError, UsageError
 from storage.alerts import alerts_with_status
 
 
 def cmd_alerts_test(args) -> int:
     """``govwatch alerts test --config FILE``: check the mail settings by sending a test mail."""
-    from monitor.errors import RunError, UsageError
 
     try:
         config = load_config(args.config)
@@ -38,3 +38,33 @@ def cmd_alerts_list(args) -> int:
         db.close()
     print_rows(rows, LIST_COLUMNS, as_json=args.json, title=None if args.json else f"alerts in {args.db}")
     return 0
+
+
+def _nightly_config(path: str):
+    """The configuration file of a run that crawls, or a UsageError naming what is wrong with it."""
+    from monitor.alerts.config import ConfigError, load_config
+
+    try:
+        config = load_config(path)
+        config.require_crawl()
+        return config
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def cmd_nightly(args) -> int:
+    """Crawl, check health, audit and mail alerts: the job cron runs."""
+    from monitor.alerts.nightly import Locked, run_nightly
+
+    config = _nightly_config(args.config)
+    try:
+        return run_nightly(config, full=args.full)
+    except Locked as exc:
+        raise RunError(str(exc)) from None
+
+
+def cmd_schedule(args) -> int:
+    """Run the nightly job on its schedule in the foreground."""
+    from monitor.alerts.scheduler import run_schedule
+
+    return run_schedule(_nightly_config(args.config))

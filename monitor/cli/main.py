@@ -1,8 +1,10 @@
 """The ``govwatch`` command.
 
 Each subcommand is a small function taking the parsed arguments and returning an exit
-status: 0 success, 1 the run failed, 2 a usage or input error. Errors a person can act
-on are printed as one line on stderr, never as a traceback.
+status: 0 success, 1 the run failed, 2 a usage or input error; it lives with its concern
+(``monitor.audit.commands``, ``monitor.alerts.commands`` …) and this module only builds
+the parser and dispatches. Errors a person can act on are printed as one line on
+stderr, never as a traceback.
 """
 
 import argparse
@@ -13,8 +15,12 @@ import sys
 from pathlib import Path
 
 from crawler import __version__
+from monitor.alerts.commands import cmd_nightly, cmd_schedule
 from monitor.audit import DEFAULT_LIMITS
+from monitor.audit.commands import cmd_audit
+from monitor.claims.commands import cmd_claims
 from monitor.errors import RunError, UsageError, database_failure, open_existing_db
+from monitor.report.commands import cmd_query
 
 
 def cmd_parse(args) -> int:
@@ -148,119 +154,6 @@ def _remove_demo_db(path: str) -> None:
         raise UsageError(refusal)
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
-
-
-def cmd_query(args) -> int:
-    """Run read-only SQL against the database and print the rows."""
-    from monitor.report.output import print_rows
-    from storage.db import QueryError, read_query
-
-    db = open_existing_db(args.db, read_only=True)
-    try:
-        columns, values = read_query(db, args.sql)
-    except QueryError as exc:
-        raise UsageError(str(exc)) from None
-    except sqlite3.Error as exc:  # read_query lets damage through, to be named as such
-        raise database_failure(args.db, exc) from None
-    finally:
-        db.close()
-    print_rows([dict(zip(columns, row)) for row in values], columns, as_json=args.json)
-    return 0
-
-
-def cmd_claims(args) -> int:
-    """Print the claims an annual report makes, its arithmetic and its findings, as JSON."""
-    from monitor.claims.extract import UnreadableReport, read_report
-
-    try:
-        data = Path(args.report).read_bytes()
-    except OSError as exc:
-        raise UsageError(f"cannot read {args.report}: {exc.strerror or exc}") from None
-    try:
-        result = read_report(data)
-    except UnreadableReport as exc:
-        raise UsageError(f"cannot read report {args.report}: {exc}") from None
-    print(json.dumps(result, ensure_ascii=False, indent=2))
-    return 0
-
-
-def cmd_audit(args) -> int:
-    """Audit the database: counts, timeliness, the report's claims and data quality."""
-    from monitor.audit.run import AuditError, run_audit
-    from monitor.report.terminal import print_audit
-
-    request = audit_request(args)
-    db = open_existing_db(args.db)
-    try:
-        result = run_audit(db, **request)
-    except AuditError as exc:
-        raise UsageError(str(exc)) from None
-    finally:
-        db.close()
-    warn_if_empty(args.command, result)
-    if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
-    else:
-        print_audit(result)
-    return 0
-
-
-def audit_request(args) -> dict:
-    """``run_audit``'s keyword arguments from the options of :func:`add_audit_arguments`.
-
-    A calendar file that cannot be read is a UsageError.
-    """
-    from monitor.audit.workdays import OFFICIAL, CalendarFileError, load_calendar
-
-    try:
-        calendar = load_calendar(args.calendar) if args.calendar else OFFICIAL
-    except CalendarFileError as exc:
-        raise UsageError(str(exc)) from None
-    return {
-        "year": args.year, "date_from": args.date_from, "date_to": args.date_to, "report_path": args.report,
-        "limits": tuple(sorted(set(args.limit or DEFAULT_LIMITS))), "calendar": calendar, "profile": args.site,
-    }
-
-
-def warn_if_empty(command: str, result: dict) -> None:
-    """Say on stderr when the audited period holds no documents, naming the dates the database holds."""
-    if result["totals"]["documents"]:
-        return
-    period, span = result["period"], result["totals"]["published_span"]
-    held = (f"the database holds documents published {span['from']} .. {span['to']}" if span["from"]
-            else "the database holds no documents: run 'govwatch crawl' first")
-    print(f"govwatch {command}: no documents were published {period['from']} .. {period['to']}; {held}",
-          file=sys.stderr)
-
-
-def _nightly_config(path: str):
-    """The configuration file of a run that crawls, or a UsageError naming what is wrong with it."""
-    from monitor.alerts.config import ConfigError, load_config
-
-    try:
-        config = load_config(path)
-        config.require_crawl()
-        return config
-    except ConfigError as exc:
-        raise UsageError(str(exc)) from None
-
-
-def cmd_nightly(args) -> int:
-    """Crawl, check health, audit and mail alerts: the job cron runs."""
-    from monitor.alerts.nightly import Locked, run_nightly
-
-    config = _nightly_config(args.config)
-    try:
-        return run_nightly(config, full=args.full)
-    except Locked as exc:
-        raise RunError(str(exc)) from None
-
-
-def cmd_schedule(args) -> int:
-    """Run the nightly job on its schedule in the foreground."""
-    from monitor.alerts.scheduler import run_schedule
-
-    return run_schedule(_nightly_config(args.config))
 
 
 def iso_date(text: str) -> str:

@@ -397,7 +397,7 @@ def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFI
 
 def cmd_report(args) -> int:
     """``govwatch report``: write the audit as one HTML file."""
-    from monitor.cli.main import audit_request, warn_if_empty
+    from monitor.audit.commands import audit_request, warn_if_empty
 
     started = time.monotonic()
     path, result = write_report(args.db, args.out, **audit_request(args))
