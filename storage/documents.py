@@ -190,3 +190,22 @@ def mark_removed(db: sqlite_utils.Database, urls: Iterable[str], *, crawl_id: in
                 add_event(db, url, "removed", crawl_id, at, reason=reason)
                 count += 1
     return count
+
+
+def known_documents(db: sqlite_utils.Database) -> list[tuple]:
+    """``(url, published_on, verified_at, etag, last_modified, removed_at)`` of every stored
+    document: what a crawl needs to decide which pages to fetch again."""
+    return db.execute(
+        "SELECT url, published_on, verified_at, etag, last_modified, removed_at FROM documents"
+    ).fetchall()
+
+
+def is_stored(db: sqlite_utils.Database, url: str) -> bool:
+    """Whether a document is stored under ``url`` (removed or not)."""
+    return db.execute("SELECT 1 FROM documents WHERE url = ?", [url]).fetchone() is not None
+
+
+def not_seen_in(db: sqlite_utils.Database, crawl_id: int) -> list[str]:
+    """URLs of the documents still present that crawl ``crawl_id`` did not see."""
+    return [url for (url,) in db.execute(
+        "SELECT url FROM documents WHERE crawl_id <> ? AND removed_at IS NULL", [crawl_id])]

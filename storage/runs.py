@@ -94,6 +94,11 @@ def first_fetch_errors(db: sqlite_utils.Database, run_id: int, limit: int) -> li
                          [run_id, limit]))
 
 
+def crawl_count(db: sqlite_utils.Database) -> int:
+    """How many crawls were started before (each picks its share of re-verification by it)."""
+    return db.execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
+
+
 def crawl_runs(db: sqlite_utils.Database) -> list[dict]:
     """Every crawl run, oldest first."""
     return list(db.query("SELECT * FROM crawl_runs ORDER BY id"))

@@ -57,14 +57,21 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, rev
     return run
 
 
-def cmd_crawl(args) -> int:
-    """Crawl a portal's disclosure section into the database."""
-    from crawler.profiles import ProfileError, resolve_profile
+def site_profile(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None):
+    """The site profile of ``--profile FILE`` or ``--site NAME``, with other start URLs or
+    prefixes if given; a UsageError in one line when it is unusable."""
+    from crawler.profiles import ProfileError, load_profile, resolve_profile
 
     try:
-        profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
+        site = load_profile(args.profile) if args.profile else args.site
+        return resolve_profile(site, start_urls or [], allow_prefixes or [])
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
+
+
+def cmd_crawl(args) -> int:
+    """Crawl a portal's disclosure section into the database."""
+    profile = site_profile(args, args.start_url, args.allow_prefix)
     if args.time_limit is not None and args.time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
     _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
@@ -205,7 +212,7 @@ def cmd_audit(args) -> int:
 def audit_request(args) -> dict:
     """``run_audit``'s keyword arguments from the options of :func:`add_audit_arguments`.
 
-    A calendar file that cannot be read is a UsageError.
+    A calendar or profile file that cannot be read is a UsageError.
     """
     from monitor.audit.workdays import OFFICIAL, CalendarFileError, load_calendar
 
@@ -215,7 +222,7 @@ def audit_request(args) -> dict:
         raise UsageError(str(exc)) from None
     return {
         "year": args.year, "date_from": args.date_from, "date_to": args.date_to, "report_path": args.report,
-        "limits": tuple(sorted(set(args.limit or (15, 20)))), "calendar": calendar, "profile": args.site,
+        "limits": tuple(sorted(set(args.limit or (15, 20)))), "calendar": calendar, "profile": site_profile(args),
     }
 
 
@@ -287,7 +294,9 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, action="append", metavar="N",
                         help="a limit in working days (repeatable; default 15 and 20)")
     parser.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
-    parser.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
+    site = parser.add_mutually_exclusive_group()
+    site.add_argument("--site", default="leda", help="site profile whose claim observations apply (default: leda)")
+    site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -306,7 +315,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("crawl", help="crawl a portal's disclosure section into SQLite")
-    p.add_argument("--site", help="a site profile (default: leda, or none with --start-url)")
+    site = p.add_mutually_exclusive_group()
+    site.add_argument("--site", help="a site profile (default: leda, or none with --start-url)")
+    site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
     p.add_argument("--start-url", action="append", metavar="URL", help="start here (repeatable)")
     p.add_argument("--allow-prefix", action="append", metavar="PATH",
                    help="follow links under this path only (repeatable)")
