@@ -1,7 +1,9 @@
 """Site profiles: the bundled leda file, TOML files of one's own, and their errors."""
 
+import re
 import tomllib
 from importlib.resources import files
+from pathlib import Path
 
 import pytest
 
@@ -94,3 +96,11 @@ def test_resolve_by_name_as_before():
     assert resolve_profile(None, ["http://a/"], []).name == "generic"
     with pytest.raises(ProfileError, match="unknown site 'nowhere'; known sites: leda"):
         resolve_profile("nowhere", [], [])
+
+
+def test_the_readme_example_is_a_usable_profile():
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"## Site profiles.*?```toml\n(.*?)```", readme, re.DOTALL).group(1)
+    profile = profile_from_data(tomllib.loads(example), "README.md")
+    assert (profile.name, profile.body_classes) == ("mine", ("wenzhang",))
+    assert set(profile.claims) == {"portal_items", "interpretations", "key_area_items", "timeliness_limit_workdays"}
