@@ -115,6 +115,8 @@ _FURNITURE_ATTR_RE = re.compile(r"(?:^|\s)(?:nav|menu|foot|header|copyright|daoh
 _UNSEEN_TAGS = _FURNITURE_TAGS | SKIP_TAGS
 
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in KNOWN_LABELS) | frozenset("[【［")
+# Article containers of the common CMSs, by rank (lower is surer); a site profile's own
+# (BodyHints) rank before them all.
 _BODY_IDS = {"zoom": 0, "UCAP-CONTENT": 2}
 _BODY_CLASSES = {"TRS_Editor": 1, "article_content": 3, "v_news_content": 5}
 # A substring test that spares _container_rank the many class attributes naming none.
@@ -336,10 +338,24 @@ class _Sites(NamedTuple):
     elements: list
 
 
-def _container_rank(element) -> int | None:
+class BodyHints(NamedTuple):
+    """A site profile's own article containers: element ids and class names."""
+
+    ids: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+
+
+NO_HINTS = BodyHints()
+_PROFILE_RANK = -1
+
+
+def _container_rank(element, hints: BodyHints) -> int | None:
     """The priority of a known article container (lower is better), None if it is not one."""
+    classes = (element.get("class") or "").split()
+    if element.get("id") in hints.ids or any(name in hints.classes for name in classes):
+        return _PROFILE_RANK
     ranks = [_BODY_IDS.get(element.get("id"))]
-    for name in (element.get("class") or "").split():
+    for name in classes:
         rank = _BODY_CLASSES.get(name)
         if rank == _BODY_CLASSES["v_news_content"] and any(a.get("id") == "vsb_content" for a in element.iterancestors()):
             rank -= 1  # VSB's own nesting is the surer sign
@@ -357,10 +373,11 @@ class _Hints(NamedTuple):
 
 
 @functools.lru_cache(maxsize=4096)
-def _attribute_hints(element_id: str | None, classes: str | None) -> _Hints:
+def _attribute_hints(element_id: str | None, classes: str | None, hints: BodyHints) -> _Hints:
     """The hints for one id/class pair, remembered: templates repeat the same few on every page."""
     return _Hints(
-        container=bool(classes and _BODY_CLASS_RE.search(classes)) or element_id in _BODY_IDS,
+        container=bool(classes and _BODY_CLASS_RE.search(classes)) or element_id in _BODY_IDS
+        or element_id in hints.ids or bool(classes and any(name in hints.classes for name in classes.split())),
         furniture=bool(_FURNITURE_ATTR_RE.search(f"{element_id or ''} {classes or ''}")),
         title=bool(classes) and "title" in classes.split(),
         crumb=any(map(_CRUMB_TOKEN_RE.fullmatch, f"{element_id or ''} {classes or ''}".split())),
@@ -373,7 +390,7 @@ def _is_attachment_href(href: str) -> bool:
     return is_attachment_url(href)
 
 
-def _scan(root) -> _Sites:
+def _scan(root, hints: BodyHints) -> _Sites:
     """One pass over every element, noting the few places later steps need to look at.
 
     This loop runs for every element of every page, so text gets only cheap inline
@@ -401,9 +418,9 @@ def _scan(root) -> _Sites:
             labels.append((element.getparent(), tail, True))
         tag, element_id, classes = element.tag, element.get("id"), element.get("class")
         if element_id or classes:
-            container, furniture, title, crumb = _attribute_hints(element_id, classes)
+            container, furniture, title, crumb = _attribute_hints(element_id, classes, hints)
             if container:
-                rank = _container_rank(element)
+                rank = _container_rank(element, hints)
                 if rank is not None:
                     sites.containers.append((rank, element))
             if crumb:
@@ -728,9 +745,9 @@ def _is_disclosure(record: dict, fields: dict) -> bool:
     return dated and (shown >= _MIN_BLANK_GRID_LABELS or bool(record["doc_no"]))
 
 
-def _build(record: dict, root, url: str | None, page_text: str) -> None:
+def _build(record: dict, root, url: str | None, page_text: str, hints: BodyHints) -> None:
     """Fill ``record`` from the parsed tree ``root``."""
-    sites = _scan(root)
+    sites = _scan(root, hints)
     metas = _meta_tags(root)
     known = _body_container(sites)
     fields, tables = _metadata(sites, known)
@@ -746,10 +763,10 @@ def _build(record: dict, root, url: str | None, page_text: str) -> None:
     _fill_metadata(record, fields, metas, body_lines, page_text)
 
 
-def parse_page(body: bytes, url: str | None = None, charset: str | None = None) -> dict:
+def parse_page(body: bytes, url: str | None = None, charset: str | None = None, hints: BodyHints = NO_HINTS) -> dict:
     """Parse one page into a record with exactly ``RECORD_KEYS``; never raises.
 
-    ``charset`` is the HTTP header's; a page that cannot be parsed at all gives an
+    ``charset`` is the HTTP header's, ``hints`` the site profile's own article containers; a page that cannot be parsed at all gives an
     empty record whose ``warnings`` say why.
     """
     record = _empty_record(url if isinstance(url, str) else None)
@@ -766,7 +783,7 @@ def parse_page(body: bytes, url: str | None = None, charset: str | None = None) 
         if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in html_parser().error_log):
             # libxml2 stops at 2048 levels even with huge_tree; say so rather than lose text quietly.
             record["warnings"].append("page nested too deeply: content past 2048 levels was dropped")
-        _build(record, root, record["url"], text)
+        _build(record, root, record["url"], text, hints)
     except Exception as error:  # noqa: BLE001 - the crawl must survive any page
         # A record with what was found so far beats losing the page.
         record["warnings"].append(f"parse failed: {type(error).__name__}: {error}")

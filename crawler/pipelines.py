@@ -8,8 +8,9 @@ from w3lib.url import canonicalize_url
 
 from crawler.items import CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
 from crawler.parsing import PARSER_VERSION
+from crawler.text.urls import web_attachments
 from storage.db import explain, open_db
-from storage.documents import mark_removed, store_documents, touch_documents
+from storage.documents import is_stored, mark_removed, not_seen_in, store_documents, touch_documents
 from storage.report_files import store_report_file
 from storage.runs import add_document_counts, finish_run, record_crawl_note, record_fetch_error, start_run, utc_now
 
@@ -99,7 +100,7 @@ class SQLitePipeline:
         """A known document answering 404/410 was removed; anything else is a fetch error."""
         if item.status in GONE:
             url = canonicalize_url(item.url)
-            if self.db.execute("SELECT 1 FROM documents WHERE url = ?", [url]).fetchone():
+            if is_stored(self.db, url):
                 mark_removed(self.db, [url], crawl_id=self.run_id, at=utc_now(), reason=f"HTTP {item.status}")
                 return
         record_fetch_error(self.db, self.run_id, url=item.url, status=item.status, error=item.error)
@@ -113,7 +114,8 @@ class SQLitePipeline:
                 item.record["url"]: {"etag": item.etag, "last_modified": item.last_modified} for item in self.pages
             }
             counts = store_documents(
-                self.db, [item.record for item in self.pages], crawl_id=self.run_id, seen_at=now,
+                # The parser keeps only web links already; a record from anywhere else is held to it too.
+                self.db, [web_attachments(item.record) for item in self.pages], crawl_id=self.run_id, seen_at=now,
                 parser_version=PARSER_VERSION, validators=validators,
             )
             add_document_counts(self.db, self.run_id, counts)
@@ -146,6 +148,5 @@ class SQLitePipeline:
         run = finish_run(self.db, self.run_id, status=reason, pages_fetched=pages)
         if spider.full and reason == "finished" and run["errors"] == 0:
             # Only a complete, error-free crawl proves a document is no longer listed.
-            absent = [url for (url,) in self.db.execute(
-                "SELECT url FROM documents WHERE crawl_id <> ? AND removed_at IS NULL", [self.run_id])]
-            mark_removed(self.db, absent, crawl_id=self.run_id, at=utc_now(), reason="absent from a full crawl")
+            mark_removed(self.db, not_seen_in(self.db, self.run_id), crawl_id=self.run_id, at=utc_now(),
+                         reason="absent from a full crawl")

@@ -1,60 +1,138 @@
-"""Site profiles: where a portal's disclosure section starts and which paths belong to it.
+"""Site profiles: everything govwatch knows about one portal, in one object.
 
-The spider is generic; a profile only names the start pages and the path prefixes
-whose links it follows. A crawl with start URLs and no profile follows the whole host.
+A profile names the start pages, the path prefixes whose links the spider follows, the
+portal's own article containers (beside the generic CMS ones the parser knows), and how
+each figure of its annual report is observed (``storage.observations``). Profiles are
+TOML files: the bundled ones in ``crawler/sites/``, or any file given to
+``govwatch crawl --profile``. A crawl with start URLs and no profile follows the whole host.
 """
 
 import ipaddress
-from dataclasses import dataclass
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from importlib.resources import files
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from scrapy.settings import Settings
+from storage.observations import observation
 
 
 @dataclass(frozen=True)
 class SiteProfile:
-    """One portal layout: start pages and the path prefixes of its disclosure section."""
+    """One portal: where its disclosure section is, how its pages hold the text, how its claims are observed."""
 
     name: str
+    title: str
     start_urls: tuple[str, ...]
     allow_prefixes: tuple[str, ...]
-    description: str
-
-
-PROFILES = {
-    "leda": SiteProfile(
-        name="leda",
-        start_urls=("http://www.leda.gov.cn/",),
-        # VSB portals keep listings under the section's path and details under /info/.
-        allow_prefixes=("/zfxxgk", "/xxgk", "/info/"),
-        description="Linyi Economic and Technological Development Area (VSB CMS)",
-    ),
-}
-GENERIC = SiteProfile("generic", (), ("/",), "any portal, from its start URLs")
+    # Article containers of this portal (ids, classes), tried before the generic CMS ones.
+    body_ids: tuple[str, ...] = ()
+    body_classes: tuple[str, ...] = ()
+    # claim key: how it is observed, e.g. {"observe": "column", "column": "政策解读"}
+    claims: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 class ProfileError(ValueError):
-    """An unknown site or unusable start URL; the message is for a person."""
+    """An unknown site, an unusable profile file or start URL; the message is for a person."""
 
 
-def resolve_profile(site: str | None, start_urls: list[str], allow_prefixes: list[str]) -> SiteProfile:
-    """The profile a crawl runs with: a named site, optionally with other start URLs or prefixes."""
-    if site is None:
+_LISTS = ("start_urls", "allow_prefixes", "body_ids", "body_classes")
+
+
+def _check_start_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ProfileError(f"start URL {url!r} is not an http(s) URL")
+
+
+def profile_from_data(data: Mapping, source: str) -> SiteProfile:
+    """The profile a parsed TOML table describes; ProfileError naming ``source`` and the key at fault."""
+    def fail(key: str, message: str):
+        raise ProfileError(f"profile {source}: {key}: {message}")
+
+    unknown = sorted(set(data) - {"name", "title", "claims", *_LISTS})
+    if unknown:
+        fail(unknown[0], f"unknown key (known: name, title, {', '.join(_LISTS)}, claims)")
+    for key in ("name", "title"):
+        if key in data and (not isinstance(data[key], str) or not data[key].strip()):
+            fail(key, "must be non-empty text")
+    if "name" not in data:
+        fail("name", "missing")
+    lists = {}
+    for key in _LISTS:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(item, str) and item.strip() for item in value):
+            fail(key, "must be a list of non-empty strings")
+        lists[key] = tuple(value)
+    if not lists["start_urls"]:
+        fail("start_urls", "missing: a profile needs at least one start URL")
+    for url in lists["start_urls"]:
+        try:
+            _check_start_url(url)
+        except ProfileError as exc:
+            fail("start_urls", str(exc))
+    if not all(prefix.startswith("/") for prefix in lists["allow_prefixes"]):
+        fail("allow_prefixes", "every prefix must be a path starting with /")
+    claims = data.get("claims", {})
+    if not isinstance(claims, dict):
+        fail("claims", "must be a table of claim keys")
+    for key, spec in claims.items():
+        if not isinstance(spec, dict):
+            fail(f"claims.{key}", "must be a table such as { observe = \"documents\" }")
+        try:
+            observation(spec)
+        except ValueError as exc:
+            fail(f"claims.{key}", str(exc))
+    return SiteProfile(name=data["name"], title=data.get("title", data["name"]),
+                       allow_prefixes=lists["allow_prefixes"] or ("/",), claims=claims,
+                       **{key: lists[key] for key in _LISTS if key != "allow_prefixes"})
+
+
+def load_profile(path: str | Path) -> SiteProfile:
+    """The profile in the TOML file at ``path``; ProfileError in one line when it is unusable."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ProfileError(f"cannot read profile {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise ProfileError(f"profile {path} is not UTF-8 text") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"profile {path} is not valid TOML: {exc}") from None
+    return profile_from_data(data, str(path))
+
+
+def _bundled() -> dict[str, SiteProfile]:
+    """The profiles shipped in ``crawler/sites/``, by name."""
+    profiles = (load_profile(entry) for entry in files("crawler").joinpath("sites").iterdir()
+                if entry.name.endswith(".toml"))
+    return {profile.name: profile for profile in profiles}
+
+
+PROFILES = _bundled()
+# The national template's column names are the generic profile's best guess at any
+# portal's, so it observes claims as leda does.
+GENERIC = replace(PROFILES["leda"], name="generic", title="any portal, from its start URLs",
+                  start_urls=(), allow_prefixes=("/",), body_ids=(), body_classes=())
+
+
+def resolve_profile(site: str | SiteProfile | None, start_urls: list[str], allow_prefixes: list[str]) -> SiteProfile:
+    """The profile a crawl or audit runs with: a named site or a loaded profile, optionally
+    with other start URLs or prefixes (no site and start URLs: the generic profile)."""
+    if isinstance(site, SiteProfile):
+        base = site
+    elif site is None:
         base = GENERIC if start_urls else PROFILES["leda"]
     elif site in PROFILES:
         base = PROFILES[site]
     else:
         raise ProfileError(f"unknown site {site!r}; known sites: {', '.join(sorted(PROFILES))}")
     for url in start_urls:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ProfileError(f"start URL {url!r} is not an http(s) URL")
-    return SiteProfile(
-        name=base.name,
-        start_urls=tuple(start_urls) or base.start_urls,
-        allow_prefixes=tuple(allow_prefixes) or base.allow_prefixes,
-        description=base.description,
-    )
+        _check_start_url(url)
+    return replace(base, start_urls=tuple(start_urls) or base.start_urls,
+                   allow_prefixes=tuple(allow_prefixes) or base.allow_prefixes)
 
 
 def is_loopback(url: str) -> bool:
@@ -66,23 +144,3 @@ def is_loopback(url: str) -> bool:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
-
-
-def crawl_settings(profile: SiteProfile, db_path: str, overrides: dict | None = None) -> Settings:
-    """Project settings for one crawl, politeness lifted only when every start URL is local."""
-    # From the module, not scrapy.cfg, so govwatch works from any directory.
-    settings = Settings()
-    settings.setmodule("crawler.settings", priority="project")
-    settings.set("GOVWATCH_DB", str(db_path), priority="cmdline")
-    if all(is_loopback(url) for url in profile.start_urls):
-        settings.setdict(
-            {
-                "AUTOTHROTTLE_ENABLED": False,
-                "DOWNLOAD_DELAY": 0,
-                "CONCURRENT_REQUESTS": 32,
-                "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
-            },
-            priority="cmdline",
-        )
-    settings.setdict(overrides or {}, priority="cmdline")
-    return settings

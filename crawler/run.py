@@ -4,12 +4,12 @@ import sqlite3
 import time
 
 from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
 
-from crawler.profiles import SiteProfile, crawl_settings
-from crawler.spiders.portal import PortalSpider
-from monitor.alerts.health import documents_seen
+from crawler.profiles import SiteProfile, is_loopback
+from crawler.spiders.portal import PortalSpider, load_known
 from storage.db import DatabaseError, explain, open_db
-from storage.runs import first_fetch_errors
+from storage.runs import documents_seen, first_fetch_errors
 
 # Fetch errors a failed crawl shows (all of them are in fetch_errors).
 FIRST_ERRORS = 5
@@ -20,6 +20,26 @@ CLOSE_REASONS = {
 }
 
 
+def crawl_settings(profile: SiteProfile, db_path: str, overrides: dict | None = None) -> Settings:
+    """Project settings for one crawl, politeness lifted only when every start URL is local."""
+    # From the module, not scrapy.cfg, so govwatch works from any directory.
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    settings.set("GOVWATCH_DB", str(db_path), priority="cmdline")
+    if all(is_loopback(url) for url in profile.start_urls):
+        settings.setdict(
+            {
+                "AUTOTHROTTLE_ENABLED": False,
+                "DOWNLOAD_DELAY": 0,
+                "CONCURRENT_REQUESTS": 32,
+                "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+            },
+            priority="cmdline",
+        )
+    settings.setdict(overrides or {}, priority="cmdline")
+    return settings
+
+
 def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrides: dict | None = None) -> dict:
     """Crawl ``profile`` into ``db_path``; return the ``crawl_runs`` row plus ``seconds``
     and its ``first_errors`` (rows of ``fetch_errors``).
@@ -27,31 +47,27 @@ def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrid
     Scrapy's reactor can start once per process, so this is called once per process
     (the CLI and the tests run crawls as separate ``govwatch crawl`` processes).
     """
-    # Open first: a database that cannot be opened fails here, before any request.
-    open_db(db_path).close()
-    process = CrawlerProcess(crawl_settings(profile, db_path, overrides))
-    crawler = process.create_crawler(PortalSpider)
-    began = time.monotonic()
-    failures = []
-    process.crawl(
-        crawler,
-        site=profile.name if profile.name != "generic" else None,
-        start_url=list(profile.start_urls),
-        allow_prefix=list(profile.allow_prefixes),
-        full=full,
-    ).addErrback(failures.append)
-    process.start()
-    seconds = time.monotonic() - began
-    if failures:
-        # The spider could not start: reading what the database knows failed.
-        if failures[0].check(sqlite3.Error):
-            raise explain(db_path, failures[0].value, "read") from None
-        failures[0].raiseException()
-    storage_error = crawler.stats.get_value("govwatch/storage_error")
-    if storage_error:
-        raise DatabaseError(storage_error)
+    # One connection reads: opened first, so a database that cannot be opened fails
+    # before any request; it gives the spider what is known and reads the run row at the
+    # end. The pipeline writes on a connection of its own, opened and closed with the spider.
     db = open_db(db_path)
     try:
+        try:
+            known = None if full else load_known(db)
+        except sqlite3.Error as exc:
+            raise explain(db_path, exc, "read") from None
+        process = CrawlerProcess(crawl_settings(profile, db_path, overrides))
+        crawler = process.create_crawler(PortalSpider)
+        began = time.monotonic()
+        failures = []
+        process.crawl(crawler, profile=profile, full=full, known=known).addErrback(failures.append)
+        process.start()
+        seconds = time.monotonic() - began
+        if failures:
+            failures[0].raiseException()
+        storage_error = crawler.stats.get_value("govwatch/storage_error")
+        if storage_error:
+            raise DatabaseError(storage_error)
         run_id = crawler.spider.crawl_id
         return {**db["crawl_runs"].get(run_id), "seconds": seconds,
                 "first_errors": first_fetch_errors(db, run_id, FIRST_ERRORS)}

@@ -2,7 +2,7 @@
 
 The defaults are for real portals, which are small government servers: obey
 robots.txt, name the tool in the User-Agent, at most two requests at a time per host
-and AutoThrottle on top. :func:`crawler.profiles.crawl_settings` lifts these only
+and AutoThrottle on top. :func:`crawler.run.crawl_settings` lifts these only
 when every start URL is on the loopback interface (the sample portal in tests).
 """
 

@@ -44,3 +44,15 @@ def open_existing_db(path, *, read_only: bool = False):
         raise RunError(str(exc)) from None
     except DatabaseError as exc:
         raise UsageError(str(exc)) from None
+
+
+def site_profile(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None):
+    """The site profile of ``--profile FILE`` or ``--site NAME``, with other start URLs or
+    prefixes if given; a UsageError in one line when it is unusable."""
+    from crawler.profiles import ProfileError, load_profile, resolve_profile
+
+    try:
+        site = load_profile(args.profile) if args.profile else args.site
+        return resolve_profile(site, start_urls or [], allow_prefixes or [])
+    except ProfileError as exc:
+        raise UsageError(str(exc)) from None

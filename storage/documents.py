@@ -20,7 +20,6 @@ from collections.abc import Iterable
 
 import sqlite_utils
 
-from crawler.text.urls import web_url
 from storage.transactions import write_transaction
 
 # The parse keys that are lists or objects; stored as JSON text.
@@ -32,13 +31,6 @@ def content_hash(record: dict) -> str:
     """A stable hash of everything a page said, so an unchanged page keeps its hash."""
     canonical = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def web_attachments(record: dict) -> dict:
-    """``record`` keeping only attachments whose URL is a web link: never a javascript: or data: URL."""
-    attachments = record.get("attachments") or []
-    kept = [{**item, "url": url} for item in attachments if (url := web_url(item.get("url") or ""))]
-    return record if kept == attachments else {**record, "attachments": kept}
 
 
 def document_row(record: dict, *, crawl_id: int, seen_at: str) -> dict:
@@ -128,7 +120,6 @@ def store_documents(
     with write_transaction(db):
         baseline = _backdating_baseline(db, crawl_id)
         for record in records:
-            record = web_attachments(record)
             row = document_row(record, crawl_id=crawl_id, seen_at=seen_at)
             row["parser_version"] = parser_version
             row.update(validators.get(row["url"], {}))
@@ -207,3 +198,22 @@ def mark_removed(db: sqlite_utils.Database, urls: Iterable[str], *, crawl_id: in
                 add_event(db, url, "removed", crawl_id, at, reason=reason)
                 count += 1
     return count
+
+
+def known_documents(db: sqlite_utils.Database) -> list[tuple]:
+    """``(url, published_on, verified_at, etag, last_modified, removed_at)`` of every stored
+    document: what a crawl needs to decide which pages to fetch again."""
+    return db.execute(
+        "SELECT url, published_on, verified_at, etag, last_modified, removed_at FROM documents"
+    ).fetchall()
+
+
+def is_stored(db: sqlite_utils.Database, url: str) -> bool:
+    """Whether a document is stored under ``url`` (removed or not)."""
+    return db.execute("SELECT 1 FROM documents WHERE url = ?", [url]).fetchone() is not None
+
+
+def not_seen_in(db: sqlite_utils.Database, crawl_id: int) -> list[str]:
+    """URLs of the documents still present that crawl ``crawl_id`` did not see."""
+    return [url for (url,) in db.execute(
+        "SELECT url FROM documents WHERE crawl_id <> ? AND removed_at IS NULL", [crawl_id])]

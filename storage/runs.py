@@ -94,6 +94,11 @@ def first_fetch_errors(db: sqlite_utils.Database, run_id: int, limit: int) -> li
                          [run_id, limit]))
 
 
+def crawl_count(db: sqlite_utils.Database) -> int:
+    """How many crawls were started before (each picks its share of re-verification by it)."""
+    return db.execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
+
+
 def crawl_runs(db: sqlite_utils.Database) -> list[dict]:
     """Every crawl run, oldest first."""
     return list(db.query("SELECT * FROM crawl_runs ORDER BY id"))
@@ -116,3 +121,8 @@ def last_crawl(db: sqlite_utils.Database) -> dict | None:
 def crawl_fetch_errors(db: sqlite_utils.Database, crawl_id: int | None) -> list[dict]:
     """Every fetch error of crawl ``crawl_id`` (``FETCH_ERRORS``), in the order they happened."""
     return list(db.query(FETCH_ERRORS, {"crawl_id": crawl_id}))
+
+
+def documents_seen(run: dict) -> int:
+    """Documents a crawl stored: new, updated and unchanged ones."""
+    return sum(run.get(column) or 0 for column in ("documents_new", "documents_updated", "documents_unchanged"))

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+import sqlite_utils
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, IgnoreRequest
 from scrapy.http import TextResponse
@@ -41,11 +42,12 @@ from crawler.annual_reports import listed_report_title, report_files
 from crawler.items import RENDERED_BY_JAVASCRIPT, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
 from crawler.listings import javascript_finding, read_listing
 from crawler.pagination import listing_pages
-from crawler.parsing import is_attachment_url, parse_page
-from crawler.profiles import resolve_profile
+from crawler.parsing import BodyHints, is_attachment_url, parse_page
+from crawler.profiles import SiteProfile, resolve_profile
 from storage.db import open_db
+from storage.documents import known_documents
 from storage.report_files import report_file_dates
-from storage.runs import last_failures
+from storage.runs import crawl_count, last_failures
 
 
 @dataclass(frozen=True)
@@ -64,27 +66,34 @@ class Known:
         return bool(self.failed_at) and self.failed_at >= (self.verified_at or "")
 
 
-def load_known(db_path: str) -> tuple[dict[str, Known], int, dict[str, str]]:
-    """Known documents by URL, how many crawls ran before (the re-verification slice), and
-    when each stored report file was last downloaded."""
+@dataclass(frozen=True)
+class KnownState:
+    """What the database holds that decides what an incremental crawl fetches again."""
+
+    documents: dict[str, Known]
+    previous_runs: int  # how many crawls ran before: picks the re-verification slice
+    report_files: dict[str, str]  # when each stored report file was last downloaded
+
+
+def load_known(db: sqlite_utils.Database) -> KnownState:
+    """The known documents by URL, with their last failed fetch, the number of earlier
+    crawls and the report files' download dates."""
+    # Errors are recorded under the URL requested, documents under its canonical form.
+    failed: dict[str, str] = {}
+    for url, at in last_failures(db):
+        canonical = canonicalize_url(url)
+        failed[canonical] = max(at, failed.get(canonical, at))
+    documents = {url: Known(*rest, failed_at=failed.get(url)) for url, *rest in known_documents(db)}
+    return KnownState(documents, crawl_count(db), report_file_dates(db))
+
+
+def _read_known(db_path: str) -> KnownState:
+    """:func:`load_known` on a connection of its own (``scrapy crawl``; govwatch passes it in)."""
     db = open_db(db_path)
     try:
-        # Errors are recorded under the URL requested, documents under its canonical form.
-        failed: dict[str, str] = {}
-        for url, at in last_failures(db):
-            canonical = canonicalize_url(url)
-            failed[canonical] = max(at, failed.get(canonical, at))
-        known = {
-            url: Known(*rest, failed_at=failed.get(url))
-            for url, *rest in db.execute(
-                "SELECT url, published_on, verified_at, etag, last_modified, removed_at FROM documents"
-            )
-        }
-        runs = db.execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
-        files = report_file_dates(db)
+        return load_known(db)
     finally:
         db.close()
-    return known, runs, files
 
 
 def _split(value) -> list[str]:
@@ -101,14 +110,18 @@ class PortalSpider(scrapy.Spider):
 
     name = "portal"
 
-    def __init__(self, site=None, start_url=None, allow_prefix=None, full=False, **kwargs):
+    def __init__(self, profile: SiteProfile | None = None, site=None, start_url=None, allow_prefix=None, full=False,
+                 known: KnownState | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.profile = resolve_profile(site, _split(start_url), _split(allow_prefix))
+        # govwatch passes the profile it resolved; ``scrapy crawl -a site=… -a start_url=…`` passes strings.
+        self.profile = profile or resolve_profile(site, _split(start_url), _split(allow_prefix))
+        self.body_hints = BodyHints(self.profile.body_ids, self.profile.body_classes)
         self.start_urls = list(self.profile.start_urls)
         # host:port, so a second server on the same machine is another site.
         self.allowed_netlocs = {urlsplit(url).netloc for url in self.start_urls}
         self.allowed_domains = sorted({urlsplit(url).hostname for url in self.start_urls})
         self.full = full in (True, "1", "true", "yes")
+        self.known_state = known
         self.known: dict[str, Known] = {}
         # Links already requested or reported as seen in this crawl: many listings (and
         # the home page) link the same document.
@@ -124,8 +137,9 @@ class PortalSpider(scrapy.Spider):
         spider.reverify_days = max(1, crawler.settings.getint("GOVWATCH_REVERIFY_DAYS"))
         spider.report_max_bytes = crawler.settings.getint("GOVWATCH_REPORT_MAX_BYTES")
         if not spider.full:
-            spider.known, previous_runs, spider.report_file_dates = load_known(crawler.settings.get("GOVWATCH_DB"))
-            spider.slice = previous_runs % spider.reverify_days
+            state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"))
+            spider.known, spider.report_file_dates = state.documents, state.report_files
+            spider.slice = state.previous_runs % spider.reverify_days
             crawler.signals.connect(spider.verify_unlisted, signal=signals.spider_idle)
         return spider
 
@@ -140,7 +154,7 @@ class PortalSpider(scrapy.Spider):
         if not isinstance(response, TextResponse):
             return
         content_type = response.headers.get("Content-Type", b"").decode("latin-1")
-        record = parse_page(response.body, response.url, http_content_type_encoding(content_type))
+        record = parse_page(response.body, response.url, http_content_type_encoding(content_type), self.body_hints)
         if record["is_disclosure"]:
             record["url"] = canonicalize_url(response.url)
             yield PageItem(record, _header(response, b"ETag"), _header(response, b"Last-Modified"))

@@ -30,3 +30,10 @@ def web_url(href: str, base: str | None = None) -> str | None:
     except ValueError:
         return None  # e.g. a malformed IPv6 host
     return absolute if scheme in WEB_SCHEMES or not (scheme or base) else None
+
+
+def web_attachments(record: dict) -> dict:
+    """``record`` keeping only attachments whose URL is a web link: never a javascript: or data: URL."""
+    attachments = record.get("attachments") or []
+    kept = [{**item, "url": url} for item in attachments if (url := web_url(item.get("url") or ""))]
+    return record if kept == attachments else {**record, "attachments": kept}

@@ -14,14 +14,10 @@ failing for as long as the portal keeps its template, hiding the failures that m
 from collections.abc import Sequence
 
 from crawler.items import RENDERED_BY_JAVASCRIPT
+from storage.runs import documents_seen
 
 MAX_DROP = 0.30
 MAX_ERROR_RATE = 0.10
-
-
-def documents_seen(run: dict) -> int:
-    """Documents a crawl stored: new, updated and unchanged ones."""
-    return sum(run.get(column) or 0 for column in ("documents_new", "documents_updated", "documents_unchanged"))
 
 
 def crawl_failed(latest: dict, previous: dict | None) -> tuple[bool, str]:

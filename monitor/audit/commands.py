@@ -4,7 +4,7 @@ import json
 import sys
 
 from monitor.audit import DEFAULT_LIMITS
-from monitor.errors import UsageError, open_existing_db
+from monitor.errors import UsageError, open_existing_db, site_profile
 
 
 def cmd_audit(args) -> int:
@@ -31,7 +31,7 @@ def cmd_audit(args) -> int:
 def audit_request(args) -> dict:
     """``run_audit``'s keyword arguments from the options of :func:`add_audit_arguments`.
 
-    A calendar file that cannot be read is a UsageError.
+    A calendar or profile file that cannot be read is a UsageError.
     """
     from monitor.audit.workdays import OFFICIAL, CalendarFileError, load_calendar
 
@@ -41,7 +41,7 @@ def audit_request(args) -> dict:
         raise UsageError(str(exc)) from None
     return {
         "year": args.year, "date_from": args.date_from, "date_to": args.date_to, "report_path": args.report,
-        "limits": tuple(sorted(set(args.limit or DEFAULT_LIMITS))), "calendar": calendar, "profile": args.site,
+        "limits": tuple(sorted(set(args.limit or DEFAULT_LIMITS))), "calendar": calendar, "profile": site_profile(args),
     }
 
 

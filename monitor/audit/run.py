@@ -14,6 +14,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from crawler.profiles import PROFILES, SiteProfile
 from monitor.claims.extract import UnreadableReport, extract_claims, read_report, report_text
 from monitor.audit.findings import run_checks
 from monitor.audit.reconcile import reconcile
@@ -141,7 +142,7 @@ def compute_audit(
     report_path: str | None = None,
     limits: tuple[int, ...] = DEFAULT_LIMITS,
     calendar: WorkCalendar = OFFICIAL,
-    profile: str = "leda",
+    profile: SiteProfile = PROFILES["leda"],
     today: dt.date | None = None,
 ) -> dict:
     """Audit the documents of one period without writing anything; return its result.
@@ -173,7 +174,7 @@ def compute_audit(
                 "source": report["source"], "year": report.get("year"), "page": report.get("page"),
                 "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
             } if report else None,
-            "claims": reconcile(db, report["claims"], profile, date_from, date_to) if report else [],
+            "claims": reconcile(db, report["claims"], profile.claims, date_from, date_to) if report else [],
             "consistency": report.get("consistency", []) if report else [],
             "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),
         }

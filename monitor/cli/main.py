@@ -19,7 +19,7 @@ from monitor.alerts.commands import cmd_nightly, cmd_schedule
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.commands import cmd_audit
 from monitor.claims.commands import cmd_claims
-from monitor.errors import RunError, UsageError, database_failure, open_existing_db
+from monitor.errors import RunError, UsageError, database_failure, open_existing_db, site_profile
 from monitor.report.commands import cmd_query
 
 
@@ -66,12 +66,7 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, rev
 
 def cmd_crawl(args) -> int:
     """Crawl a portal's disclosure section into the database."""
-    from crawler.profiles import ProfileError, resolve_profile
-
-    try:
-        profile = resolve_profile(args.site, args.start_url or [], args.allow_prefix or [])
-    except ProfileError as exc:
-        raise UsageError(str(exc)) from None
+    profile = site_profile(args, args.start_url, args.allow_prefix)
     if args.time_limit is not None and args.time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
     _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
@@ -183,7 +178,9 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, action="append", metavar="N",
                         help=f"a limit in working days (repeatable; default {' and '.join(map(str, DEFAULT_LIMITS))})")
     parser.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
-    parser.add_argument("--site", default="leda", help="site profile whose claim queries apply (default: leda)")
+    site = parser.add_mutually_exclusive_group()
+    site.add_argument("--site", default="leda", help="site profile whose claim observations apply (default: leda)")
+    site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -202,7 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_parse)
 
     p = sub.add_parser("crawl", help="crawl a portal's disclosure section into SQLite")
-    p.add_argument("--site", help="a site profile (default: leda, or none with --start-url)")
+    site = p.add_mutually_exclusive_group()
+    site.add_argument("--site", help="a site profile (default: leda, or none with --start-url)")
+    site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
     p.add_argument("--start-url", action="append", metavar="URL", help="start here (repeatable)")
     p.add_argument("--allow-prefix", action="append", metavar="PATH",
                    help="follow links under this path only (repeatable)")

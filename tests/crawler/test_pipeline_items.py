@@ -92,3 +92,33 @@ def test_a_complete_full_crawl_marks_what_it_did_not_see_removed(tmp_path):
     assert rows(db, "SELECT url FROM documents WHERE removed_at IS NULL") == [(kept,)]
     assert {detail for (detail,) in rows(db, "SELECT detail FROM events WHERE kind = 'removed'")} == {
         json.dumps({"reason": "absent from a full crawl"})}
+
+
+def test_script_and_data_links_are_never_stored_as_attachments(tmp_path):
+    from storage.documents import content_hash
+
+    hostile = [
+        {"name": "a.pdf", "url": "javascript:alert(1)//a.pdf"},
+        {"name": "b.pdf", "url": "java\tscript:alert(1)//b.pdf"},
+        {"name": "c.pdf", "url": "\x01 JaVaScRiPt:alert(1)//c.pdf"},
+        {"name": "d.pdf", "url": "data:text/html,<script>alert(1)</script>.pdf"},
+        {"name": "e.doc", "url": "vb\nscript:msgbox(1)//e.doc"},
+    ]
+    good = {"name": "通知.pdf", "url": "http://portal/a.pdf"}
+    page = {}
+
+    def items(spider):
+        item = next(detail_items(spider))
+        page.update(item.record, attachments=[good])
+        item.record["attachments"] = [*hostile, good]
+        return [item]
+
+    db = tmp_path / "govwatch.db"
+    crawl(db, items)
+    assert rows(db, "SELECT name, url FROM attachments") == [("通知.pdf", "http://portal/a.pdf")]
+    ((stored, digest),) = rows(db, "SELECT attachments, content_hash FROM documents")
+    assert json.loads(stored) == [good]
+    ((version,),) = rows(db, "SELECT record FROM document_versions")
+    assert json.loads(version)["attachments"] == [good]
+    # What is stored is the page without those links, hash included.
+    assert digest == content_hash(page)

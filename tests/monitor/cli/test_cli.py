@@ -154,6 +154,18 @@ def test_unknown_site_is_a_usage_error(tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("command", ["crawl", "audit", "report"])
+def test_bad_profile_file_is_one_line_and_exit_2(tmp_path, command):
+    profile = tmp_path / "mine.toml"
+    profile.write_text('name = "mine"\nstart_urls = ["http://127.0.0.1:9/"]\n[claims]\nportal_items = { observe = "pages" }\n',
+                       encoding="utf-8")
+    result = govwatch(command, "--profile", profile, "--db", tmp_path / "g.db")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert f"profile {profile}: claims.portal_items: 'observe' must be one of" in result.stderr
+    assert not (tmp_path / "g.db").exists()
+
+
+@pytest.mark.slow
 def test_unreachable_portal_is_recorded_not_a_crash(tmp_path):
     db = tmp_path / "g.db"
     result = govwatch("crawl", "--start-url", "http://127.0.0.1:9/", "--db", db,
