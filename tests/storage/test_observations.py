@@ -2,6 +2,7 @@
 
 import pytest
 
+from crawler.parsing import PARSER_VERSION
 from storage.db import open_db
 from storage.documents import store_documents
 from storage.observations import observation, observed
@@ -19,7 +20,7 @@ def db(tmp_path):
     run = start_run(db, site="test", start_urls=[])
     store_documents(db, [record("http://a/1", "政策解读", "2020-03-01"), record("http://a/2", "政策解读", "2021-03-01"),
                          record("http://a/3", "重点领域", "2020-05-01"), record("http://a/4", "It's", "2020-05-02")],
-                    crawl_id=run, seen_at="2021-06-01T00:00:00Z")
+                    crawl_id=run, seen_at="2021-06-01T00:00:00Z", parser_version=PARSER_VERSION)
     yield db
     db.close()
 

@@ -15,7 +15,7 @@ what a day changed.
 committed ``ground_truth.json`` is its output for the default seed, day 0 and size;
 regenerate it with::
 
-    python -m monitor.demo.sample_portal.model > crawler/sample_portal/ground_truth.json
+    python -m monitor.demo.sample_portal.model > monitor/demo/sample_portal/ground_truth.json
 """
 
 import datetime as dt
