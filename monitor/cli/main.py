@@ -167,13 +167,18 @@ def add_db_argument(parser: argparse.ArgumentParser, default: str = "govwatch.db
                         help=f"the SQLite database file (default: {default})")
 
 
-def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
-    """What an audit covers and checks, the same for ``audit`` and ``report``."""
+def add_period_arguments(parser: argparse.ArgumentParser) -> None:
+    """The period an audit covers: ``--year``, or ``--from`` and ``--to``."""
     parser.add_argument("--year", type=int, help="audit documents published in this year")
     parser.add_argument("--from", dest="date_from", metavar="DATE", type=iso_date,
                         help="first publication date (YYYY-MM-DD)")
     parser.add_argument("--to", dest="date_to", metavar="DATE", type=iso_date,
                         help="last publication date (YYYY-MM-DD)")
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    """What an audit covers and checks, the same for ``audit`` and ``report``."""
+    add_period_arguments(parser)
     parser.add_argument("--report", metavar="FILE", help="the annual report (default: the one crawled for the year)")
     parser.add_argument("--limit", type=int, action="append", metavar="N",
                         help=f"a limit in working days (repeatable; default {' and '.join(map(str, DEFAULT_LIMITS))})")
@@ -260,6 +265,17 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_arguments(p)
     p.add_argument("--out", default="report.html", metavar="FILE", help="the HTML file (default: report.html)")
     p.set_defaults(func=cmd_report)
+
+    from monitor.report.export import FORMATS, KINDS, cmd_export
+
+    p = sub.add_parser("export", help="export documents, late documents, claims, findings or alerts as CSV or XLSX")
+    p.add_argument("kind", choices=KINDS)
+    add_db_argument(p)
+    add_period_arguments(p)
+    p.add_argument("--limit", type=int, metavar="N", help="export at most N rows")
+    p.add_argument("--format", required=True, choices=FORMATS, help="csv (UTF-8 with a BOM) or xlsx")
+    p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("explore", help="browse the database read-only in Datasette (govwatch[explore])")
     add_db_argument(p)
