@@ -91,12 +91,13 @@ def test_unwritable_out_and_missing_db_are_usage_errors(small_db, tmp_path, caps
 
 
 @pytest.mark.slow
-def test_late_export_counts_equal_the_audit(crawled_db, tmp_path):
-    audit = govwatch("audit", "--db", crawled_db, "--year", "2020", "--json")
+def test_late_export_counts_equal_the_audit(crawled_copy, tmp_path):
+    # A copy: `audit` records an audit, and the session's crawl must stay as crawled.
+    audit = govwatch("audit", "--db", crawled_copy, "--year", "2020", "--json")
     assert audit.returncode == 0, audit.stderr
     late = json.loads(audit.stdout)["timeliness"]["late"]
     out = tmp_path / "late.xlsx"
-    result = govwatch("export", "late", "--db", crawled_db, "--year", "2020", "--format", "xlsx", "--out", out)
+    result = govwatch("export", "late", "--db", crawled_copy, "--year", "2020", "--format", "xlsx", "--out", out)
     assert result.returncode == 0, result.stderr
     rows = list(load_workbook(out).active.iter_rows(values_only=True))
     header, body = rows[0], rows[1:]
