@@ -16,6 +16,7 @@ from urllib.parse import urljoin
 
 from scrapy import Selector
 
+from crawler.parsing import is_attachment_url
 from crawler.text.dates import find_dates
 
 # Scripts that render a disclosure list from an API: Gansu's platform, Hanweb's jpage.
@@ -29,11 +30,14 @@ _CDATA = re.compile(r"<!\[CDATA\[|\]\]>")
 @dataclass(frozen=True)
 class Link:
     """One link of a listing: its absolute URL, the date shown beside it, and whether it
-    sits in markup the browser does not show (a comment or a data island)."""
+    sits in markup the browser does not show (a comment or a data island). A link to a
+    file (an attachment URL) also carries its text and title attribute, which name the file."""
 
     url: str
     listed_on: str | None
     hidden: bool
+    text: str | None = None
+    tooltip: str | None = None
 
 
 @dataclass(frozen=True)
@@ -69,8 +73,15 @@ def javascript_finding(listing: Listing) -> str | None:
 
 
 def _links(page: Selector, base: str, *, hidden: bool) -> list[Link]:
-    return [Link(urljoin(base, anchor.attrib["href"].strip()), _listed_date(anchor), hidden)
-            for anchor in page.xpath("//a[@href]")]
+    links = []
+    for anchor in page.xpath("//a[@href]"):
+        url = urljoin(base, anchor.attrib["href"].strip())
+        link = Link(url, _listed_date(anchor), hidden)
+        if is_attachment_url(url):  # most links are pages: spare them the text extraction
+            text = " ".join(" ".join(anchor.xpath(".//text()").getall()).split())
+            link = Link(url, link.listed_on, hidden, text, anchor.attrib.get("title"))
+        links.append(link)
+    return links
 
 
 def _listed_date(anchor: Selector) -> str | None:

@@ -26,7 +26,7 @@ outside its hosts.
 import datetime as dt
 import zlib
 from dataclasses import dataclass
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import scrapy
 import sqlite_utils
@@ -161,13 +161,13 @@ class PortalSpider(scrapy.Spider):
             yield from self.fetch_attached_reports(record)
             return
         yield from self.follow_listing(response)
-        yield from self.fetch_listed_reports(response)
 
     def follow_listing(self, response):
         """Requests for the listing's links (hidden ones too) and generated pages; known
         documents only when due. A list rendered by JavaScript is noted for crawl health,
         once per column: its generated pages are not noted again."""
         listing = read_listing(response.text, response.url)
+        yield from self.fetch_listed_reports(listing, canonicalize_url(response.url))
         finding = javascript_finding(listing)
         if finding and "generated_from" not in response.meta:
             yield CrawlNoteItem(canonicalize_url(response.url), RENDERED_BY_JAVASCRIPT, listing.title, finding)
@@ -192,16 +192,12 @@ class PortalSpider(scrapy.Spider):
         for item in report_files(record["title"], record["breadcrumb"], record["attachments"]):
             yield from self.report_file_request(item["url"], record["url"], record["title"])
 
-    def fetch_listed_reports(self, response):
-        """Downloads of the report files a listing links directly, when new or due again."""
-        for anchor in response.xpath("//a[@href]"):
-            url = urljoin(response.url, anchor.attrib["href"].strip())
-            if not is_attachment_url(url):
-                continue  # most links: spare them the text extraction
-            text = " ".join(" ".join(anchor.xpath(".//text()").getall()).split())
-            title = listed_report_title(url, text, anchor.attrib.get("title"))
-            if title and self.report_file_due(url):
-                yield from self.report_file_request(url, canonicalize_url(response.url), title)
+    def fetch_listed_reports(self, listing, page_url: str):
+        """Downloads of the report files a listing links directly (hidden links too), when new or due again."""
+        for link in listing.links:
+            title = link.text is not None and listed_report_title(link.url, link.text, link.tooltip)
+            if title and self.report_file_due(link.url):
+                yield from self.report_file_request(link.url, page_url, title)
 
     def report_file_due(self, url: str) -> bool:
         """Whether a report file a listing links must be downloaded: not stored, or due like a document."""

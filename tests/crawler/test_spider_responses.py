@@ -119,3 +119,12 @@ def test_a_database_of_an_older_schema_is_what_the_next_crawl_starts_from(tmp_pa
     assert [url for url, known in spider.known.items() if known.removed_at] == [
         "http://www.leda.gov.cn/info/1051/6001.htm"]
     assert spider.known[DETAIL_URL].etag == '"e1"' and len(spider.known) == 4
+
+
+def test_a_report_file_a_listing_links_only_inside_a_comment_is_downloaded(tmp_path):
+    url = "http://www.leda.gov.cn/zfxxgk/nb.htm"
+    response = file_response("listing_commented_report_file.html", url)
+    downloads = [(request_url, meta["report_title"]) for request_url, meta in requests_of(leda_spider(tmp_path).parse(response))
+                 if "report_file" in meta]
+    assert downloads == [("http://www.leda.gov.cn/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1"
+                          "&wbfileid=31", "示例区2019年政府信息公开工作年度报告")]
