@@ -132,7 +132,10 @@ def _remove_demo_db(path: str) -> None:
     """
     import sqlite3
 
+    import shutil
+
     from crawler.profiles import is_loopback
+    from storage.archive import default_archive_dir
     from storage.runs import crawl_start_urls
 
     if not Path(path).exists():
@@ -149,6 +152,8 @@ def _remove_demo_db(path: str) -> None:
         raise UsageError(refusal)
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
+    # Its archive too: a new crawl's records would sit beside records no row points to.
+    shutil.rmtree(default_archive_dir(path), ignore_errors=True)
 
 
 def iso_date(text: str) -> str:
@@ -290,6 +295,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schedule", help="run the nightly job on its cron schedule, in the foreground")
     p.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
     p.set_defaults(func=cmd_schedule)
+
+    from monitor.evidence.commands import cmd_evidence, cmd_reparse
+
+    p = sub.add_parser("reparse", help="re-derive the stored documents from the WARC archive with the current parser")
+    add_db_argument(p)
+    p.add_argument("--archive", metavar="DIR", help="the WARC archive (default: the database's name + .warc)")
+    p.add_argument("--site", help="only documents of crawls of this site")
+    p.add_argument("--since", metavar="DATE", type=iso_date, help="only documents fetched on or after this date")
+    p.add_argument("--workers", type=int, metavar="N", help="parsing processes (default: one per core)")
+    p.set_defaults(func=cmd_reparse)
+
+    p = sub.add_parser("evidence", help="write one document's evidence pack (versions, archived bytes, hashes) as a zip")
+    p.add_argument("url", help="the document's URL")
+    add_db_argument(p)
+    p.add_argument("--archive", metavar="DIR", help="the WARC archive (default: the database's name + .warc)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the zip file to write")
+    p.set_defaults(func=cmd_evidence)
 
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")
