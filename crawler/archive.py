@@ -82,7 +82,7 @@ class WarcFiles:
         # "x": never append to a file another crawl wrote (the prefix names the crawl).
         self.file = open(self.directory / self.name, "xb")
         self.writer = WARCWriter(self.file, gzip=True, warc_version="1.1")
-        info = self._RECORDS.create_warcinfo_record(self.name, {"software": f"govwatch/{__version__}",
+        info = self.writer.create_warcinfo_record(self.name, {"software": f"govwatch/{__version__}",
                                                               "format": "WARC File Format 1.1"})
         self.writer.write_record(info)
 
