@@ -185,22 +185,30 @@ def store_reparsed(db: sqlite_utils.Database, results: Iterable[tuple[dict, dict
     the crawls left them, and no event is recorded: the portal did nothing.
     """
     counts = Counter()
+    results = list(results)
     with write_transaction(db):
+        # Most records read as before: they are told apart by hash, without loading their rows.
+        hashes = dict(db.execute(
+            "SELECT url, content_hash FROM documents WHERE url IN (SELECT value FROM json_each(?))",
+            [json.dumps([record["url"] for record, _ in results])]).fetchall())
+        unchanged = []
         for record, source in results:
-            stored = next(db.query("SELECT * FROM documents WHERE url = ?", [record["url"]]), None)
-            if stored is None:
+            if record["url"] not in hashes:
                 continue
+            if hashes[record["url"]] == content_hash(record):
+                unchanged.append(record["url"])
+                continue
+            stored = next(db.query("SELECT * FROM documents WHERE url = ?", [record["url"]]))
             row = document_row(record, crawl_id=stored["crawl_id"], seen_at=stored["last_seen_at"])
             row["verified_at"], row["parser_version"] = stored["verified_at"], parser_version
-            if stored["content_hash"] == row["content_hash"]:
-                db["documents"].update(row["url"], {"parser_version": parser_version})
-                counts["unchanged"] += 1
-                continue
             db["documents"].update(row["url"], row)
             version = {**row, "crawl_id": source["crawl_id"]}
             _add_version(db, version, record, source["fetched_at"], _changed_fields(stored, row), "parser", source)
             _replace_attachments(db, row["url"], record)
             counts["changed"] += 1
+        db.execute("UPDATE documents SET parser_version = ? WHERE parser_version IS NOT ?"
+                   " AND url IN (SELECT value FROM json_each(?))", [parser_version, parser_version, json.dumps(unchanged)])
+        counts["unchanged"] = len(unchanged)
     return counts
 
 
