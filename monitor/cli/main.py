@@ -39,7 +39,7 @@ def cmd_parse(args) -> int:
 
 
 def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
-           timeout: float | None = None, time_limit: float | None = None) -> dict:
+           timeout: float | None = None, time_limit: float | None = None, archive: str | None = None) -> dict:
     """Run a crawl and print its summary; a storage failure, or a crawl that did not do
     its job, becomes a RunError (naming its first fetch errors)."""
     from crawler.run import failure, run_crawl, summary
@@ -53,6 +53,7 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, rev
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
             **({"CLOSESPIDER_TIMEOUT": time_limit} if time_limit else {}),
+            **({"GOVWATCH_ARCHIVE_DIR": archive} if archive else {}),
         })
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
@@ -70,7 +71,7 @@ def cmd_crawl(args) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
     _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
-           timeout=args.timeout, time_limit=args.time_limit)
+           timeout=args.timeout, time_limit=args.time_limit, archive=args.archive)
     return 0
 
 
@@ -93,6 +94,7 @@ def cmd_demo(args) -> int:
     from monitor.audit.run import run_audit
     from monitor.report.terminal import print_audit
     from monitor.report.html import save_report
+    from storage.archive import default_archive_dir
     from storage.canned_queries import VERY_LATE_DOCUMENTS, YEARLY_COUNTS
     from storage.db import open_db
     from storage.publications import stored_documents
@@ -118,7 +120,10 @@ def cmd_demo(args) -> int:
         f"\nQuery the database (crawl {run['id']}):\n"
         f"  govwatch query --db {args.db} \"{YEARLY_COUNTS}\"\n"
         f"  govwatch audit --db {args.db} --year 2020 --json\n"
-        f"  sqlite3 {args.db} \"{VERY_LATE_DOCUMENTS}\""
+        f"  sqlite3 {args.db} \"{VERY_LATE_DOCUMENTS}\"\n"
+        f"\nEvery page as served is archived in {default_archive_dir(args.db)}/ (WARC):\n"
+        f"  govwatch reparse --db {args.db}\n"
+        f"  govwatch evidence URL --db {args.db} --out evidence.zip"
     )
     return 0 if stored == expected else 1
 
@@ -223,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a response after this long (default 30)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS",
                    help="stop the crawl after this long, storing what it has (default: no limit)")
+    p.add_argument("--archive", metavar="DIR",
+                   help="the WARC archive of every response (default: the database's name + .warc; 'off' for none)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
     p.set_defaults(func=cmd_crawl)
 

@@ -70,3 +70,18 @@ def test_files_rotate_at_their_size(tmp_path):
 def test_archiving_off_is_no_middleware(tmp_path):
     with pytest.raises(NotConfigured):
         middleware(tmp_path, GOVWATCH_ARCHIVE_DIR="off")
+
+
+def test_a_gzip_encoded_page_reads_back_decoded(tmp_path):
+    import gzip
+
+    archive, crawler = middleware(tmp_path)
+    page = "<html><body>公开</body></html>".encode("utf-8")
+    request = Request("http://portal/z.htm")
+    response = Response("http://portal/z.htm", body=gzip.compress(page), request=request,
+                        headers={"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"})
+    archive.process_response(request, response)
+    archive.spider_closed(crawler.spider, "finished")
+    where = request.meta["warc"]
+    assert read_record(archive_dir(crawler.settings) / where["warc_file"], where["warc_offset"]) == (
+        "response", "text/html; charset=utf-8", page)
