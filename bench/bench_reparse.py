@@ -13,7 +13,9 @@ rounds (the best round of each counts):
 
 The headline ratio is the re-parse on all cores against single-process lxml, the
 issue's target (0.4); the ratio against lxml on the same cores says how much of the
-gain is the parser's own speed. Also printed: the archive's size per 1,000 documents.
+gain is the parser's own speed. Also printed: the archive's size per 1,000 documents,
+and what archiving costs the crawl (the same portal crawled again with ``--archive
+off`` into another database: pages per second of each).
 
     .venv/bin/python bench/bench_reparse.py [--size 1000] [--rounds 3] [--workers N] [--json]
 """
@@ -63,6 +65,7 @@ def run(size: int, rounds: int, workers: int) -> dict:
         db_path = Path(tmp) / "govwatch.db"
         with serve(size=size) as portal:
             crawl = run_crawl_process(portal.url, db_path)
+            bare = run_crawl_process(portal.url, Path(tmp) / "bare.db", extra=("--archive", "off"))
         archive = Path(str(db_path) + ".warc")
         archive_bytes = sum(path.stat().st_size for path in archive.iterdir())
         db = open_db(db_path)
@@ -97,6 +100,8 @@ def run(size: int, rounds: int, workers: int) -> dict:
         "ratio_one_process": round(rate["reparse_1"] / rate["lxml_1"], 3),
         "target_ratio": TARGET_RATIO,
         "changed_on_rerun": changed,
+        "crawl_pages_per_s": round(crawl["run"]["pages_fetched"] / crawl["crawl_seconds"], 1),
+        "crawl_unarchived_pages_per_s": round(bare["run"]["pages_fetched"] / bare["crawl_seconds"], 1),
         "archive_bytes": archive_bytes,
         "archive_mib_per_1000_documents": round(archive_bytes / 2**20 / len(bodies) * 1000, 2),
     }
@@ -121,6 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio (reparse on all processes / lxml on one): {r['ratio']:.3f} (target {TARGET_RATIO})",
         f"ratio (same processes): {r['ratio_same_processes']:.3f}; one process each: {r['ratio_one_process']:.3f}",
         f"re-parse with the same parser changed {r['changed_on_rerun']} documents",
+        f"crawl: {r['crawl_pages_per_s']} pages/s archived, {r['crawl_unarchived_pages_per_s']} with --archive off",
         f"archive: {r['archive_bytes'] / 2**20:.1f} MiB for {r['documents']} documents "
         f"({r['crawl_pages']} responses): {r['archive_mib_per_1000_documents']} MiB per 1,000 documents",
     ])

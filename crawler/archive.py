@@ -120,8 +120,6 @@ class WarcArchive:
         self.files = None
         self.db = None
         self.pending: list[dict] = []
-        # The newest 200 response of each URL written in this crawl, for its 304s.
-        self.latest: dict[str, dict] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -159,7 +157,7 @@ class WarcArchive:
         http_headers = StatusAndHeaders(f"{status} {reason}".strip(), _headers(response.headers),
                                         protocol=protocol)
         date = _warc_date(now)
-        earlier = (self.latest.get(url) or latest_response(self.db, url)) if status == 304 else None
+        earlier = self.earlier_response(url) if status == 304 else None
         if status == 304 and earlier:
             # The revisit holds no payload: the digest is the earlier record's, as the profile asks.
             record = _RECORDS.create_revisit_record(
@@ -189,14 +187,19 @@ class WarcArchive:
             "refers_file": earlier["warc_file"] if record.rec_type == "revisit" else None,
             "refers_offset": earlier["warc_offset"] if record.rec_type == "revisit" else None,
         }
-        if record.rec_type == "response" and status == 200:
-            self.latest[url] = row
         self.pending.append(row)
         if len(self.pending) >= _BATCH:
             self.flush()
         if row["refers_file"]:
             return {"warc_file": row["refers_file"], "warc_offset": row["refers_offset"]}
         return {"warc_file": name, "warc_offset": offset}
+
+    def earlier_response(self, url: str) -> dict | None:
+        """The newest 200 response of ``url`` archived, in this batch or before (what its 304 refers to)."""
+        for row in reversed(self.pending):
+            if row["url"] == url and row["record_type"] == "response" and row["status"] == 200:
+                return row
+        return latest_response(self.db, url)
 
     def flush(self) -> None:
         if self.pending:
@@ -224,7 +227,7 @@ def read_record(path: Path, offset: int) -> tuple[str, str | None, bytes]:
 
     A ``response`` record's payload is the body as the portal sent it, less any
     Content-Encoding (decoded as a browser would). Re-parsing reads every document's
-    record, and warcio's general reader costs a third of ``parse_page``; the records
+    record, and warcio's general reader costs two fifths of ``parse_page``; the records
     this archive writes (one gzip member each, headers then payload) are read directly,
     and anything else (a content-encoded body, a record another tool wrote) by warcio.
     """

@@ -5,7 +5,8 @@ since removed can be read in no other way. Each document's record is read again 
 the archived response its current record came from, with the body hints of the site
 profile its crawl used (a profile the crawl loaded from a file is not known here: its
 documents are read without hints), in a process pool across the machine's cores;
-parsing is the cost, so the workers get whole WARC files' worth of pages in order.
+parsing is the cost, so the workers get the pages in chunks, in archive order, and
+only the records come back.
 The differences are stored by :func:`storage.documents.store_reparsed` as parser
 changes, never as events.
 """

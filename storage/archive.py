@@ -81,7 +81,8 @@ def record_attachment_files(db: sqlite_utils.Database, files: list[dict]) -> int
 def reparse_sources(db: sqlite_utils.Database, *, since: str | None = None, site: str | None = None) -> list[dict]:
     """Each stored document with the archived record its current record was read from:
     ``{url, warc_file, warc_offset, content_type, fetched_at, crawl_id, site}``, the record
-    of its latest version that has one (``warc_file`` None when no version has).
+    of its latest version (``warc_file`` None when that version was not archived: an
+    older version's bytes would not give the current record).
 
     ``since`` keeps the documents whose bytes were fetched on or after that day, ``site``
     those of crawls of that site.
@@ -91,7 +92,7 @@ def reparse_sources(db: sqlite_utils.Database, *, since: str | None = None, site
                   v.crawl_id, r.site
            FROM documents AS d
            LEFT JOIN document_versions AS v ON v.id = (
-               SELECT max(id) FROM document_versions WHERE url = d.url AND warc_file IS NOT NULL)
+               SELECT max(id) FROM document_versions WHERE url = d.url)
            LEFT JOIN archive_records AS a ON a.warc_file = v.warc_file AND a.warc_offset = v.warc_offset
            LEFT JOIN crawl_runs AS r ON r.id = coalesce(v.crawl_id, d.crawl_id)
            WHERE (:since IS NULL OR coalesce(a.fetched_at, v.fetched_at) >= :since)
