@@ -22,10 +22,9 @@ def cmd_reparse(args) -> int:
 
     if args.workers is not None and args.workers < 1:
         raise UsageError(f"--workers must be at least 1, not {args.workers}")
-    archive = _archive(args)
     db = open_existing_db(args.db)
     try:
-        counts = reparse(db, archive, since=args.since, site=args.site, workers=args.workers)
+        counts = reparse(db, _archive(args), since=args.since, site=args.site, workers=args.workers)
     finally:
         db.close()
     print(f"Re-parsed {counts['documents'] - counts['without_bytes']} of {counts['documents']} documents with parser "
@@ -45,9 +44,9 @@ def cmd_evidence(args) -> int:
     from monitor.evidence.pack import copy_records, pack_files, write_pack
     from storage.archive import evidence_of
 
-    archive = _archive(args)
     db = open_existing_db(args.db, read_only=True)
     try:
+        archive = _archive(args)
         evidence = evidence_of(db, canonicalize_url(args.url))
     finally:
         db.close()
