@@ -28,6 +28,7 @@ BENCHMARKS = {
     "storage": ([], ["--records", "1000", "--rounds", "1"]),
     "incremental": ([], []),  # small portals miss the target: listings are a larger share
     "scale": ([], ["--size", "5000", "--rows", "100000"]),
+    "reparse": ([], ["--size", "300", "--rounds", "1"]),
 }
 
 
@@ -52,6 +53,11 @@ def headline(name: str, r: dict) -> str:
         return (f"incremental: {r['incremental_crawl']['requests']['total']} requests vs full"
                 f" {r['full_crawl_same_day']['requests']['total']} = {r['ratio']}"
                 f" (target <= {r['target_ratio']}: {target(r['target_met'])})")
+    if name == "reparse":
+        return (f"reparse: {r['reparse_n_pages_per_s']} pages/s on {r['workers']} processes vs lxml.html.fromstring"
+                f" {r['lxml_1_pages_per_s']} on one = {r['ratio']} (target {r['target_ratio']}:"
+                f" {target(r['ratio'] >= r['target_ratio'])}); archive {r['archive_mib_per_1000_documents']} MiB"
+                " per 1,000 documents")
     parts = []
     if "crawl" in r:
         c = r["crawl"]

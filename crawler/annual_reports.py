@@ -9,7 +9,7 @@ are not the audit's business) so the audit can read the report.
 import re
 from urllib.parse import unquote, urlsplit
 
-from crawler.parsing import is_attachment_url
+from crawler.attachments import is_file_of
 
 # 2020年政府信息公开工作年度报告, XX局2020年度政府信息公开年报, 关于2020年政府信息公开工作报告的公告 …
 _REPORT_TITLE_RE = re.compile(r"(?:19|20)\d{2}\s*年.{0,40}?政府信息公开.{0,12}?(?:报告|年报)")
@@ -17,7 +17,6 @@ _YEAR_RE = re.compile(r"(?:19|20)\d{2}\s*年")
 _REPORT_COLUMN_RE = re.compile(r"年报|年度报告")
 # The formats reports are published in; spreadsheets and archives are not a report's text.
 _REPORT_EXTENSIONS = frozenset({"pdf", "docx", "doc", "wps", "ofd"})
-_EXTENSION_RE = re.compile(r"\.([A-Za-z0-9]{2,5})\s*$")
 
 
 def is_annual_report(title: str | None, breadcrumb: list[str]) -> bool:
@@ -32,23 +31,10 @@ def is_annual_report(title: str | None, breadcrumb: list[str]) -> bool:
     return bool(_YEAR_RE.search(title)) and any(_REPORT_COLUMN_RE.search(crumb) for crumb in breadcrumb)
 
 
-def _extension(text: str) -> str | None:
-    match = _EXTENSION_RE.search(text)
-    return match.group(1).lower() if match else None
-
-
 def is_report_file(url: str, name: str | None) -> bool:
     """True for a link that can be the report's document: a PDF, Word, WPS or OFD file, or a
     CMS download endpoint whose link text does not name another kind of file."""
-    if not is_attachment_url(url):
-        return False
-    extension = _extension(unquote(urlsplit(url).path))
-    if extension in _REPORT_EXTENSIONS:
-        return True
-    if extension == "jsp":  # download.jsp / downfile.jsp: the file's name is only in the link text
-        named = _extension(name or "")
-        return named is None or named in _REPORT_EXTENSIONS
-    return False
+    return is_file_of(url, name, _REPORT_EXTENSIONS)
 
 
 def report_files(title: str | None, breadcrumb: list[str], attachments: list[dict]) -> list[dict]:

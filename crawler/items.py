@@ -11,6 +11,7 @@ class PageItem:
     record: dict
     etag: str | None = None
     last_modified: str | None = None
+    warc: dict | None = None  # the archived record it was read from (crawler.archive)
 
 
 @dataclass
@@ -53,3 +54,13 @@ class ReportFileItem:
     title: str | None
     content_type: str | None
     body: bytes
+
+
+@dataclass
+class AttachmentFileItem:
+    """A downloaded attachment's bytes as archived: their SHA-256, size and WARC record."""
+
+    url: str
+    sha256: str
+    size: int
+    warc: dict

@@ -1,4 +1,5 @@
-"""The item pipeline: parsed pages, sightings, report files, fetch errors and crawl notes into the SQLite database."""
+"""The item pipeline: parsed pages, sightings, report files, archived attachments, fetch
+errors and crawl notes into the SQLite database."""
 
 import sqlite3
 
@@ -6,9 +7,10 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
-from crawler.items import CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
+from crawler.items import AttachmentFileItem, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
 from crawler.parsing import PARSER_VERSION
 from crawler.text.urls import web_attachments
+from storage.archive import record_attachment_files
 from storage.db import explain, open_db
 from storage.documents import is_stored, mark_removed, not_seen_in, store_documents, touch_documents
 from storage.report_files import store_report_file
@@ -34,6 +36,8 @@ class SQLitePipeline:
         self.storage_error = None
         self.pages: list[PageItem] = []
         self.seen: list[SeenItem] = []
+        # Applied after the batch holding their page, whose attachment rows they fill in.
+        self.files: list[AttachmentFileItem] = []
         self.db = None
         self.run_id = None
 
@@ -82,6 +86,8 @@ class SQLitePipeline:
             self.pages.append(item)
         elif isinstance(item, SeenItem):
             self.seen.append(item)
+        elif isinstance(item, AttachmentFileItem):
+            self.files.append(item)
         elif isinstance(item, FetchErrorItem):
             self.record_error(item)
         elif isinstance(item, CrawlNoteItem):
@@ -117,6 +123,7 @@ class SQLitePipeline:
                 # The parser keeps only web links already; a record from anywhere else is held to it too.
                 self.db, [web_attachments(item.record) for item in self.pages], crawl_id=self.run_id, seen_at=now,
                 parser_version=PARSER_VERSION, validators=validators,
+                archived={item.record["url"]: item.warc for item in self.pages if item.warc},
             )
             add_document_counts(self.db, self.run_id, counts)
             for key, value in counts.items():
@@ -127,7 +134,11 @@ class SQLitePipeline:
                 touched = touch_documents(self.db, urls, crawl_id=self.run_id, seen_at=now, verified=verified)
                 add_document_counts(self.db, self.run_id, {"unchanged": touched})
                 self.stats.inc_value("govwatch/documents_unchanged", touched)
-        self.pages, self.seen = [], []
+        if self.files:
+            record_attachment_files(self.db, [
+                {"url": item.url, "sha256": item.sha256, "size": item.size, "fetched_at": now, **item.warc}
+                for item in self.files])
+        self.pages, self.seen, self.files = [], [], []
 
     def spider_closed(self, spider, reason):
         try:

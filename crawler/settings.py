@@ -45,7 +45,9 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 # After HttpCompressionMiddleware (590) has decompressed the body, before RetryMiddleware (550).
-DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WholePages": 560}
+# The archive sits next to the downloader (after HttpCompressionMiddleware's 590 in the
+# response's path back), so it keeps the bytes exactly as the portal sent them.
+DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WholePages": 560, "crawler.archive.WarcArchive": 950}
 ITEM_PIPELINES = {"crawler.pipelines.SQLitePipeline": 300}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 
@@ -56,3 +58,10 @@ GOVWATCH_PROGRESS_INTERVAL = 2.0
 GOVWATCH_REVERIFY_DAYS = 30
 # Annual-report files (PDF, Word) are downloaded up to this size; pages stop at DOWNLOAD_MAXSIZE.
 GOVWATCH_REPORT_MAX_BYTES = 50 * 1024 * 1024
+# The WARC archive (crawler.archive): empty for "<GOVWATCH_DB>.warc", "off" for none.
+GOVWATCH_ARCHIVE_DIR = ""
+GOVWATCH_ARCHIVE_ROTATE_BYTES = 1024 * 1024 * 1024
+# Attachments of disclosure documents (PDF, Word, Excel, OFD, archives) are archived up to
+# this size each, and up to the second figure in all per crawl (report files count too).
+GOVWATCH_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
+GOVWATCH_ARCHIVE_ATTACHMENTS_BYTES = 2 * 1024 * 1024 * 1024

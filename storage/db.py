@@ -13,6 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from storage.alerts import create_alerts_table
+from storage.archive import create_archive_tables
 from storage.report_files import create_report_files_table
 from storage.transactions import write_transaction
 
@@ -384,7 +385,12 @@ def _v8(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _archive_index(db: sqlite_utils.Database) -> None:
+    """The WARC archive's index, and which archived record each version and attachment was read from."""
+    create_archive_tables(db)
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,8 +9,10 @@ and ``date_changed`` (公开日期 or the formation date edited between versions
 
 A version also says which parser produced it and why it was recorded: ``new``,
 ``portal`` (the page changed) or ``parser`` (a page last read by another parser version
-now reads differently). Stored pages are not kept, so a parser change cannot be told
-from the portal's edit of the same page; it is taken as the parser's, and gives no event.
+now reads differently). A crawl that meets both a parser change and the portal's edit
+of the same page cannot tell them apart; it takes the difference as the parser's, and
+gives no event. ``govwatch reparse`` (:func:`store_reparsed`) applies a new parser to the
+archived bytes instead, so the parser's differences are recorded apart from any crawl.
 """
 
 import hashlib
@@ -89,12 +91,14 @@ def _changed_fields(stored: dict, row: dict) -> list[str]:
     return sorted(key for key in row if key in stored and key not in _BOOKKEEPING and stored[key] != row[key])
 
 
-def _add_version(db, row: dict, record: dict, seen_at: str, changed: list[str] | None, reason: str) -> None:
+def _add_version(db, row: dict, record: dict, seen_at: str, changed: list[str] | None, reason: str,
+                 archived: dict | None = None) -> None:
     db["document_versions"].insert(
         {"url": row["url"], "content_hash": row["content_hash"], "fetched_at": seen_at, "crawl_id": row["crawl_id"],
          "changed_fields": None if changed is None else json.dumps(changed),
          "record": json.dumps(record, ensure_ascii=False),
-         "parser_version": row["parser_version"], "reason": reason}
+         "parser_version": row["parser_version"], "reason": reason,
+         **{key: (archived or {}).get(key) for key in ("warc_file", "warc_offset")}}
     )
 
 
@@ -106,6 +110,7 @@ def store_documents(
     seen_at: str,
     parser_version: int,
     validators: dict | None = None,
+    archived: dict | None = None,
 ) -> Counter:
     """Insert or update documents in one transaction; count them as new/updated/unchanged.
 
@@ -114,9 +119,11 @@ def store_documents(
     moved on, so re-crawling an unchanged site adds no rows and changes no hash. A page
     that reads differently under a ``parser_version`` other than the one that last read
     it gets a version with reason ``parser`` and no ``changed`` or ``date_changed`` event.
+    ``archived`` (url -> {"warc_file", "warc_offset"}) says which archived record each
+    page was read from; its versions point there.
     """
     counts = Counter()
-    validators = validators or {}
+    validators, archived = validators or {}, archived or {}
     with write_transaction(db):
         baseline = _backdating_baseline(db, crawl_id)
         for record in records:
@@ -127,7 +134,7 @@ def store_documents(
             if stored is None:
                 row["first_seen_at"] = seen_at
                 db["documents"].insert(row)
-                _add_version(db, row, record, seen_at, None, "new")
+                _add_version(db, row, record, seen_at, None, "new", archived.get(row["url"]))
                 add_event(db, row["url"], "new", crawl_id, seen_at)
                 if baseline:
                     _check_backdated(db, row, baseline, crawl_id, seen_at)
@@ -143,16 +150,65 @@ def store_documents(
                 changed = _changed_fields(stored, row)
                 _restore_if_removed(db, stored, row, crawl_id, seen_at)
                 db["documents"].update(row["url"], row)
-                db.execute("DELETE FROM attachments WHERE document_url = ?", [row["url"]])
                 reason = "portal" if stored["parser_version"] == parser_version else "parser"
-                _add_version(db, row, record, seen_at, changed, reason)
+                _add_version(db, row, record, seen_at, changed, reason, archived.get(row["url"]))
                 if reason == "portal":
                     _add_change_events(db, stored, row, changed, seen_at)
                 counts["updated"] += 1
-            db["attachments"].insert_all(
-                {"document_url": row["url"], "name": item.get("name"), "url": item.get("url")}
-                for item in record.get("attachments") or []
-            )
+            _replace_attachments(db, row["url"], record)
+    return counts
+
+
+_FILE_COLUMNS = ("sha256", "size", "fetched_at", "warc_file", "warc_offset")
+
+
+def _replace_attachments(db, url: str, record: dict) -> None:
+    """The document's ``attachments`` rows as ``record`` lists them, keeping what was
+    downloaded of a file still attached (its digest and archived record)."""
+    kept = {row[0]: row[1:] for row in db.execute(
+        f"SELECT url, {', '.join(_FILE_COLUMNS)} FROM attachments WHERE document_url = ?", [url])}
+    db.execute("DELETE FROM attachments WHERE document_url = ?", [url])
+    db["attachments"].insert_all(
+        {"document_url": url, "name": item.get("name"), "url": item.get("url"),
+         **dict(zip(_FILE_COLUMNS, kept.get(item.get("url"), ())))}
+        for item in record.get("attachments") or []
+    )
+
+
+def store_reparsed(db: sqlite_utils.Database, results: Iterable[tuple[dict, dict]], *, parser_version: int) -> Counter:
+    """Apply records re-derived from archived bytes; count them ``changed``/``unchanged``.
+
+    ``results`` are ``(record, source)`` pairs, ``source`` the archived record read
+    (``warc_file``, ``warc_offset``, ``fetched_at``, ``crawl_id``). A record that differs
+    from the stored one replaces it and gets a version with reason ``parser``, dated
+    when its bytes were fetched; the document's seen, verified and removed times stay as
+    the crawls left them, and no event is recorded: the portal did nothing.
+    """
+    counts = Counter()
+    results = list(results)
+    with write_transaction(db):
+        # Most records read as before: they are told apart by hash, without loading their rows.
+        hashes = dict(db.execute(
+            "SELECT url, content_hash FROM documents WHERE url IN (SELECT value FROM json_each(?))",
+            [json.dumps([record["url"] for record, _ in results])]).fetchall())
+        unchanged = []
+        for record, source in results:
+            if record["url"] not in hashes:
+                continue
+            if hashes[record["url"]] == content_hash(record):
+                unchanged.append(record["url"])
+                continue
+            stored = next(db.query("SELECT * FROM documents WHERE url = ?", [record["url"]]))
+            row = document_row(record, crawl_id=stored["crawl_id"], seen_at=stored["last_seen_at"])
+            row["verified_at"], row["parser_version"] = stored["verified_at"], parser_version
+            db["documents"].update(row["url"], row)
+            version = {**row, "crawl_id": source["crawl_id"]}
+            _add_version(db, version, record, source["fetched_at"], _changed_fields(stored, row), "parser", source)
+            _replace_attachments(db, row["url"], record)
+            counts["changed"] += 1
+        db.execute("UPDATE documents SET parser_version = ? WHERE parser_version IS NOT ?"
+                   " AND url IN (SELECT value FROM json_each(?))", [parser_version, parser_version, json.dumps(unchanged)])
+        counts["unchanged"] = len(unchanged)
     return counts
 
 

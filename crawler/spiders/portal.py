@@ -16,6 +16,10 @@ since it was last verified), and then with a conditional request. Due documents 
 listing showed are fetched once the listings are done, so a page taken off the portal
 is found by its 404.
 
+The attachments of each disclosure document fetched (PDF, Word, Excel, OFD, archives:
+:func:`crawler.attachments.is_archived_attachment`) are downloaded into the WARC archive
+(:mod:`crawler.archive`), up to ``GOVWATCH_ATTACHMENT_MAX_BYTES`` each.
+
 An annual report's files (:mod:`crawler.annual_reports`) are downloaded too: those a
 report page attaches whenever the page is fetched, those a listing links directly when
 they are new or due again like a document. They may be larger than a page
@@ -24,6 +28,7 @@ outside its hosts.
 """
 
 import datetime as dt
+import hashlib
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -39,7 +44,9 @@ from w3lib.encoding import http_content_type_encoding
 from w3lib.url import canonicalize_url
 
 from crawler.annual_reports import listed_report_title, report_files
-from crawler.items import RENDERED_BY_JAVASCRIPT, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
+from crawler.archive import archive_dir
+from crawler.attachments import ATTACHMENT_SKIPPED, is_archived_attachment
+from crawler.items import RENDERED_BY_JAVASCRIPT, AttachmentFileItem, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
 from crawler.listings import javascript_finding, read_listing
 from crawler.pagination import listing_pages
 from crawler.parsing import BodyHints, is_attachment_url, parse_page
@@ -130,12 +137,16 @@ class PortalSpider(scrapy.Spider):
         self.slice = 0
         self.report_file_dates: dict[str, str] = {}
         self.report_max_bytes = 0
+        self.attachment_max_bytes = 0
+        self.archiving = False
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.reverify_days = max(1, crawler.settings.getint("GOVWATCH_REVERIFY_DAYS"))
         spider.report_max_bytes = crawler.settings.getint("GOVWATCH_REPORT_MAX_BYTES")
+        spider.attachment_max_bytes = crawler.settings.getint("GOVWATCH_ATTACHMENT_MAX_BYTES")
+        spider.archiving = archive_dir(crawler.settings) is not None
         if not spider.full:
             state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"))
             spider.known, spider.report_file_dates = state.documents, state.report_files
@@ -157,8 +168,10 @@ class PortalSpider(scrapy.Spider):
         record = parse_page(response.body, response.url, http_content_type_encoding(content_type), self.body_hints)
         if record["is_disclosure"]:
             record["url"] = canonicalize_url(response.url)
-            yield PageItem(record, _header(response, b"ETag"), _header(response, b"Last-Modified"))
+            yield PageItem(record, _header(response, b"ETag"), _header(response, b"Last-Modified"),
+                           response.meta.get("warc"))
             yield from self.fetch_attached_reports(record)
+            yield from self.fetch_attachments(record)
             return
         yield from self.follow_listing(response)
 
@@ -192,6 +205,28 @@ class PortalSpider(scrapy.Spider):
         for item in report_files(record["title"], record["breadcrumb"], record["attachments"]):
             yield from self.report_file_request(item["url"], record["url"], record["title"])
 
+    def fetch_attachments(self, record: dict):
+        """Downloads of a document's attachments into the archive (report files are downloaded as such first)."""
+        if not self.archiving:
+            return
+        for item in record["attachments"]:
+            canonical = canonicalize_url(item["url"])
+            if canonical in self.handled or not self.is_on_site(item["url"]):
+                continue
+            if is_archived_attachment(item["url"], item.get("name")):
+                self.handled.add(canonical)
+                yield scrapy.Request(item["url"], callback=self.attachment_file, errback=self.on_error, meta={
+                    "attachment_of": record["url"], "attachment_url": item["url"], "download_maxsize": self.attachment_max_bytes})
+
+    def attachment_file(self, response):
+        """An archived attachment's digest for its ``attachments`` rows; one the crawl's budget left out, a note."""
+        if response.meta.get("archive_skipped"):
+            yield CrawlNoteItem(response.meta["attachment_of"], ATTACHMENT_SKIPPED, None,
+                                f"{response.url}: the crawl's attachment budget is spent")
+        elif response.status == 200 and response.meta.get("warc"):
+            yield AttachmentFileItem(response.meta["attachment_url"], hashlib.sha256(response.body).hexdigest(),
+                                     len(response.body), response.meta["warc"])
+
     def fetch_listed_reports(self, listing, page_url: str):
         """Downloads of the report files a listing links directly (hidden links too), when new or due again."""
         for link in listing.links:
@@ -221,6 +256,9 @@ class PortalSpider(scrapy.Spider):
         if not response.body:
             yield FetchErrorItem(meta["report_file"], response.status, "empty file")
             return
+        if meta.get("warc"):
+            yield AttachmentFileItem(meta["report_file"], hashlib.sha256(response.body).hexdigest(),
+                                     len(response.body), meta["warc"])
         yield ReportFileItem(meta["report_file"], meta["report_page"], meta["report_title"],
                              _header(response, b"Content-Type"), response.body)
 
@@ -277,7 +315,7 @@ class PortalSpider(scrapy.Spider):
             yield FetchErrorItem(request.url, None, "timed out")
         elif "download max size" in failure.getErrorMessage():
             limit = request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
-            what = "file" if "report_file" in request.meta else "page"
+            what = "file" if {"report_file", "attachment_of"} & set(request.meta) else "page"
             yield FetchErrorItem(request.url, None, f"{what} larger than the {limit // 2**20} MiB limit, skipped")
         else:
             yield FetchErrorItem(request.url, None, failure.getErrorMessage() or failure.type.__name__)

@@ -39,7 +39,7 @@ def cmd_parse(args) -> int:
 
 
 def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
-           timeout: float | None = None, time_limit: float | None = None) -> dict:
+           timeout: float | None = None, time_limit: float | None = None, archive: str | None = None) -> dict:
     """Run a crawl and print its summary; a storage failure, or a crawl that did not do
     its job, becomes a RunError (naming its first fetch errors)."""
     from crawler.run import failure, run_crawl, summary
@@ -53,6 +53,7 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, rev
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
             **({"CLOSESPIDER_TIMEOUT": time_limit} if time_limit else {}),
+            **({"GOVWATCH_ARCHIVE_DIR": archive} if archive else {}),
         })
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
@@ -70,7 +71,7 @@ def cmd_crawl(args) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
     _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
-           timeout=args.timeout, time_limit=args.time_limit)
+           timeout=args.timeout, time_limit=args.time_limit, archive=args.archive)
     return 0
 
 
@@ -93,6 +94,7 @@ def cmd_demo(args) -> int:
     from monitor.audit.run import run_audit
     from monitor.report.terminal import print_audit
     from monitor.report.html import save_report
+    from storage.archive import default_archive_dir
     from storage.canned_queries import VERY_LATE_DOCUMENTS, YEARLY_COUNTS
     from storage.db import open_db
     from storage.publications import stored_documents
@@ -118,7 +120,10 @@ def cmd_demo(args) -> int:
         f"\nQuery the database (crawl {run['id']}):\n"
         f"  govwatch query --db {args.db} \"{YEARLY_COUNTS}\"\n"
         f"  govwatch audit --db {args.db} --year 2020 --json\n"
-        f"  sqlite3 {args.db} \"{VERY_LATE_DOCUMENTS}\""
+        f"  sqlite3 {args.db} \"{VERY_LATE_DOCUMENTS}\"\n"
+        f"\nEvery page as served is archived in {default_archive_dir(args.db)}/ (WARC):\n"
+        f"  govwatch reparse --db {args.db}\n"
+        f"  govwatch evidence URL --db {args.db} --out evidence.zip"
     )
     return 0 if stored == expected else 1
 
@@ -132,7 +137,10 @@ def _remove_demo_db(path: str) -> None:
     """
     import sqlite3
 
+    import shutil
+
     from crawler.profiles import is_loopback
+    from storage.archive import default_archive_dir
     from storage.runs import crawl_start_urls
 
     if not Path(path).exists():
@@ -149,6 +157,8 @@ def _remove_demo_db(path: str) -> None:
         raise UsageError(refusal)
     for suffix in ("", "-wal", "-shm"):
         Path(path + suffix).unlink(missing_ok=True)
+    # Its archive too: a new crawl's records would sit beside records no row points to.
+    shutil.rmtree(default_archive_dir(path), ignore_errors=True)
 
 
 def iso_date(text: str) -> str:
@@ -218,6 +228,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a response after this long (default 30)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS",
                    help="stop the crawl after this long, storing what it has (default: no limit)")
+    p.add_argument("--archive", metavar="DIR",
+                   help="the WARC archive of every response (default: the database's name + .warc; 'off' for none)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
     p.set_defaults(func=cmd_crawl)
 
@@ -290,6 +302,23 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("schedule", help="run the nightly job on its cron schedule, in the foreground")
     p.add_argument("--config", required=True, metavar="FILE", help="the TOML configuration file")
     p.set_defaults(func=cmd_schedule)
+
+    from monitor.evidence.commands import cmd_evidence, cmd_reparse
+
+    p = sub.add_parser("reparse", help="re-derive the stored documents from the WARC archive with the current parser")
+    add_db_argument(p)
+    p.add_argument("--archive", metavar="DIR", help="the WARC archive (default: the database's name + .warc)")
+    p.add_argument("--site", help="only documents of crawls of this site")
+    p.add_argument("--since", metavar="DATE", type=iso_date, help="only documents fetched on or after this date")
+    p.add_argument("--workers", type=int, metavar="N", help="parsing processes (default: one per core)")
+    p.set_defaults(func=cmd_reparse)
+
+    p = sub.add_parser("evidence", help="write one document's evidence pack (versions, archived bytes, hashes) as a zip")
+    p.add_argument("url", help="the document's URL")
+    add_db_argument(p)
+    p.add_argument("--archive", metavar="DIR", help="the WARC archive (default: the database's name + .warc)")
+    p.add_argument("--out", required=True, metavar="FILE", help="the zip file to write")
+    p.set_defaults(func=cmd_evidence)
 
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")

@@ -41,8 +41,12 @@ def crawls(tmp_path_factory):
         again, requested_again = crawl("--reverify-days", 1)
         site.report_2020 = CHANGED_2020
         changed, _ = crawl("--full")
-    errors = sqlite3.connect(db).execute("SELECT url, status, error FROM fetch_errors WHERE crawl_id = 1").fetchall()
-    return {"url": portal.url, "first": first, "again": again, "changed": changed, "requested": requested,
+    conn = sqlite3.connect(db)
+    errors = conn.execute("SELECT url, status, error FROM fetch_errors WHERE crawl_id = 1").fetchall()
+    attachments = dict(conn.execute("SELECT url, sha256 FROM attachments"))
+    archived = {url for (url,) in conn.execute("SELECT url FROM archive_records")}
+    archive_bytes = sum(path.stat().st_size for path in (db.parent / "govwatch.db.warc").iterdir())
+    return {"attachments": attachments, "archived": archived, "archive_bytes": archive_bytes,"url": portal.url, "first": first, "again": again, "changed": changed, "requested": requested,
             "requested_again": requested_again, "errors": {url.removeprefix(portal.url): (s, e) for url, s, e in errors}}
 
 
@@ -60,9 +64,23 @@ def test_the_file_the_listing_links_is_stored_under_its_full_title(crawls):
         crawls["url"] + "/xxgk/nb.htm", "示例区2018年政府信息公开工作年度报告", REPORT_2018)
 
 
-def test_only_report_files_are_downloaded(crawls):
+def test_only_report_files_are_stored_as_report_files(crawls):
     assert set(crawls["first"]) == {crawls["url"] + REPORT_2020_FILE, crawls["url"] + REPORT_2018_FILE}
-    assert NOTICE_FILE not in crawls["requested"] and SPREADSHEET not in crawls["requested"]
+
+
+def test_other_attachments_are_downloaded_into_the_archive_with_their_digest(crawls):
+    assert crawls["requested"][NOTICE_FILE] == 1
+    assert crawls["attachments"][crawls["url"] + NOTICE_FILE] == hashlib.sha256(b"%PDF-1.4\n%%EOF\n").hexdigest()
+    # A file a listing links is no document's attachment.
+    assert crawls["url"] + SPREADSHEET not in crawls["archived"]
+    # A report file is an attachment too; after the last crawl its row has the changed file's digest.
+    assert crawls["attachments"][crawls["url"] + REPORT_2020_FILE] == hashlib.sha256(CHANGED_2020).hexdigest()
+
+
+def test_a_file_over_the_size_limit_is_not_in_the_archive(crawls):
+    assert crawls["url"] + HUGE_FILE not in crawls["archived"]
+    assert crawls["attachments"][crawls["url"] + HUGE_FILE] is None
+    assert crawls["archive_bytes"] < 1024 * 1024
 
 
 def test_a_file_robots_txt_disallows_is_never_requested(crawls):

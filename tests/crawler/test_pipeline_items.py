@@ -34,7 +34,8 @@ def crawl(db, items_of, *, full=False, batch_size=2):
 def detail_items(spider):
     """The page items the spider makes of the saved detail pages."""
     for url, path in PAGES.items():
-        (item,) = spider.parse(file_response(path, url, headers={"ETag": f'"{path}"'}))
+        # The rest are downloads of its attachments into the archive.
+        item, *_ = spider.parse(file_response(path, url, headers={"ETag": f'"{path}"'}))
         assert isinstance(item, PageItem)
         yield item
 

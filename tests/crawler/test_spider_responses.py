@@ -32,9 +32,21 @@ def test_a_detail_page_is_one_page_item_with_the_parsers_record_and_the_validato
                              headers={"ETag": '"5f92a1"', "Last-Modified": "Fri, 23 Oct 2020 08:00:00 GMT"})
     results = list(leda_spider(tmp_path).parse(response))
     expected = parse_page((FILES / "leda_vsb_detail.html").read_bytes(), DETAIL_URL, None)
-    assert results == [PageItem({**expected, "url": canonicalize_url(DETAIL_URL)},
-                                '"5f92a1"', "Fri, 23 Oct 2020 08:00:00 GMT")]
+    assert results[0] == PageItem({**expected, "url": canonicalize_url(DETAIL_URL)},
+                                  '"5f92a1"', "Fri, 23 Oct 2020 08:00:00 GMT")
     assert expected["is_disclosure"] and expected["title"] == "召开政务公开业务培训会"
+    # Its attachment (a download.jsp link) is downloaded into the archive, within the per-file limit.
+    assert [(url, meta["attachment_of"], meta["attachment_url"], meta["download_maxsize"])
+            for url, meta in requests_of(results[1:])] == [
+        (item["url"], canonicalize_url(DETAIL_URL), item["url"], 20 * 2**20) for item in expected["attachments"]]
+    assert expected["attachments"]
+
+
+def test_no_attachment_is_downloaded_when_archiving_is_off(tmp_path):
+    crawler = project_crawler(tmp_path / "govwatch.db", GOVWATCH_ARCHIVE_DIR="off")
+    spider = portal_spider(crawler, site="leda")
+    results = list(spider.parse(file_response("leda_vsb_detail.html", DETAIL_URL)))
+    assert len(results) == 1 and isinstance(results[0], PageItem)
 
 
 def test_a_vsb_listing_requests_its_links_in_the_section_then_its_count_down_pages(tmp_path):

@@ -191,9 +191,18 @@ def test_demo_crawls_audits_writes_the_report_and_shows_the_same_a_second_time(t
     report = tmp_path / "govwatch-demo-report.html"
     assert str(report) in first.stdout and report.stat().st_size > 10_000
     # The portal comes up on another port: the same documents under other URLs.
+    first_archive = set((tmp_path / "govwatch-demo.db.warc").iterdir())
     second = govwatch("demo", cwd=tmp_path)
     assert second.returncode == 0, second.stderr
     assert demo_lines(second.stdout) == demo_lines(first.stdout)
+    # The archive beside the database is the second crawl's alone, and reparse and evidence work on it.
+    archive = set((tmp_path / "govwatch-demo.db.warc").iterdir())
+    assert archive and not archive & first_archive
+    reparsed = govwatch("reparse", "--db", "govwatch-demo.db", cwd=tmp_path)
+    assert reparsed.returncode == 0 and "0 read differently" in reparsed.stdout, reparsed.stderr
+    url = sqlite3.connect(tmp_path / "govwatch-demo.db").execute("SELECT min(url) FROM documents").fetchone()[0]
+    pack = govwatch("evidence", url, "--db", "govwatch-demo.db", "--out", "pack.zip", cwd=tmp_path)
+    assert pack.returncode == 0 and (tmp_path / "pack.zip").stat().st_size > 1000, pack.stderr
 
 
 @pytest.mark.slow
