@@ -13,6 +13,8 @@ from pathlib import Path
 import sqlite_utils
 
 from storage.alerts import create_alerts_table
+from storage.column_reads import create_column_reads_table
+from storage.listed_pages import create_listed_pages_table
 from storage.report_files import create_report_files_table
 from storage.transactions import write_transaction
 
@@ -384,7 +386,18 @@ def _v8(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8]
+def _v12(db: sqlite_utils.Database) -> None:
+    """Incremental listing reads: when each listing column was last read through all of its
+    pages, and the dated pages listings link that are not documents.
+
+    Numbered 12 in issue 14's plan; it is appended after whatever migrations precede it.
+    A database upgraded to it has no row: its next crawl reads every column in full.
+    """
+    create_column_reads_table(db)
+    create_listed_pages_table(db)
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _v12]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
