@@ -112,6 +112,12 @@ def first_night(week, url: str, kind: str, since: int) -> int | None:
     return min(nights, default=None)
 
 
+def test_every_new_document_of_every_day_is_found_that_night(week):
+    for day, changes in list(week["changes"].items())[1:]:
+        found = {url for url, kind, night in week["events"] if kind == "new" and night == day}
+        assert set(changes["new"]) <= found and changes["new"], day
+
+
 def test_every_edit_deep_or_not_is_seen_within_reverify_days(week):
     edits = [(day, url) for day, changes in week["changes"].items() for url in changes["edited"]
              if day + WEEK_REVERIFY_DAYS <= max(WEEK) + 1]
