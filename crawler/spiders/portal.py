@@ -358,7 +358,7 @@ class PortalSpider(scrapy.Spider):
     def is_due(self, url: str, checked_at: str | None) -> bool:
         """Whether ``url`` (a document, a report file, a column) is to be checked again
         tonight: its turn in the rolling share, or not checked for ``reverify_days``."""
-        if zlib.crc32(url.encode("utf-8")) % self.reverify_days == self.slice:
+        if rota_turn(url, self.reverify_days) == self.slice:
             return True
         cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=self.reverify_days)
         return (checked_at or "") < cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -396,6 +396,16 @@ class PortalSpider(scrapy.Spider):
             yield FetchErrorItem(request.url, None, f"{what} larger than the {limit // 2**20} MiB limit, skipped")
         else:
             yield FetchErrorItem(request.url, None, failure.getErrorMessage() or failure.type.__name__)
+
+
+def rota_turn(url: str, days: int) -> int:
+    """The night (0 … days - 1) of the re-verification rota on which ``url`` is checked.
+
+    From the path and query alone, so a portal served from another host or port keeps
+    its rota, and a test's nights do not depend on the port it was given.
+    """
+    parts = urlsplit(url)
+    return zlib.crc32(f"{parts.path}?{parts.query}".encode("utf-8")) % days
 
 
 def _header(response, name: bytes) -> str | None:

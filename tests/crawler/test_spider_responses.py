@@ -3,17 +3,17 @@ listing, a 304, and for documents the database already holds."""
 
 import datetime as dt
 import shutil
-import zlib
 
 import scrapy
 from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
-from crawler.items import RENDERED_BY_JAVASCRIPT, ColumnReadItem, CrawlNoteItem, ListedPageItem, PageItem, SeenItem
+from crawler.items import (RENDERED_BY_JAVASCRIPT, ColumnReadItem, CrawlNoteItem, ListedPageItem, PageItem,
+                           SeenItem)
 from crawler.parsing import parse_page
 from crawler.pipelines import SQLitePipeline
-from crawler.spiders.portal import Known, KnownState
+from crawler.spiders.portal import Known, KnownState, rota_turn
 from tests.responses import FILES, file_response, portal_spider, project_crawler
 
 DETAIL_URL = "http://www.leda.gov.cn/info/1048/4263.htm"
@@ -67,7 +67,7 @@ def incremental_spider(tmp_path, documents: dict[str, str], column_read_at: str 
                        {} if column_read_at is None else {VSB_LISTING_URL: column_read_at})
     spider = portal_spider(project_crawler(tmp_path / "govwatch.db", GOVWATCH_REVERIFY_DAYS=10_000),
                            site="leda", known=known)
-    rota = {zlib.crc32(url.encode("utf-8")) % 10_000 for url in [*documents, VSB_LISTING_URL]}
+    rota = {rota_turn(url, 10_000) for url in [*documents, VSB_LISTING_URL]}
     spider.slice = min(set(range(10_000)) - rota)
     return spider
 
@@ -169,7 +169,7 @@ def test_a_known_document_listed_with_its_date_is_seen_and_one_listed_with_anoth
 
     # A second crawl, whose re-verification share misses both documents.
     second = portal_spider(project_crawler(db, GOVWATCH_REVERIFY_DAYS=10_000), site="leda")
-    rota = {zlib.crc32(url.encode("utf-8")) % 10_000
+    rota = {rota_turn(url, 10_000)
             for url in (DETAIL_URL, "http://www.leda.gov.cn/info/1048/4251.htm")}
     second.slice = min(set(range(10_000)) - rota)
     results = list(second.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
@@ -218,8 +218,15 @@ def test_a_dated_page_of_a_listing_that_is_not_a_document_is_remembered_and_then
     assert news not in [url for url, _ in requests_of(results)]
     # Not listed at all, it is not fetched either: a listed page is no document to re-verify.
     nightly.handled.clear()
-    nightly.slice = zlib.crc32(news.encode("utf-8")) % 10_000
+    nightly.slice = rota_turn(news, 10_000)
     assert nightly.needs_fetch(news, nightly.known[news], None)
     nightly.crawler.engine = None  # verify_unlisted must not need it: nothing is due
     nightly.known = {news: nightly.known[news]}
     nightly.verify_unlisted()
+
+
+def test_the_rota_turn_of_a_page_does_not_depend_on_its_host_or_port():
+    turns = {rota_turn(f"http://{host}/info/1048/4251.htm?a=1", 30)
+             for host in ("www.leda.gov.cn", "127.0.0.1:8001", "127.0.0.1:40123")}
+    assert len(turns) == 1 and rota_turn("http://h/info/1048/4251.htm?a=2", 30_000) != rota_turn(
+        "http://h/info/1048/4251.htm?a=1", 30_000)
