@@ -2,17 +2,22 @@
 
 The sample portal (default size) runs in its own process and counts the requests it
 serves (``bench/portal_server.py``), by kind and by status. Day 0 is crawled in full
-into a fresh database; the server then moves to day 1 (about 1% new documents and
-two or three edited ones) and ``govwatch crawl`` without ``--full`` runs on the same
-database. The baseline is a full crawl of the same day-1 portal into another fresh
-database, in the same run.
+into a fresh database (and copied); the server then moves to day 1 (about 1% new
+documents and two or three edited ones) and ``govwatch crawl`` without ``--full`` runs on
+the database twice over: with the default ``GOVWATCH_REVERIFY_DAYS`` (30) and, on the
+copy, with ``--reverify-days 90``. The baseline is a full crawl of the same day-1 portal
+into another fresh database, in the same run.
 
-Target: the incremental crawl makes at most 10% of the requests of the full one.
+Target: the incremental crawl makes at most 3% of the requests of the full one. Each
+night re-verifies 1 / reverify_days of the documents (one request each), so with 30 days
+that alone is 3.3% of a full crawl: the target is measured at 90 days, and the ratio at
+30 is printed beside it.
 
     .venv/bin/python bench/bench_incremental.py [--size N] [--day 1] [--json]
 """
 
 import argparse
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -21,13 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import PortalProcess, emit, machine, run_crawl_process  # noqa: E402
 
-TARGET_RATIO = 0.10
+TARGET_RATIO = 0.03
+TARGET_REVERIFY_DAYS = 90
 
 
-def crawl(portal: PortalProcess, db: Path, *, full: bool) -> dict:
+def crawl(portal: PortalProcess, db: Path, *, full: bool, options: tuple[str, ...] = ()) -> dict:
     """One crawl; the server's request counts for it and the crawl's own figures."""
     portal.reset()
-    result = run_crawl_process(portal.url, db, full=full)
+    result = run_crawl_process(portal.url, db, full=full, options=options)
     run = result["run"]
     return {
         "requests": portal.counts(),
@@ -43,11 +49,18 @@ def crawl(portal: PortalProcess, db: Path, *, full: bool) -> dict:
 def run(size: int | None, day: int) -> dict:
     with PortalProcess(size=size, day=0) as portal, tempfile.TemporaryDirectory() as directory:
         nightly_db, baseline_db = Path(directory) / "nightly.db", Path(directory) / "baseline.db"
+        long_db = Path(directory) / "nightly-90.db"
         first = crawl(portal, nightly_db, full=True)
+        for suffix in ("", "-wal", "-shm"):
+            if Path(f"{nightly_db}{suffix}").exists():
+                shutil.copy(f"{nightly_db}{suffix}", f"{long_db}{suffix}")
         changes = portal.set_day(day)
         incremental = crawl(portal, nightly_db, full=False)
+        incremental_long = crawl(portal, long_db, full=False,
+                                 options=("--reverify-days", str(TARGET_REVERIFY_DAYS)))
         baseline = crawl(portal, baseline_db, full=True)
-    ratio = incremental["requests"]["total"] / baseline["requests"]["total"]
+    total = baseline["requests"]["total"]
+    ratio = incremental_long["requests"]["total"] / total
     return {
         "benchmark": "incremental",
         "size": size,
@@ -55,7 +68,9 @@ def run(size: int | None, day: int) -> dict:
         "portal": changes,
         "day0_full_crawl": first,
         "incremental_crawl": incremental,
+        "incremental_crawl_reverify_90": incremental_long,
         "full_crawl_same_day": baseline,
+        "ratio_reverify_30": round(incremental["requests"]["total"] / total, 4),
         "ratio": round(ratio, 4),
         "target_ratio": TARGET_RATIO,
         "target_met": ratio <= TARGET_RATIO,
@@ -81,10 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     p = r["portal"]
     emit(r, args.json, [
         f"portal day {r['day']}: {p['documents']} documents; changes {p['changes']}",
-        describe("full crawl, day 0       ", r["day0_full_crawl"]),
-        describe(f"incremental crawl, day {r['day']}", r["incremental_crawl"]),
-        describe(f"full crawl, day {r['day']}       ", r["full_crawl_same_day"]),
-        f"ratio incremental / full: {r['ratio']:.3f} (target <= {TARGET_RATIO}:"
+        describe("full crawl, day 0                        ", r["day0_full_crawl"]),
+        describe(f"incremental crawl, day {r['day']}, reverify 30 days", r["incremental_crawl"]),
+        describe(f"incremental crawl, day {r['day']}, reverify 90 days", r["incremental_crawl_reverify_90"]),
+        describe(f"full crawl, day {r['day']}                        ", r["full_crawl_same_day"]),
+        f"ratio incremental / full: {r['ratio_reverify_30']:.4f} at 30 days (the default),"
+        f" {r['ratio']:.4f} at {TARGET_REVERIFY_DAYS} days (target <= {TARGET_RATIO}:"
         f" {'met' if r['target_met'] else 'MISSED'})",
     ])
     return 0

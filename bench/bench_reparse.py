@@ -65,7 +65,7 @@ def run(size: int, rounds: int, workers: int) -> dict:
         db_path = Path(tmp) / "govwatch.db"
         with serve(size=size) as portal:
             crawl = run_crawl_process(portal.url, db_path)
-            bare = run_crawl_process(portal.url, Path(tmp) / "bare.db", extra=("--archive", "off"))
+            bare = run_crawl_process(portal.url, Path(tmp) / "bare.db", options=("--archive", "off"))
         archive = Path(str(db_path) + ".warc")
         archive_bytes = sum(path.stat().st_size for path in archive.iterdir())
         db = open_db(db_path)

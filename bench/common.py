@@ -65,7 +65,7 @@ class PortalProcess:
         self.close()
 
 
-def run_crawl_process(url: str, db: str | Path, *, full: bool = False, extra: tuple = ()) -> dict:
+def run_crawl_process(url: str, db: str | Path, *, full: bool = False, options: tuple[str, ...] = ()) -> dict:
     """``govwatch crawl`` of ``url`` into ``db`` as a child process.
 
     Returns wall seconds of the process, the crawl's own seconds (from its summary line,
@@ -75,7 +75,7 @@ def run_crawl_process(url: str, db: str | Path, *, full: bool = False, extra: tu
     args = govwatch_command("crawl", "--site", "leda", "--start-url", url + "/", "--db", db, python=PYTHON)
     if full:
         args.append("--full")
-    args.extend(extra)
+    args += options
     # Output to files, not pipes: nothing reads a pipe while we wait, and a long
     # crawl's progress lines would fill one and stall the crawl.
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass
 
+# Answers that say a page is gone (a removed document, a dead link), not that fetching it failed.
+GONE = (404, 410)
+
 
 @dataclass
 class PageItem:
@@ -20,6 +23,24 @@ class SeenItem:
 
     url: str
     verified: bool
+
+
+@dataclass
+class ColumnReadItem:
+    """A listing column (``url``: its first page, canonical) that this crawl reads through all
+    of its pages: its last full read is forgotten until the crawl ends well."""
+
+    url: str
+
+
+@dataclass
+class ListedPageItem:
+    """A page a listing showed beside a date that is not a disclosure document (a news article)."""
+
+    url: str
+    listed_on: str
+    etag: str | None = None
+    last_modified: str | None = None
 
 
 @dataclass

@@ -15,7 +15,8 @@ functions here add the pages a listing announces but does not link:
 - a page count (``共5页``, or a ``<select>`` of page numbers) beside a few links such as
   ``index_4.shtml`` or ``?page=2``: every page up to the count, in the links' scheme.
 
-The functions are pure; each is bounded by ``MAX_GENERATED_PAGES`` so a page that claims
+Each function gives the pages in reading order, newest first (the order an incremental
+crawl reads them in, stopping early). The functions are pure; each is bounded by ``MAX_GENERATED_PAGES`` so a page that claims
 a million pages cannot flood the queue. :func:`listing_pages` combines them.
 """
 
@@ -50,10 +51,10 @@ def _first_pages(first: int, last: int) -> range:
 
 
 def vsb_pages(url: str, links: list[str]) -> list[str]:
-    """All count-down pages of a VSB listing, given its newest page and its links.
+    """All count-down pages of a VSB listing, given its newest page and its links, newest first.
 
     ``http://h/zfxxgk/zcjd.htm`` linking ``http://h/zfxxgk/zcjd/158.htm`` yields
-    ``…/zcjd/1.htm`` through ``…/zcjd/158.htm``. Anything else yields nothing.
+    ``…/zcjd/158.htm`` down to ``…/zcjd/1.htm``. Anything else yields nothing.
     """
     parts = urlsplit(url)
     match = re.fullmatch(r"(.*/)([\w-]+)\.htm", parts.path)
@@ -64,7 +65,8 @@ def vsb_pages(url: str, links: list[str]) -> list[str]:
                and urlsplit(link).netloc == parts.netloc]
     if not numbers:
         return []
-    return [urljoin(url, f"{match.group(2)}/{n}.htm") for n in _first_pages(1, max(numbers))]
+    newest = max(numbers)
+    return [urljoin(url, f"{match.group(2)}/{n}.htm") for n in range(newest, max(newest - MAX_GENERATED_PAGES, 0), -1)]
 
 
 def create_page_html_pages(url: str, text: str) -> list[str]:
@@ -169,8 +171,8 @@ def query_pages(url: str, links: list[str], count: int | None = None) -> list[st
 
 def listing_pages(url: str, text: str, links: list[str]) -> list[str]:
     """Every page of a listing's pagination that ``text`` (its HTML, comments included)
-    and ``links`` (the absolute URLs it links) announce; each function keeps to the
-    listing's own host."""
+    and ``links`` (the absolute URLs it links) announce, newest first; each function
+    keeps to the listing's own host."""
     count = declared_page_count(text)
     pages = (vsb_pages(url, links) + create_page_html_pages(url, text)
              + numbered_pages(url, links, count) + query_pages(url, links, count))

@@ -7,16 +7,17 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
-from crawler.items import AttachmentFileItem, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
+from crawler.items import (GONE, AttachmentFileItem, ColumnReadItem, CrawlNoteItem, FetchErrorItem, ListedPageItem,
+                           PageItem, ReportFileItem, SeenItem)
 from crawler.parsing import PARSER_VERSION
 from crawler.text.urls import web_attachments
 from storage.archive import record_attachment_files
+from storage.column_reads import forget_column_read, record_column_reads
 from storage.db import explain, open_db
 from storage.documents import is_stored, mark_removed, not_seen_in, store_documents, touch_documents
+from storage.listed_pages import record_listed_page, touch_listed_pages
 from storage.report_files import store_report_file
 from storage.runs import add_document_counts, finish_run, record_crawl_note, record_fetch_error, start_run, utc_now
-
-GONE = (404, 410)
 
 
 class SQLitePipeline:
@@ -90,6 +91,11 @@ class SQLitePipeline:
             self.files.append(item)
         elif isinstance(item, FetchErrorItem):
             self.record_error(item)
+        elif isinstance(item, ListedPageItem):
+            record_listed_page(self.db, item.url, listed_on=item.listed_on, etag=item.etag,
+                               last_modified=item.last_modified, crawl_id=self.run_id, at=utc_now())
+        elif isinstance(item, ColumnReadItem):
+            forget_column_read(self.db, item.url)
         elif isinstance(item, CrawlNoteItem):
             record_crawl_note(self.db, self.run_id, url=item.url, kind=item.kind, title=item.title, detail=item.detail)
         elif isinstance(item, ReportFileItem):
@@ -132,6 +138,8 @@ class SQLitePipeline:
             urls = [item.url for item in self.seen if item.verified is verified]
             if urls:
                 touched = touch_documents(self.db, urls, crawl_id=self.run_id, seen_at=now, verified=verified)
+                if verified:
+                    touch_listed_pages(self.db, urls, crawl_id=self.run_id, at=now)
                 add_document_counts(self.db, self.run_id, {"unchanged": touched})
                 self.stats.inc_value("govwatch/documents_unchanged", touched)
         if self.files:
@@ -157,6 +165,8 @@ class SQLitePipeline:
             self.flush()
         pages = self.stats.get_value("response_received_count", 0)
         run = finish_run(self.db, self.run_id, status=reason, pages_fetched=pages)
+        if reason == "finished" and not self.storage_error:
+            record_column_reads(self.db, spider.columns_read_to_end(), crawl_id=self.run_id, at=utc_now())
         if spider.full and reason == "finished" and run["errors"] == 0:
             # Only a complete, error-free crawl proves a document is no longer listed.
             mark_removed(self.db, not_seen_in(self.db, self.run_id), crawl_id=self.run_id, at=utc_now(),

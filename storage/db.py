@@ -14,6 +14,8 @@ import sqlite_utils
 
 from storage.alerts import create_alerts_table
 from storage.archive import create_archive_tables
+from storage.column_reads import create_column_reads_table
+from storage.listed_pages import create_listed_pages_table
 from storage.report_files import create_report_files_table
 from storage.transactions import write_transaction
 
@@ -390,7 +392,17 @@ def _archive_index(db: sqlite_utils.Database) -> None:
     create_archive_tables(db)
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index]
+def _listing_reads(db: sqlite_utils.Database) -> None:
+    """Incremental listing reads: when each listing column was last read through all of its
+    pages, and the dated pages listings link that are not documents.
+
+    A database upgraded to it has no row: its next crawl reads every column in full.
+    """
+    create_column_reads_table(db)
+    create_listed_pages_table(db)
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

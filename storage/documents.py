@@ -59,8 +59,10 @@ def add_event(db: sqlite_utils.Database, url: str, kind: str, crawl_id: int, at:
 def _backdating_baseline(db: sqlite_utils.Database, crawl_id: int) -> str | None:
     """When the previous clean crawl started, or None when there was none to compare with.
 
-    Only a crawl that finished without errors saw every listing, so only its absence
-    of a document says something.
+    Only a crawl that finished without errors read every listing page that could hold a
+    new document (an incremental crawl stops a column's listing at a page of known
+    documents, so it still read the top of each column), so only its absence of a
+    document says something.
     """
     row = db.execute(
         "SELECT started_at FROM crawl_runs WHERE id < ? AND status = 'finished' AND errors = 0"

@@ -7,14 +7,25 @@ the pages its pagination announces (``crawler.listings``, ``crawler.pagination``
 listing rendered by JavaScript is noted for the crawl-health report. Detail pages are
 leaves: their links lead back into listings the crawl reaches anyway.
 
-A crawl is incremental unless asked to be full: listings are always re-read, but a
-detail page already in the database is fetched again only when the listing shows a
-date other than the stored one, when it was removed before, or when it is due for
-re-verification (a rolling share, ``1 / GOVWATCH_REVERIFY_DAYS`` of the documents per
-crawl, and any document not verified for that many days, or whose last fetch failed
-since it was last verified), and then with a conditional request. Due documents that no
-listing showed are fetched once the listings are done, so a page taken off the portal
-is found by its 404.
+A crawl is incremental unless asked to be full. A detail page already in the database
+is fetched again only when the listing shows a date other than the stored one, when it
+was removed before, or when it is due for re-verification (a rolling share,
+``1 / GOVWATCH_REVERIFY_DAYS`` of the documents per crawl, and any document not verified
+for that many days, or whose last fetch failed since it was last verified), and then
+with a conditional request. Due documents that no listing showed are fetched once the
+listings are done, so a page taken off the portal is found by its 404; a document on a
+listing page not read tonight is never taken for removed (only a 404 or a full crawl's
+absence says that). A page a listing shows beside a date that is not a document (a news
+article) is remembered in ``listed_pages`` and fetched again like a known document, only
+when listed with another date or on its turn, never just because no listing showed it.
+
+A column's listing is read newest first: its first page, then the pages its pagination
+announces in reading order, one at a time, stopping after the first page whose
+documents are all known with their stored dates (new documents sit at the top, so they
+are on the pages read). A column is read through all its pages, all at once, in a full
+crawl, when it was never read so, and on a rolling share of nights like the documents'
+(``column_reads`` remembers when), so an edit or a backdated document deep in a column
+is seen within ``GOVWATCH_REVERIFY_DAYS`` even when its page is not otherwise read.
 
 The attachments of each disclosure document fetched (PDF, Word, Excel, OFD, archives:
 :func:`crawler.attachments.is_archived_attachment`) are downloaded into the WARC archive
@@ -30,7 +41,7 @@ outside its hosts.
 import datetime as dt
 import hashlib
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import scrapy
@@ -46,13 +57,16 @@ from w3lib.url import canonicalize_url
 from crawler.annual_reports import listed_report_title, report_files
 from crawler.archive import archive_dir
 from crawler.attachments import ATTACHMENT_SKIPPED, is_archived_attachment
-from crawler.items import RENDERED_BY_JAVASCRIPT, AttachmentFileItem, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
+from crawler.items import (GONE, RENDERED_BY_JAVASCRIPT, AttachmentFileItem, ColumnReadItem, CrawlNoteItem,
+                           FetchErrorItem, ListedPageItem, PageItem, ReportFileItem, SeenItem)
 from crawler.listings import javascript_finding, read_listing
 from crawler.pagination import listing_pages
 from crawler.parsing import BodyHints, is_attachment_url, parse_page
 from crawler.profiles import SiteProfile, resolve_profile
+from storage.column_reads import column_read_dates
 from storage.db import open_db
 from storage.documents import known_documents
+from storage.listed_pages import known_listed_pages
 from storage.report_files import report_file_dates
 from storage.runs import crawl_count, last_failures
 
@@ -67,6 +81,7 @@ class Known:
     last_modified: str | None
     removed_at: str | None
     failed_at: str | None = None
+    document: bool = True  # False: a dated page of a listing that is not a document (``listed_pages``)
 
     def failed_since_verified(self) -> bool:
         """The last fetch of the page failed (a page cut short, an error) after it was last verified."""
@@ -80,6 +95,30 @@ class KnownState:
     documents: dict[str, Known]
     previous_runs: int  # how many crawls ran before: picks the re-verification slice
     report_files: dict[str, str]  # when each stored report file was last downloaded
+    column_reads: dict[str, str] = field(default_factory=dict)  # when each column was last read to its end
+
+
+@dataclass
+class ColumnPages:
+    """One column's pagination as this crawl reads it."""
+
+    full: bool  # read every page, all at once
+    pages: set[str] = field(default_factory=set)  # every page announced so far (canonical)
+    queue: dict[str, str] = field(default_factory=dict)  # announced, not yet requested: canonical -> URL, reading order
+    pending: int = 0  # pages requested and not yet read
+    failed: bool = False  # a page of it, or a page it links, could not be fetched
+    announced_full: bool = False
+
+    def read_to_end(self) -> bool:
+        """Every page announced was read, and everything they link was fetched (so far)."""
+        return bool(self.pages) and not self.queue and not self.pending and not self.failed
+
+    def announce(self, urls: list[str]) -> None:
+        for url in urls:
+            canonical = canonicalize_url(url)
+            if canonical not in self.pages:
+                self.pages.add(canonical)
+                self.queue[canonical] = url
 
 
 def load_known(db: sqlite_utils.Database) -> KnownState:
@@ -90,8 +129,11 @@ def load_known(db: sqlite_utils.Database) -> KnownState:
     for url, at in last_failures(db):
         canonical = canonicalize_url(url)
         failed[canonical] = max(at, failed.get(canonical, at))
-    documents = {url: Known(*rest, failed_at=failed.get(url)) for url, *rest in known_documents(db)}
-    return KnownState(documents, crawl_count(db), report_file_dates(db))
+    # Listed pages first: a page that has become a document is known as the document.
+    documents = {url: Known(listed_on, verified_at, etag, last_modified, None, document=False)
+                 for url, listed_on, verified_at, etag, last_modified in known_listed_pages(db)}
+    documents.update((url, Known(*rest, failed_at=failed.get(url))) for url, *rest in known_documents(db))
+    return KnownState(documents, crawl_count(db), report_file_dates(db), column_read_dates(db))
 
 
 def _read_known(db_path: str) -> KnownState:
@@ -136,6 +178,11 @@ class PortalSpider(scrapy.Spider):
         self.reverify_days = 30
         self.slice = 0
         self.report_file_dates: dict[str, str] = {}
+        self.column_reads: dict[str, str] = {}
+        # The date a listing showed beside each page requested in this crawl.
+        self.listed_dates: dict[str, str] = {}
+        self.columns: dict[str, ColumnPages] = {}
+        self.column_of: dict[str, ColumnPages] = {}  # the column whose page requested a URL
         self.report_max_bytes = 0
         self.attachment_max_bytes = 0
         self.archiving = False
@@ -150,6 +197,7 @@ class PortalSpider(scrapy.Spider):
         if not spider.full:
             state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"))
             spider.known, spider.report_file_dates = state.documents, state.report_files
+            spider.column_reads = state.column_reads
             spider.slice = state.previous_runs % spider.reverify_days
             crawler.signals.connect(spider.verify_unlisted, signal=signals.spider_idle)
         return spider
@@ -173,32 +221,89 @@ class PortalSpider(scrapy.Spider):
             yield from self.fetch_attached_reports(record)
             yield from self.fetch_attachments(record)
             return
+        canonical = canonicalize_url(response.url)
+        if canonical in self.listed_dates:
+            yield ListedPageItem(canonical, self.listed_dates[canonical], _header(response, b"ETag"),
+                                 _header(response, b"Last-Modified"))
         yield from self.follow_listing(response)
 
     def follow_listing(self, response):
-        """Requests for the listing's links (hidden ones too) and generated pages; known
-        documents only when due. A list rendered by JavaScript is noted for crawl health,
-        once per column: its generated pages are not noted again."""
+        """Requests for the listing's links (hidden ones too), known documents only when
+        due, and for its column's next pages (see the module docstring). A list rendered
+        by JavaScript is noted for crawl health, once per column: its generated pages are
+        not noted again."""
         listing = read_listing(response.text, response.url)
         yield from self.fetch_listed_reports(listing, canonicalize_url(response.url))
         finding = javascript_finding(listing)
         if finding and "generated_from" not in response.meta:
             yield CrawlNoteItem(canonicalize_url(response.url), RENDERED_BY_JAVASCRIPT, listing.title, finding)
-        pages = listing_pages(response.url, response.text, [link.url for link in listing.links])
-        origin = {"generated_from": response.meta.get("generated_from", response.url)}
-        for url, listed_on, meta in [(link.url, link.listed_on, {}) for link in listing.links] + [
-                (url, None, origin) for url in pages]:
-            canonical = canonicalize_url(url)
-            if canonical in self.handled or not self.is_followed(url):
+        self.handled.add(canonicalize_url(response.url))  # a page announcing itself is read already
+        first_page = response.meta.get("generated_from", response.url)
+        column = self.column(first_page, "generated_from" in response.meta)
+        column.announce(listing_pages(response.url, response.text, [link.url for link in listing.links]))
+        for link in listing.links:
+            canonical = canonicalize_url(link.url)
+            # The column's own pages are read in order below, not as they are linked.
+            if canonical in self.handled or canonical in column.pages or not self.is_followed(link.url):
                 continue
             self.handled.add(canonical)
             known = self.known.get(canonical)
-            if known is None:
-                yield scrapy.Request(url, callback=self.parse, errback=self.on_error, meta=meta)
-            elif self.needs_fetch(canonical, known, listed_on):
-                yield self.verify(url, known)
+            if known is None or self.needs_fetch(canonical, known, link.listed_on):
+                if link.listed_on:
+                    self.listed_dates[canonical] = link.listed_on
+                self.column_of[canonical] = column
+                yield (scrapy.Request(link.url, callback=self.parse, errback=self.on_error) if known is None
+                       else self.verify(link.url, known))
             else:
                 yield SeenItem(canonical, verified=False)
+        if column.full or not self.settled(listing):
+            yield from self.next_pages(column, first_page)
+        if column.full and column.pages and not column.announced_full:
+            # Forgotten now, recorded when the crawl ends well: a crawl killed half-way
+            # leaves the column due for the next one.
+            column.announced_full = True
+            yield ColumnReadItem(canonicalize_url(first_page))
+
+    def column(self, first_page: str, is_later_page: bool) -> ColumnPages:
+        """The column whose first listing page is ``first_page``; a later page of it was just read."""
+        key = canonicalize_url(first_page)
+        column = self.columns.get(key)
+        if column is None:
+            read_at = self.column_reads.get(key)
+            column = self.columns[key] = ColumnPages(full=self.full or read_at is None or self.is_due(key, read_at))
+        if is_later_page and column.pending:
+            column.pending -= 1
+        return column
+
+    def columns_read_to_end(self) -> list[str]:
+        """The columns (first pages, canonical) this crawl read through all their pages,
+        with every page they link fetched."""
+        return [url for url, column in self.columns.items() if column.read_to_end()]
+
+    def next_pages(self, column: ColumnPages, first_page: str):
+        """Requests for the column's pages not read yet: all of them when it is read in
+        full, else the next one in reading order."""
+        while column.queue:
+            canonical, url = next(iter(column.queue.items()))
+            del column.queue[canonical]
+            if canonical in self.handled or not self.is_followed(url):
+                continue
+            self.handled.add(canonical)
+            self.column_of[canonical] = column
+            column.pending += 1
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error,
+                                 meta={"generated_from": first_page})
+            if not column.full:
+                return
+
+    def settled(self, listing) -> bool:
+        """Whether every document the listing page shows (a link beside a date) is known,
+        not removed, with the date stored: the older pages then hold nothing new."""
+        dated = [(canonicalize_url(link.url), link.listed_on) for link in listing.links
+                 if link.listed_on and self.is_followed(link.url)]
+        return bool(dated) and all(
+            (known := self.known.get(url)) is not None and not known.removed_at and known.published_on == listed_on
+            for url, listed_on in dated)
 
     def fetch_attached_reports(self, record: dict):
         """Downloads of the files an annual report's page attaches (often the report itself)."""
@@ -273,7 +378,8 @@ class PortalSpider(scrapy.Spider):
         """Once the listings are done, re-verify the due documents no listing showed."""
         due = [
             url for url, known in self.known.items()
-            if url not in self.handled and not known.removed_at and self.needs_fetch(url, known, None)
+            if url not in self.handled and known.document and not known.removed_at
+            and self.needs_fetch(url, known, None)
         ]
         self.handled.update(due)
         for url in due:
@@ -285,10 +391,15 @@ class PortalSpider(scrapy.Spider):
         """Whether a known document must be fetched again in this crawl."""
         if known.removed_at or known.failed_since_verified() or (listed_on and listed_on != known.published_on):
             return True
-        if zlib.crc32(url.encode("utf-8")) % self.reverify_days == self.slice:
+        return self.is_due(url, known.verified_at)
+
+    def is_due(self, url: str, checked_at: str | None) -> bool:
+        """Whether ``url`` (a document, a report file, a column) is to be checked again
+        tonight: its turn in the rolling share, or not checked for ``reverify_days``."""
+        if rota_turn(url, self.reverify_days) == self.slice:
             return True
         cutoff = dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=self.reverify_days)
-        return (known.verified_at or "") < cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return (checked_at or "") < cutoff.strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def is_on_site(self, url: str) -> bool:
         """True for an http(s) URL on one of the start URLs' hosts (host and port)."""
@@ -308,6 +419,10 @@ class PortalSpider(scrapy.Spider):
         request = failure.request
         if failure.check(IgnoreRequest) and str(failure.value).startswith("Forbidden by robots.txt"):
             return  # obeying robots.txt is not an error
+        column = self.column_of.get(canonicalize_url(request.url))
+        gone = failure.check(HttpError) and failure.value.response.status in GONE
+        if column is not None and not gone:
+            column.failed = True  # read it whole again next time: the page may answer then
         if failure.check(HttpError):
             status = failure.value.response.status
             yield FetchErrorItem(request.url, status, f"HTTP {status}")
@@ -319,6 +434,16 @@ class PortalSpider(scrapy.Spider):
             yield FetchErrorItem(request.url, None, f"{what} larger than the {limit // 2**20} MiB limit, skipped")
         else:
             yield FetchErrorItem(request.url, None, failure.getErrorMessage() or failure.type.__name__)
+
+
+def rota_turn(url: str, days: int) -> int:
+    """The night (0 … days - 1) of the re-verification rota on which ``url`` is checked.
+
+    From the path and query alone, so a portal served from another host or port keeps
+    its rota, and a test's nights do not depend on the port it was given.
+    """
+    parts = urlsplit(url)
+    return zlib.crc32(f"{parts.path}?{parts.query}".encode("utf-8")) % days
 
 
 def _header(response, name: bytes) -> str | None:

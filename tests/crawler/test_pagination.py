@@ -11,7 +11,14 @@ from crawler.pagination import (
 
 def test_vsb_count_down_pages_from_newest_page():
     pages = vsb_pages("http://h/zfxxgk/zcjd.htm", ["http://h/zfxxgk/zcjd/3.htm", "http://h/zfxxgk/zcjd/1.htm"])
-    assert pages == [f"http://h/zfxxgk/zcjd/{n}.htm" for n in (1, 2, 3)]
+    # Reading order: the page after the index page is the highest number.
+    assert pages == [f"http://h/zfxxgk/zcjd/{n}.htm" for n in (3, 2, 1)]
+
+
+def test_vsb_bound_keeps_the_newest_pages():
+    pages = vsb_pages("http://h/zfxxgk/zcjd.htm", ["http://h/zfxxgk/zcjd/99999.htm"])
+    assert len(pages) == MAX_GENERATED_PAGES
+    assert pages[0] == "http://h/zfxxgk/zcjd/99999.htm" and pages[-1].endswith(f"/{99999 - MAX_GENERATED_PAGES + 1}.htm")
 
 
 def test_vsb_ignores_other_columns_and_hosts():

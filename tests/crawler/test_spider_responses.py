@@ -1,15 +1,19 @@
 """The spider's ``parse`` on saved responses: what it yields for a detail page, a
 listing, a 304, and for documents the database already holds."""
 
+import datetime as dt
 import shutil
-import zlib
 
 import scrapy
+from twisted.internet.error import TimeoutError as TwistedTimeoutError
+from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
-from crawler.items import RENDERED_BY_JAVASCRIPT, CrawlNoteItem, PageItem, SeenItem
+from crawler.items import (RENDERED_BY_JAVASCRIPT, ColumnReadItem, CrawlNoteItem, ListedPageItem, PageItem,
+                           SeenItem)
 from crawler.parsing import parse_page
 from crawler.pipelines import SQLitePipeline
+from crawler.spiders.portal import Known, KnownState, rota_turn
 from tests.responses import FILES, file_response, portal_spider, project_crawler
 
 DETAIL_URL = "http://www.leda.gov.cn/info/1048/4263.htm"
@@ -52,18 +56,86 @@ def test_no_attachment_is_downloaded_when_archiving_is_off(tmp_path):
 def test_a_vsb_listing_requests_its_links_in_the_section_then_its_count_down_pages(tmp_path):
     results = list(leda_spider(tmp_path).parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
     generated = {"generated_from": VSB_LISTING_URL}
+    # A column never read to its end is read in full: every page at once, newest first.
     assert requests_of(results) == [
         ("http://www.leda.gov.cn/zfxxgk.htm", {}),
         ("http://www.leda.gov.cn/info/1048/4263.htm", {}),
         ("http://www.leda.gov.cn/info/1048/4251.htm", {}),
         ("http://www.leda.gov.cn/info/1048/4240.htm", {}),
-        ("http://www.leda.gov.cn/zfxxgk/tzgg/5.htm", {}),
-        ("http://www.leda.gov.cn/zfxxgk/tzgg/1.htm", {}),
-        ("http://www.leda.gov.cn/zfxxgk/tzgg/2.htm", generated),
-        ("http://www.leda.gov.cn/zfxxgk/tzgg/3.htm", generated),
-        ("http://www.leda.gov.cn/zfxxgk/tzgg/4.htm", generated),
-    ]
-    assert all(isinstance(result, scrapy.Request) for result in results)
+    ] + [(f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm", generated) for n in (5, 4, 3, 2, 1)]
+    assert [result for result in results if not isinstance(result, scrapy.Request)] == [ColumnReadItem(VSB_LISTING_URL)]
+
+
+LISTED = {"http://www.leda.gov.cn/info/1048/4263.htm": "2020-10-23",
+          "http://www.leda.gov.cn/info/1048/4251.htm": "2020-10-12",
+          "http://www.leda.gov.cn/info/1048/4240.htm": "2020-09-30"}
+
+
+def incremental_spider(tmp_path, documents: dict[str, str], column_read_at: str | None):
+    """A nightly crawl's spider knowing ``documents`` (URL: stored date), verified now, whose
+    re-verification share misses them and the VSB column, last read in full at ``column_read_at``."""
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    known = KnownState({url: Known(date, now, None, None, None) for url, date in documents.items()}, 0, {},
+                       {} if column_read_at is None else {VSB_LISTING_URL: column_read_at})
+    spider = portal_spider(project_crawler(tmp_path / "govwatch.db", GOVWATCH_REVERIFY_DAYS=10_000),
+                           site="leda", known=known)
+    rota = {rota_turn(url, 10_000) for url in [*documents, VSB_LISTING_URL]}
+    spider.slice = min(set(range(10_000)) - rota)
+    return spider
+
+
+def page_requests(spider, url=VSB_LISTING_URL, meta=None) -> list[str]:
+    results = spider.parse(file_response("leda_vsb_listing.html", url, meta=meta or {}))
+    return [url for url, meta in requests_of(results) if meta.get("generated_from") == VSB_LISTING_URL]
+
+
+def test_a_listing_page_of_known_documents_with_their_dates_ends_the_nightly_read_of_its_column(tmp_path):
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert page_requests(incremental_spider(tmp_path, LISTED, now)) == []
+
+
+def test_a_new_or_redated_document_on_a_listing_page_reads_the_next_page_only(tmp_path):
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    unknown = {url: date for url, date in LISTED.items() if not url.endswith("/4263.htm")}
+    redated = {**LISTED, "http://www.leda.gov.cn/info/1048/4240.htm": "2020-09-29"}
+    for documents in (unknown, redated):
+        spider = incremental_spider(tmp_path, documents, now)
+        assert page_requests(spider) == ["http://www.leda.gov.cn/zfxxgk/tzgg/5.htm"]
+        # That page shows a new document too: the one after it follows, in reading order.
+        later = page_requests(spider, "http://www.leda.gov.cn/zfxxgk/tzgg/5.htm", {"generated_from": VSB_LISTING_URL})
+        assert later == ["http://www.leda.gov.cn/zfxxgk/tzgg/4.htm"]
+
+
+def test_a_column_not_read_in_full_for_reverify_days_is_read_in_full(tmp_path):
+    for read_at in (None, "1990-01-01T00:00:00Z"):  # 10,000 days before now: 1999
+        assert page_requests(incremental_spider(tmp_path, LISTED, read_at)) == [
+            f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm" for n in (5, 4, 3, 2, 1)]
+
+
+def test_a_column_read_in_full_is_forgotten_at_once_and_read_to_end_after_its_last_page(tmp_path):
+    spider = leda_spider(tmp_path)
+    first = list(spider.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
+    assert [result for result in first if isinstance(result, ColumnReadItem)] == [ColumnReadItem(VSB_LISTING_URL)]
+    ends = []
+    for n in (5, 4, 3, 2, 1):
+        url = f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm"
+        results = list(spider.parse(file_response("leda_vsb_listing.html", url,
+                                                  meta={"generated_from": VSB_LISTING_URL})))
+        assert not any(isinstance(result, ColumnReadItem) for result in results)
+        ends.append(spider.columns_read_to_end())
+    assert ends == [[], [], [], [], [VSB_LISTING_URL]]
+
+
+def test_a_column_linking_a_page_that_failed_is_not_read_to_end(tmp_path):
+    spider = leda_spider(tmp_path)
+    list(spider.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
+    for n in (5, 4, 3, 2, 1):
+        list(spider.parse(file_response("leda_vsb_listing.html", f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm",
+                                        meta={"generated_from": VSB_LISTING_URL})))
+    failure = Failure(TwistedTimeoutError())
+    failure.request = scrapy.Request("http://www.leda.gov.cn/info/1048/4251.htm")
+    list(spider.on_error(failure))
+    assert spider.columns_read_to_end() == []
 
 
 def test_the_gansu_listing_requests_its_hidden_documents_and_generated_pages_and_is_noted(tmp_path):
@@ -76,11 +148,11 @@ def test_the_gansu_listing_requests_its_hidden_documents_and_generated_pages_and
     requests = requests_of(results)
     documents = [url for url, meta in requests if "/2025" in url]
     assert len(documents) == 20 and documents[0] == "https://jyt.gansu.gov.cn/jyt/c110634/202511/174240943.shtml"
+    # The page itself, first of the pages createPageHTML announces, is not asked for again.
     assert [(url, meta) for url, meta in requests if "zwgklist" in url] == [
-        (GANSU_LISTING_URL, {"generated_from": GANSU_LISTING_URL})] + [
         (f"https://jyt.gansu.gov.cn/jyt/c110634/zwgklist_{n}.shtml", {"generated_from": GANSU_LISTING_URL})
         for n in range(2, 11)]
-    assert len(requests) == 30
+    assert len(requests) == 29
 
 
 def test_a_generated_page_of_a_rendered_listing_is_not_noted_again(tmp_path):
@@ -109,7 +181,7 @@ def test_a_known_document_listed_with_its_date_is_seen_and_one_listed_with_anoth
 
     # A second crawl, whose re-verification share misses both documents.
     second = portal_spider(project_crawler(db, GOVWATCH_REVERIFY_DAYS=10_000), site="leda")
-    rota = {zlib.crc32(url.encode("utf-8")) % 10_000
+    rota = {rota_turn(url, 10_000)
             for url in (DETAIL_URL, "http://www.leda.gov.cn/info/1048/4251.htm")}
     second.slice = min(set(range(10_000)) - rota)
     results = list(second.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
@@ -140,3 +212,33 @@ def test_a_report_file_a_listing_links_only_inside_a_comment_is_downloaded(tmp_p
                  if "report_file" in meta]
     assert downloads == [("http://www.leda.gov.cn/system/_content/download.jsp?urltype=news.DownloadAttachUrl&owner=1"
                           "&wbfileid=31", "示例区2019年政府信息公开工作年度报告")]
+
+
+def test_a_dated_page_of_a_listing_that_is_not_a_document_is_remembered_and_then_skipped(tmp_path):
+    news = "http://www.leda.gov.cn/info/1048/4251.htm"
+    spider = leda_spider(tmp_path)
+    list(spider.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
+    results = list(spider.parse(file_response("news_page.html", news, headers={"ETag": '"n"'})))
+    assert [result for result in results if isinstance(result, ListedPageItem)] == [
+        ListedPageItem(news, "2020-10-12", '"n"', None)]
+
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    nightly = incremental_spider(tmp_path, LISTED, now)
+    nightly.known[news] = Known("2020-10-12", now, '"n"', None, None, document=False)
+    results = list(nightly.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
+    assert SeenItem(news, verified=False) in results
+    assert news not in [url for url, _ in requests_of(results)]
+    # Not listed at all, it is not fetched either: a listed page is no document to re-verify.
+    nightly.handled.clear()
+    nightly.slice = rota_turn(news, 10_000)
+    assert nightly.needs_fetch(news, nightly.known[news], None)
+    nightly.crawler.engine = None  # verify_unlisted must not need it: nothing is due
+    nightly.known = {news: nightly.known[news]}
+    nightly.verify_unlisted()
+
+
+def test_the_rota_turn_of_a_page_does_not_depend_on_its_host_or_port():
+    turns = {rota_turn(f"http://{host}/info/1048/4251.htm?a=1", 30)
+             for host in ("www.leda.gov.cn", "127.0.0.1:8001", "127.0.0.1:40123")}
+    assert len(turns) == 1 and rota_turn("http://h/info/1048/4251.htm?a=2", 30_000) != rota_turn(
+        "http://h/info/1048/4251.htm?a=1", 30_000)
