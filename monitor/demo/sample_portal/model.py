@@ -31,7 +31,7 @@ from importlib.resources import files
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.workdays import add_workdays, is_workday, workdays_between
 
-from . import wording
+from . import planted, wording
 from .catalogue import (ANNUAL_REPORT_PUBLISHED, ANNUAL_REPORT_TITLE, COLUMNS, COUNTS, DOCNO_PREFIX,
                         EPOCH, NEWS_COLUMN, OWNER, PAGE_SIZE, PUBLISHERS, ROOT, SEED, Column)
 
@@ -102,6 +102,8 @@ class Document:
     # the page shows no publisher
     issuer: str = field(default="", repr=False)
     updated: dt.date | None = None
+    # the inspection finding kind the document is planted for ("" for a decoy), or None
+    planted: str | None = None
 
     @property
     def url(self) -> str:
@@ -182,7 +184,27 @@ def build_portal(seed: int = SEED, day: int = 0, size: int | None = None) -> Por
         _plant_timeliness(rng, [d for d in regular if d.published.year == year], scale)
     _plant_index_numbers(rng, docs, regular, scale)
     _plant_publishers_and_extras(rng, docs, regular, scale)
-    return Portal(seed, day, docs, _news(rng), size=size)
+    news = _news(rng)
+    return Portal(seed, day, docs + _planted(docs), news, size=size)
+
+
+def _planted(docs: list[Document]) -> list[Document]:
+    """The documents of ``planted.CASES``, numbered after ``docs`` without any random choice."""
+    column = next(c for c in COLUMNS if c.slug == planted.PLANTED_COLUMN)
+    publisher = column.publishers[0]
+    numbering = _Numbering.of(docs)
+    made = []
+    for kind, title, paragraphs, names in planted.CASES:
+        doc = Document(column, title, planted.PLANTED_ON, publisher, issuer=publisher, category=column.category,
+                       paragraphs=paragraphs, planted=kind)
+        doc.id, numbering.next_id = numbering.next_id, numbering.next_id + 1
+        key = (PUBLISHERS[publisher], doc.published.year)
+        numbering.index_serials[key] = numbering.index_serials.get(key, 0) + 1
+        doc.index_number = f"{key[0]}/{key[1]}-{numbering.index_serials[key]:07d}"
+        doc.attachments = tuple(Attachment(numbering.next_file + k, name, doc.id) for k, name in enumerate(names))
+        numbering.next_file += len(names)
+        made.append(doc)
+    return made
 
 
 def _scaled_counts(size: int | None) -> dict[int, dict[str, int]]:
@@ -423,7 +445,8 @@ def _advance(previous: Portal, day: int) -> Portal:
     today = EPOCH + dt.timedelta(days=day)
     numbering = _Numbering.of([*previous.documents, *previous.withdrawn])
     changes: dict[str, list[Document]] = {kind: [] for kind in CHANGE_KINDS}
-    regular = [d for d in previous.documents if not d.markdown]
+    # Planted documents stay as planted: days edit only the generated ones.
+    regular = [d for d in previous.documents if not d.markdown and d.planted is None]
     picked = rng.sample(regular, rng.randint(2, 3) + (day == REMOVAL_DAY))
     if day == REMOVAL_DAY:
         changes["removed"].append(picked.pop())
@@ -545,10 +568,20 @@ def ground_truth(seed: int = SEED, day: int = 0, size: int | None = None) -> dic
         "duplicate_index_numbers": sum(1 for n in index_counts.values() if n > 1),
         "serial_gaps": _serial_gaps(index_counts),
         "missing_publisher": sum(1 for d in docs if not d.publisher),
+        "inspection": _inspection(portal),
     }
     if day > 0:
         truth["changes"] = {kind: list(portal.changes[kind]) for kind in CHANGE_KINDS}
     return truth
+
+
+def _inspection(portal: Portal) -> dict:
+    """Per publication year, the URLs of the documents planted for each inspection finding kind."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for doc in portal.documents:
+        if doc.planted:
+            found.setdefault(str(doc.published.year), {}).setdefault(doc.planted, []).append(doc.url)
+    return found
 
 
 def _sorted(counter: Counter) -> dict:
