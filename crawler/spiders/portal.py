@@ -24,6 +24,7 @@ outside its hosts.
 """
 
 import datetime as dt
+import json
 import zlib
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -39,8 +40,8 @@ from w3lib.encoding import http_content_type_encoding
 from w3lib.url import canonicalize_url
 
 from crawler.annual_reports import listed_report_title, report_files
-from crawler.items import RENDERED_BY_JAVASCRIPT, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
-from crawler.listings import javascript_finding, read_listing
+from crawler.items import BLANK_LISTING, HOME_PAGE, RENDERED_BY_JAVASCRIPT, CrawlNoteItem, FetchErrorItem, PageItem, ReportFileItem, SeenItem
+from crawler.listings import blank_marker, javascript_finding, read_listing, shown_dates
 from crawler.pagination import listing_pages
 from crawler.parsing import BodyHints, is_attachment_url, parse_page
 from crawler.profiles import SiteProfile, resolve_profile
@@ -145,7 +146,7 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error, meta={"home": True})
 
     def parse(self, response):
         if response.status == 304:
@@ -171,6 +172,7 @@ class PortalSpider(scrapy.Spider):
         finding = javascript_finding(listing)
         if finding and "generated_from" not in response.meta:
             yield CrawlNoteItem(canonicalize_url(response.url), RENDERED_BY_JAVASCRIPT, listing.title, finding)
+        yield from self.inspection_notes(response, listing)
         pages = listing_pages(response.url, response.text, [link.url for link in listing.links])
         origin = {"generated_from": response.meta.get("generated_from", response.url)}
         for url, listed_on, meta in [(link.url, link.listed_on, {}) for link in listing.links] + [
@@ -186,6 +188,14 @@ class PortalSpider(scrapy.Spider):
                 yield self.verify(url, known)
             else:
                 yield SeenItem(canonical, verified=False)
+
+    def inspection_notes(self, response, listing):
+        """Notes the inspection checks read: a start page's dates, a column that lists nothing."""
+        url = canonicalize_url(response.url)
+        if response.meta.get("home"):
+            yield CrawlNoteItem(url, HOME_PAGE, listing.title, json.dumps(shown_dates(listing)))
+        elif "generated_from" not in response.meta and (marker := blank_marker(listing, response.text)):
+            yield CrawlNoteItem(url, BLANK_LISTING, listing.title, marker)
 
     def fetch_attached_reports(self, record: dict):
         """Downloads of the files an annual report's page attaches (often the report itself)."""

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
+from crawler.items import BLANK_LISTING, HOME_PAGE
 from crawler.profiles import SiteProfile
+from monitor.audit import report_checks
 from monitor.audit.personal_data import find_numbers, mask
 from storage import rulebook as rows
 
@@ -64,6 +66,7 @@ SETTINGS = {
     "GOVWATCH_STALE_NOTICE_DAYS": (183, "days a notice or policy column may go without a new document"),
     "GOVWATCH_STALE_OTHER_DAYS": (365, "days any other column may go without a new document"),
     "GOVWATCH_HOMEPAGE_STALE_DAYS": (14, "days the home page may go without a newer date"),
+    "GOVWATCH_REPORT_SIMILAR_PERCENT": (80, "percent of an annual report's prose shared with last year's that is a copy"),
 }
 
 
@@ -74,7 +77,7 @@ def setting(name: str) -> int:
     if not text:
         return default
     if not text.isdigit() or int(text) < 1:
-        raise SettingError(f"{name} must be a whole number of days (at least 1), not {text!r}")
+        raise SettingError(f"{name} must be a whole number (at least 1), not {text!r}")
     return int(text)
 
 
@@ -98,6 +101,78 @@ def _attachment_names(stored: str | None) -> list[str]:
         return [item.get("name") or "" for item in json.loads(stored or "[]") if isinstance(item, dict)]
     except (ValueError, AttributeError):
         return []
+
+
+# Column kinds by the words of their names (国办秘函〔2019〕19号: dynamic and news columns
+# 2 weeks, notices and policies 6 months); a profile's ``columns`` table overrides.
+_KIND_WORDS = (("news", ("动态", "要闻", "新闻", "工作")), ("notice", ("通知", "公告", "政策", "文件")))
+_KIND_SETTING = {"news": "GOVWATCH_STALE_NEWS_DAYS", "notice": "GOVWATCH_STALE_NOTICE_DAYS",
+                 "other": "GOVWATCH_STALE_OTHER_DAYS"}
+
+
+def column_kind(name: str, profile: SiteProfile) -> str:
+    """``news``, ``notice`` or ``other``: the profile's word for the column, else its name's."""
+    chosen = profile.columns.get(name, {}).get("kind")
+    if chosen:
+        return chosen
+    return next((kind for kind, words in _KIND_WORDS if any(word in name for word in words)), "other")
+
+
+def column_threshold(name: str, profile: SiteProfile) -> int:
+    """Days the column may go without a new document: the profile's, else its kind's setting."""
+    return profile.columns.get(name, {}).get("days") or setting(_KIND_SETTING[column_kind(name, profile)])
+
+
+def column_ages(scope: Scope) -> list[dict]:
+    """Every column with a document by the as-of date: its newest document and age in days, oldest first."""
+    ages = []
+    for path, newest, url, documents in rows.column_newest(scope.db, scope.as_of.isoformat()):
+        name = path.rsplit(" >> ", 1)[-1]
+        age = (scope.as_of - dt.date.fromisoformat(newest)).days
+        threshold = column_threshold(name, scope.profile)
+        ages.append({"column": path, "kind": column_kind(name, scope.profile), "newest": newest, "newest_url": url,
+                     "documents": documents, "age_days": age, "threshold_days": threshold, "stale": age > threshold})
+    return sorted(ages, key=lambda item: (-item["age_days"], item["column"]))
+
+
+def stale_column(scope: Scope) -> list[dict]:
+    """Columns whose newest document is older than their threshold at the as-of date."""
+    return [_finding("stale_column", item["newest_url"], None,
+                     f"column {item['column']}: newest document {item['newest']}, {item['age_days']} days old "
+                     f"on {scope.as_of} ({item['kind']} column, threshold {item['threshold_days']} days)")
+            for item in column_ages(scope) if item["stale"]]
+
+
+def blank_column(scope: Scope) -> list[dict]:
+    """Column listings the latest crawl reached that list nothing and say so (暂无信息); never
+    one rendered by JavaScript, whose list the crawl cannot see."""
+    return [_finding("blank_column", url, None, f"column {title or url}: the listing shows “{marker}” and no document")
+            for url, title, marker in rows.latest_crawl_notes(scope.db, BLANK_LISTING)]
+
+
+def homepage_stale(scope: Scope) -> list[dict]:
+    """A start page that shows no date, or none within the threshold before the as-of date.
+
+    A page crawled after the as-of date that shows later dates was updated since; what it
+    showed then is known only when it still shows a date within the threshold, so an older
+    newest date is then no finding (unknown, not failed).
+    """
+    limit = setting("GOVWATCH_HOMEPAGE_STALE_DAYS")
+    found = []
+    for url, title, detail in rows.latest_crawl_notes(scope.db, HOME_PAGE):
+        dates = json.loads(detail or "[]")
+        by_then = [day for day in dates if day <= scope.as_of.isoformat()]
+        if not dates:
+            found.append(_finding("homepage_stale", url, None, "the home page shows no date beside its links"))
+            continue
+        if not by_then or len(by_then) < len(dates):
+            continue
+        age = (scope.as_of - dt.date.fromisoformat(by_then[0])).days
+        if age > limit:
+            found.append(_finding("homepage_stale", url, None,
+                                  f"the home page's newest date is {by_then[0]}, {age} days before {scope.as_of} "
+                                  f"(threshold {limit} days)"))
+    return found
 
 
 def personal_data(scope: Scope) -> list[dict]:
@@ -125,10 +200,44 @@ def backdated(scope: Scope) -> list[dict]:
     return found
 
 
+def report_similar(scope: Scope) -> list[dict]:
+    """The annual report's prose copied from last year's (``GOVWATCH_REPORT_SIMILAR_PERCENT``)."""
+    return report_checks.report_similar(scope, setting("GOVWATCH_REPORT_SIMILAR_PERCENT"))
+
+
 CHECKS = (
+    stale_column,
+    blank_column,
+    homepage_stale,
+    report_checks.report_late,
+    report_checks.report_changed,
+    report_checks.cross_year_mismatch,
+    report_similar,
     personal_data,
     backdated,
 )
+
+
+# 单项否决 thresholds: (what, finding kind, column kinds counted or None, at least)
+VETO_THRESHOLDS = (
+    ("5 or more news/dynamic or notice/policy columns not updated", "stale_column", ("news", "notice"), 5),
+    ("10 or more columns not updated", "stale_column", None, 10),
+    ("5 or more blank columns", "blank_column", None, 5),
+    ("the home page not updated", "homepage_stale", None, 1),
+    ("publication dates faked (伪造发稿日期)", "backdated", None, 1),
+)
+
+
+def veto_summary(findings: list[dict], ages: list[dict]) -> list[dict]:
+    """Which 单项否决 thresholds the findings cross and which they do not, with the counts."""
+    summary = []
+    for what, kind, column_kinds, least in VETO_THRESHOLDS:
+        if column_kinds:
+            count = sum(1 for item in ages if item["stale"] and item["kind"] in column_kinds)
+        else:
+            count = sum(1 for finding in findings if finding["kind"] == kind)
+        summary.append({"threshold": what, "kind": kind, "count": count, "at_least": least, "crossed": count >= least})
+    return summary
 
 
 def run_rulebook(scope: Scope) -> list[dict]:

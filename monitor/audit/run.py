@@ -18,7 +18,7 @@ from crawler.profiles import PROFILES, SiteProfile
 from monitor.claims.extract import UnreadableReport, extract_claims, read_report, report_text
 from monitor.audit.findings import run_checks
 from monitor.audit.personal_data import mask_all
-from monitor.audit.rulebook import RULES, Scope, SettingError, default_as_of, run_rulebook
+from monitor.audit.rulebook import RULES, Scope, SettingError, column_ages, default_as_of, run_rulebook, veto_summary
 from monitor.audit.reconcile import reconcile
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.timeliness import calendar_workdays, refresh_workdays, timeliness
@@ -166,8 +166,9 @@ def compute_audit(
         date_from, date_to = audit_period(year, date_from, date_to, db)
         today = today or dt.date.today()
         as_of = as_of or default_as_of(year, date_to, today)
+        scope = Scope(db, date_from, date_to, as_of, profile)
         try:
-            inspection = run_rulebook(Scope(db, date_from, date_to, as_of, profile))
+            inspection, ages = run_rulebook(scope), column_ages(scope)
         except SettingError as exc:
             raise AuditError(str(exc)) from None
         return mask_all({
@@ -190,7 +191,8 @@ def compute_audit(
             "claims": reconcile(db, report["claims"], profile.claims, date_from, date_to) if report else [],
             "consistency": report.get("consistency", []) if report else [],
             "findings": run_checks(db, date_from, date_to, today.isoformat()) + report_findings(report) + inspection,
-            "inspection": inspection_summary(inspection),
+            "inspection": {"rules": inspection_summary(inspection), "veto": veto_summary(inspection, ages),
+                           "columns": ages},
         })
 
 

@@ -190,12 +190,12 @@ def build_portal(seed: int = SEED, day: int = 0, size: int | None = None) -> Por
 
 def _planted(docs: list[Document]) -> list[Document]:
     """The documents of ``planted.CASES``, numbered after ``docs`` without any random choice."""
-    column = next(c for c in COLUMNS if c.slug == planted.PLANTED_COLUMN)
-    publisher = column.publishers[0]
     numbering = _Numbering.of(docs)
     made = []
-    for kind, title, paragraphs, names in planted.CASES:
-        doc = Document(column, title, planted.PLANTED_ON, publisher, issuer=publisher, category=column.category,
+    for kind, slug, published, title, paragraphs, names in planted.CASES:
+        column = next(c for c in COLUMNS if c.slug == slug)
+        publisher = column.publishers[0]
+        doc = Document(column, title, published, publisher, issuer=publisher, category=column.category,
                        paragraphs=paragraphs, planted=kind)
         doc.id, numbering.next_id = numbering.next_id, numbering.next_id + 1
         key = (PUBLISHERS[publisher], doc.published.year)
@@ -204,7 +204,16 @@ def _planted(docs: list[Document]) -> list[Document]:
         doc.attachments = tuple(Attachment(numbering.next_file + k, name, doc.id) for k, name in enumerate(names))
         numbering.next_file += len(names)
         made.append(doc)
-    return made
+    kind, title, published, name = planted.LATE_REPORT
+    column = next(c for c in COLUMNS if c.slug == "xxgknb")
+    publisher = column.publishers[0]
+    report = Document(column, title, published, publisher, issuer=publisher, category=column.category,
+                      markdown=files(__package__).joinpath(name).read_text(encoding="utf-8"), planted=kind)
+    report.id, numbering.next_id = numbering.next_id, numbering.next_id + 1
+    key = (PUBLISHERS[publisher], published.year)
+    numbering.index_serials[key] = numbering.index_serials.get(key, 0) + 1
+    report.index_number = f"{key[0]}/{key[1]}-{numbering.index_serials[key]:07d}"
+    return [*made, report]
 
 
 def _scaled_counts(size: int | None) -> dict[int, dict[str, int]]:
@@ -576,11 +585,64 @@ def ground_truth(seed: int = SEED, day: int = 0, size: int | None = None) -> dic
 
 
 def _inspection(portal: Portal) -> dict:
-    """Per publication year, the URLs of the documents planted for each inspection finding kind."""
-    found: dict[str, dict[str, list[str]]] = {}
-    for doc in portal.documents:
-        if doc.planted:
-            found.setdefault(str(doc.published.year), {}).setdefault(doc.planted, []).append(doc.url)
+    """Per year, the URL paths the inspection checks should name when the year is audited as
+    of its last day: documents planted with personal data (by publication year), the newest
+    document of each stale column, blank columns' listings, a stale home page."""
+    from crawler.profiles import PROFILES
+    from monitor.audit.rulebook import column_threshold, setting
+    from monitor.audit.similarity import similarity
+
+    from .pages import listing_path
+
+    profile = PROFILES["leda"]
+    years = sorted({doc.published.year for doc in portal.documents})
+    blank = sorted(listing_path(c.slug, 1, 1) for c in portal.columns if not portal.listings[c.slug])
+    home_dates = sorted({str(d.published) for d in (*portal.news, *portal.listings["tzgg"][:5])}, reverse=True)
+    truth = {}
+    for year in years:
+        as_of = dt.date(year, 12, 31)
+        found = {kind: sorted(d.url for d in portal.documents if d.planted == kind and d.published.year == year)
+                 for kind in ("personal_data", "report_late")}
+        found.update(_report_pairs(portal, year, lambda text, before: (
+            (shared := similarity(text, before)) is not None
+            and shared[0] * 100 >= setting("GOVWATCH_REPORT_SIMILAR_PERCENT"))))
+        stale = []
+        for column in portal.columns:
+            shown = [d for d in portal.listings[column.slug] if d.published <= as_of]
+            if shown:
+                newest = max(shown, key=lambda d: (d.published, d.url))
+                if (as_of - newest.published).days > column_threshold(column.name, profile):
+                    stale.append(newest.url)
+        found["stale_column"] = sorted(stale)
+        found["blank_column"] = blank
+        by_then = [day for day in home_dates if day <= as_of.isoformat()]
+        stale_home = not home_dates or (len(by_then) == len(home_dates) and (
+            as_of - dt.date.fromisoformat(by_then[0])).days > setting("GOVWATCH_HOMEPAGE_STALE_DAYS"))
+        found["homepage_stale"] = ["/"] if stale_home else []
+        truth[str(year)] = {kind: urls for kind, urls in found.items() if urls}
+    return truth
+
+
+def _carried(markdown: str, label: str) -> int | None:
+    """The total (last cell) of the report table's row starting with ``label``."""
+    row = next((line for line in markdown.splitlines() if line.startswith(label)), None)
+    return int(row.rsplit("\t", 1)[-1]) if row else None
+
+
+def _report_pairs(portal: Portal, year: int, similar) -> dict[str, list[str]]:
+    """Reports published in ``year`` whose previous year's report is on the site too: those
+    whose 上年结转 differs from its 结转下年度继续办理, those made of its prose."""
+    reports = {int(match[1]): doc for doc in portal.documents
+               if doc.markdown and (match := re.search(r"(\d{4})年", doc.title))}
+    found = {"cross_year_mismatch": [], "report_similar": []}
+    for on, doc in sorted(reports.items()):
+        before = reports.get(on - 1)
+        if doc.published.year != year or before is None:
+            continue
+        if _carried(doc.markdown, "二、上年结转") != _carried(before.markdown, "四、结转下年度继续办理"):
+            found["cross_year_mismatch"].append(doc.url)
+        if similar(doc.markdown, before.markdown):
+            found["report_similar"].append(doc.url)
     return found
 
 

@@ -2,13 +2,17 @@
 
 import datetime as dt
 import json
+from dataclasses import replace
 
 import pytest
 
 from crawler.profiles import PROFILES
-from monitor.audit.rulebook import RULES, CHECKS, Scope, SettingError, default_as_of, run_rulebook, setting
+from monitor.audit.rulebook import (
+    CHECKS, RULES, Scope, SettingError, column_ages, default_as_of, run_rulebook, setting,
+)
 from monitor.audit.run import compute_audit, run_audit
 from storage.db import open_db
+from storage.runs import record_crawl_note
 from tests.storage.test_documents import record
 from tests.storage.test_history import crawl
 
@@ -81,7 +85,7 @@ def test_audit_result_states_its_as_of_date_and_masks_every_text(db):
     stored += [row[0] for row in db.execute("SELECT result FROM audit_runs").fetchall()]
     assert any("139****5678" in text for text in stored)
     assert not any("13912345678" in text for text in stored)
-    assert result["inspection"]["personal_data"]["findings"] == 1
+    assert result["inspection"]["rules"]["personal_data"]["findings"] == 1
     assert compute_audit(db, year=2020, as_of=dt.date(2020, 6, 1))["as_of"] == "2020-06-01"
 
 
@@ -92,3 +96,78 @@ def test_a_bad_threshold_setting_is_a_clear_error(db, monkeypatch):
     monkeypatch.setenv("GOVWATCH_STALE_NEWS_DAYS", "21")
     assert setting("GOVWATCH_STALE_NEWS_DAYS") == 21
 
+
+
+def test_the_audit_refuses_a_bad_threshold_setting_in_one_line(db, monkeypatch):
+    from monitor.audit.run import AuditError
+
+    crawl(db, [record()], "2026-01-01T00:00:00Z")
+    monkeypatch.setenv("GOVWATCH_STALE_OTHER_DAYS", "0")
+    with pytest.raises(AuditError, match="at least 1"):
+        compute_audit(db, year=2020)
+
+
+def column_record(n, column, published_on):
+    return record(url=f"http://portal/info/{n}.htm", index_no=f"x/2020-{n}", published_on=published_on,
+                  breadcrumb=["政府信息公开", column])
+
+
+def test_stale_columns_by_kind_threshold_and_profile(db):
+    crawl(db, [column_record(1, "工作动态", "2020-12-10"), column_record(2, "通知公告", "2020-06-01"),
+               column_record(3, "机构职能", "2020-01-02"), column_record(4, "专题专栏", "2019-06-01"),
+               column_record(5, "工作动态", "2020-12-20")], "2026-01-01T00:00:00Z")
+    ages = {item["column"].split(" >> ")[-1]: item for item in column_ages(scope(db))}
+    assert {name: (item["kind"], item["age_days"], item["stale"]) for name, item in ages.items()} == {
+        "工作动态": ("news", 11, False), "通知公告": ("notice", 213, True), "机构职能": ("other", 364, False),
+        "专题专栏": ("other", 579, True)}
+    assert ages["工作动态"]["newest_url"] == "http://portal/info/5.htm"
+    found = [f for f in run_rulebook(scope(db)) if f["kind"] == "stale_column"]
+    assert [f["url"] for f in found] == ["http://portal/info/4.htm", "http://portal/info/2.htm"]
+    assert found[1]["detail"] == ("column 政府信息公开 >> 通知公告: newest document 2020-06-01, 213 days old on "
+                                  "2020-12-31 (notice column, threshold 183 days)")
+    # As of an earlier date the columns are younger, and documents published later do not count.
+    earlier = {item["column"].split(" >> ")[-1]: item for item in column_ages(scope(db, "2020-12-15"))}
+    assert (earlier["工作动态"]["newest"], earlier["工作动态"]["age_days"], earlier["通知公告"]["age_days"]) == (
+        "2020-12-10", 5, 197)
+    profile = replace(PROFILES["leda"], columns={"专题专栏": {"days": 730}, "机构职能": {"kind": "news"}})
+    local = Scope(db, "2020-01-01", "2020-12-31", dt.date(2020, 12, 31), profile)
+    assert [f["url"] for f in run_rulebook(local) if f["kind"] == "stale_column"] == [
+        "http://portal/info/3.htm", "http://portal/info/2.htm"]
+
+
+def note(db, run_id, url, kind, detail, title="栏目"):
+    record_crawl_note(db, run_id, url=url, kind=kind, title=title, detail=detail)
+
+
+def test_blank_columns_and_home_page_come_from_the_latest_crawl(db):
+    first = crawl(db, [record()], "2026-01-01T00:00:00Z")
+    note(db, first, "http://portal/old.htm", "blank_listing", "暂无信息")
+    latest = crawl(db, [record()], "2026-01-02T00:00:00Z")
+    note(db, latest, "http://portal/list.htm", "blank_listing", "暂无信息", title="应急预案")
+    note(db, latest, "http://portal/js.htm", "rendered_by_javascript", "the list is rendered by JavaScript")
+    note(db, latest, "http://portal/", "home_page", json.dumps(["2020-12-01", "2020-11-20"]))
+    found = [(f["kind"], f["url"], f["detail"]) for f in run_rulebook(scope(db)) if f["kind"] != "stale_column"]
+    assert found == [
+        ("blank_column", "http://portal/list.htm", "column 应急预案: the listing shows “暂无信息” and no document"),
+        ("homepage_stale", "http://portal/", "the home page's newest date is 2020-12-01, 30 days before 2020-12-31 "
+                                             "(threshold 14 days)")]
+    assert [f["kind"] for f in run_rulebook(scope(db, "2020-12-10"))].count("homepage_stale") == 0
+
+
+def test_home_page_that_moved_on_after_the_as_of_date_is_unknown_not_stale(db):
+    run_id = crawl(db, [record()], "2026-01-01T00:00:00Z")
+    note(db, run_id, "http://portal/", "home_page", json.dumps(["2021-03-01", "2020-11-20"]))
+    assert "homepage_stale" not in kinds(run_rulebook(scope(db)))
+    note(db, run_id, "http://portal/b/", "home_page", "[]")
+    assert [f["url"] for f in run_rulebook(scope(db)) if f["kind"] == "homepage_stale"] == ["http://portal/b/"]
+
+
+def test_veto_summary_says_which_thresholds_are_crossed(db):
+    crawl(db, [column_record(n, f"工作动态{n}", "2020-01-02") for n in range(1, 6)], "2026-01-01T00:00:00Z")
+    result = compute_audit(db, year=2020, today=dt.date(2026, 1, 5))
+    veto = {item["threshold"]: (item["count"], item["crossed"]) for item in result["inspection"]["veto"]}
+    assert veto == {
+        "5 or more news/dynamic or notice/policy columns not updated": (5, True),
+        "10 or more columns not updated": (5, False), "5 or more blank columns": (0, False),
+        "the home page not updated": (0, False), "publication dates faked (伪造发稿日期)": (0, False)}
+    assert [item["age_days"] for item in result["inspection"]["columns"]] == [364] * 5
