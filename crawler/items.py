@@ -53,12 +53,17 @@ class FetchErrorItem:
 
 
 RENDERED_BY_JAVASCRIPT = "rendered_by_javascript"
+# A listing that shows no document and says so (暂无信息); ``detail`` quotes what it says.
+BLANK_LISTING = "blank_listing"
+# A start page: ``detail`` is the JSON list of the dates it shows beside its links.
+HOME_PAGE = "home_page"
 
 
 @dataclass
 class CrawlNoteItem:
     """Something a crawl could not read the usual way, about one page: ``kind``
-    ``rendered_by_javascript`` is a listing whose list a script renders."""
+    ``rendered_by_javascript`` is a listing whose list a script renders, ``blank_listing``
+    one that lists nothing, ``home_page`` a start page and the dates it shows."""
 
     url: str
     kind: str

@@ -25,6 +25,8 @@ _TEMPLATE_ATTRIBUTES = {"v-for": "a Vue v-for template", "ng-repeat": "an Angula
                         "data-ng-repeat": "an Angular ng-repeat template"}
 _PLACEHOLDER = re.compile(r"\{\{.+?\}\}", re.DOTALL)
 _CDATA = re.compile(r"<!\[CDATA\[|\]\]>")
+# What a CMS shows in an empty column.
+BLANK_MARKERS = ("暂无信息", "暂无数据", "暂无内容", "暂无记录", "暂无相关信息", "没有记录", "没有找到相关", "无相关信息")
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,20 @@ def read_listing(html: str, url: str) -> Listing:
     documents_shown = any(link.listed_on for link in shown)
     title = " ".join(" ".join(page.xpath("//title//text()").getall()).split()) or None
     return Listing(tuple(shown + options + hidden), title, None if documents_shown else _renderer(page))
+
+
+def blank_marker(listing: Listing, html: str) -> str | None:
+    """The words (暂无信息 …) a listing that shows no document and no list script says it is empty with, or None."""
+    if listing.rendered_by is not None or any(link.listed_on for link in listing.links if not link.hidden):
+        return None
+    shown = "".join(Selector(text=html or "<html></html>").xpath(
+        "//body//text()[not(ancestor::script) and not(ancestor::style)]").getall())
+    return next((marker for marker in BLANK_MARKERS if marker in shown), None)
+
+
+def shown_dates(listing: Listing) -> list[str]:
+    """The distinct dates a page shows beside its links, newest first."""
+    return sorted({link.listed_on for link in listing.links if link.listed_on and not link.hidden}, reverse=True)
 
 
 def javascript_finding(listing: Listing) -> str | None:

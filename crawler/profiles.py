@@ -31,6 +31,16 @@ class SiteProfile:
     body_classes: tuple[str, ...] = ()
     # claim key: how it is observed, e.g. {"observe": "column", "column": "政策解读"}
     claims: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # What the body is for Article 49's deadline of its annual report: a "department"
+    # (31 January) or a "government" publishing its own report (31 March).
+    level: str = "department"
+    # column name: its kind for the staleness check ("news", "notice", "other") and/or
+    # its own threshold in days, e.g. {"政策解读": {"kind": "notice"}, "专题": {"days": 730}}
+    columns: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+
+
+LEVELS = ("department", "government")
+COLUMN_KINDS = ("news", "notice", "other")
 
 
 class ProfileError(ValueError):
@@ -51,9 +61,11 @@ def profile_from_data(data: Mapping, source: str) -> SiteProfile:
     def fail(key: str, message: str):
         raise ProfileError(f"profile {source}: {key}: {message}")
 
-    unknown = sorted(set(data) - {"name", "title", "claims", *_LISTS})
+    unknown = sorted(set(data) - {"name", "title", "claims", "level", "columns", *_LISTS})
     if unknown:
-        fail(unknown[0], f"unknown key (known: name, title, {', '.join(_LISTS)}, claims)")
+        fail(unknown[0], f"unknown key (known: name, title, level, {', '.join(_LISTS)}, claims, columns)")
+    if data.get("level", "department") not in LEVELS:
+        fail("level", f"must be one of {', '.join(LEVELS)}")
     for key in ("name", "title"):
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
             fail(key, "must be non-empty text")
@@ -84,8 +96,19 @@ def profile_from_data(data: Mapping, source: str) -> SiteProfile:
             observation(spec)
         except ValueError as exc:
             fail(f"claims.{key}", str(exc))
+    columns = data.get("columns", {})
+    if not isinstance(columns, dict):
+        fail("columns", "must be a table of column names")
+    for name, spec in columns.items():
+        if not isinstance(spec, dict) or not spec or set(spec) - {"kind", "days"}:
+            fail(f"columns.{name}", "must be a table such as { kind = \"news\" } or { days = 90 }")
+        if "kind" in spec and spec["kind"] not in COLUMN_KINDS:
+            fail(f"columns.{name}.kind", f"must be one of {', '.join(COLUMN_KINDS)}")
+        if "days" in spec and (not isinstance(spec["days"], int) or isinstance(spec["days"], bool) or spec["days"] < 1):
+            fail(f"columns.{name}.days", "must be a whole number of days, at least 1")
     return SiteProfile(name=data["name"], title=data.get("title", data["name"]),
                        allow_prefixes=lists["allow_prefixes"] or ("/",), claims=claims,
+                       level=data.get("level", "department"), columns=columns,
                        **{key: lists[key] for key in _LISTS if key != "allow_prefixes"})
 
 

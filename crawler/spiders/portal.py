@@ -40,6 +40,7 @@ outside its hosts.
 
 import datetime as dt
 import hashlib
+import json
 import zlib
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -57,9 +58,9 @@ from w3lib.url import canonicalize_url
 from crawler.annual_reports import listed_report_title, report_files
 from crawler.archive import archive_dir
 from crawler.attachments import ATTACHMENT_SKIPPED, is_archived_attachment
-from crawler.items import (GONE, RENDERED_BY_JAVASCRIPT, AttachmentFileItem, ColumnReadItem, CrawlNoteItem,
-                           FetchErrorItem, ListedPageItem, PageItem, ReportFileItem, SeenItem)
-from crawler.listings import javascript_finding, read_listing
+from crawler.items import (BLANK_LISTING, GONE, HOME_PAGE, RENDERED_BY_JAVASCRIPT, AttachmentFileItem, ColumnReadItem,
+                           CrawlNoteItem, FetchErrorItem, ListedPageItem, PageItem, ReportFileItem, SeenItem)
+from crawler.listings import blank_marker, javascript_finding, read_listing, shown_dates
 from crawler.pagination import listing_pages
 from crawler.parsing import BodyHints, is_attachment_url, parse_page
 from crawler.profiles import SiteProfile, resolve_profile
@@ -204,7 +205,7 @@ class PortalSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.start_urls:
-            yield scrapy.Request(url, callback=self.parse, errback=self.on_error)
+            yield scrapy.Request(url, callback=self.parse, errback=self.on_error, meta={"home": True})
 
     def parse(self, response):
         if response.status == 304:
@@ -237,6 +238,7 @@ class PortalSpider(scrapy.Spider):
         finding = javascript_finding(listing)
         if finding and "generated_from" not in response.meta:
             yield CrawlNoteItem(canonicalize_url(response.url), RENDERED_BY_JAVASCRIPT, listing.title, finding)
+        yield from self.inspection_notes(response, listing)
         self.handled.add(canonicalize_url(response.url))  # a page announcing itself is read already
         first_page = response.meta.get("generated_from", response.url)
         column = self.column(first_page, "generated_from" in response.meta)
@@ -304,6 +306,14 @@ class PortalSpider(scrapy.Spider):
         return bool(dated) and all(
             (known := self.known.get(url)) is not None and not known.removed_at and known.published_on == listed_on
             for url, listed_on in dated)
+
+    def inspection_notes(self, response, listing):
+        """Notes the inspection checks read: a start page's dates, a column that lists nothing."""
+        url = canonicalize_url(response.url)
+        if response.meta.get("home"):
+            yield CrawlNoteItem(url, HOME_PAGE, listing.title, json.dumps(shown_dates(listing)))
+        elif "generated_from" not in response.meta and (marker := blank_marker(listing, response.text)):
+            yield CrawlNoteItem(url, BLANK_LISTING, listing.title, marker)
 
     def fetch_attached_reports(self, record: dict):
         """Downloads of the files an annual report's page attaches (often the report itself)."""

@@ -1,5 +1,6 @@
 """``govwatch audit``, and the request an audit or a report is made of."""
 
+import datetime as dt
 import json
 import sys
 
@@ -42,6 +43,7 @@ def audit_request(args) -> dict:
     return {
         "year": args.year, "date_from": args.date_from, "date_to": args.date_to, "report_path": args.report,
         "limits": tuple(sorted(set(args.limit or DEFAULT_LIMITS))), "calendar": calendar, "profile": site_profile(args),
+        "as_of": dt.date.fromisoformat(args.as_of) if args.as_of else None,
     }
 
 

@@ -17,6 +17,8 @@ import sqlite_utils
 from crawler.profiles import PROFILES, SiteProfile
 from monitor.claims.extract import UnreadableReport, extract_claims, read_report, report_text
 from monitor.audit.findings import run_checks
+from monitor.audit.personal_data import mask_all
+from monitor.audit.rulebook import RULES, Scope, SettingError, column_ages, default_as_of, run_rulebook, veto_summary
 from monitor.audit.reconcile import reconcile
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.timeliness import calendar_workdays, refresh_workdays, timeliness
@@ -144,8 +146,13 @@ def compute_audit(
     calendar: WorkCalendar = OFFICIAL,
     profile: SiteProfile = PROFILES["leda"],
     today: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> dict:
     """Audit the documents of one period without writing anything; return its result.
+
+    The inspection checks (``monitor.audit.rulebook``) judge the portal as of ``as_of``:
+    by default the end of a past year audited, else ``today``. Every personal number a
+    text of the result holds is masked, so no output made from it shows one whole.
 
     The figures are read from one snapshot of the database, without a write lock, so a
     crawl writing meanwhile neither waits for the audit nor changes its figures half-way.
@@ -157,10 +164,17 @@ def compute_audit(
         if year is None and report and report.get("year") and not (date_from or date_to):
             year = report["year"]
         date_from, date_to = audit_period(year, date_from, date_to, db)
-        today_iso = (today or dt.date.today()).isoformat()
-        return {
+        today = today or dt.date.today()
+        as_of = as_of or default_as_of(year, date_to, today)
+        scope = Scope(db, date_from, date_to, as_of, profile)
+        try:
+            inspection, ages = run_rulebook(scope), column_ages(scope)
+        except SettingError as exc:
+            raise AuditError(str(exc)) from None
+        return mask_all({
             "year": year,
             "period": {"from": date_from, "to": date_to},
+            "as_of": as_of.isoformat(),
             "totals": {
                 "documents": total_documents(db, date_from, date_to),
                 "documents_all_time": all_time_documents(db),
@@ -176,8 +190,19 @@ def compute_audit(
             } if report else None,
             "claims": reconcile(db, report["claims"], profile.claims, date_from, date_to) if report else [],
             "consistency": report.get("consistency", []) if report else [],
-            "findings": run_checks(db, date_from, date_to, today_iso) + report_findings(report),
-        }
+            "findings": run_checks(db, date_from, date_to, today.isoformat()) + report_findings(report) + inspection,
+            "inspection": {"rules": inspection_summary(inspection), "veto": veto_summary(inspection, ages),
+                           "columns": ages},
+        })
+
+
+def inspection_summary(findings: list[dict]) -> dict:
+    """Per inspection rule: its names, basis, whether it is a 单项否决 item, and its finding count."""
+    counts = {kind: 0 for kind in RULES}
+    for finding in findings:
+        counts[finding["kind"]] += 1
+    return {kind: {"title": rule.title, "name_zh": rule.name_zh, "basis": rule.basis, "veto": rule.veto,
+                   "findings": counts[kind]} for kind, rule in RULES.items()}
 
 
 def run_audit(db: sqlite_utils.Database, **audit) -> dict:

@@ -193,6 +193,9 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--limit", type=int, action="append", metavar="N",
                         help=f"a limit in working days (repeatable; default {' and '.join(map(str, DEFAULT_LIMITS))})")
     parser.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
+    parser.add_argument("--as-of", metavar="DATE", type=iso_date,
+                        help="judge the inspection checks as of this date (default: the end of a past --year, "
+                             "else today)")
     site = parser.add_mutually_exclusive_group()
     site.add_argument("--site", default="leda", help="site profile whose claim observations apply (default: leda)")
     site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from monitor.audit import DEFAULT_LIMITS
+from monitor.audit.personal_data import mask_text
 from monitor.errors import UsageError, open_existing_db
 
 KINDS = ("documents", "late", "claims", "findings", "alerts")
@@ -65,10 +66,11 @@ def late_rows(items: list[dict], limits: tuple[int, ...]) -> list[dict]:
 
 def neutralise(value):
     """A cell value a spreadsheet shows as text: a string that would start a formula gets a
-    leading apostrophe (OWASP's advice); characters XML cannot hold are dropped."""
+    leading apostrophe (OWASP's advice); characters XML cannot hold are dropped; personal
+    numbers (ID, mobile) are masked."""
     if not isinstance(value, str):
         return value
-    value = ILLEGAL_XML.sub("", value)
+    value = mask_text(ILLEGAL_XML.sub("", value))
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 

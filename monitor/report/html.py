@@ -44,6 +44,7 @@ SECTIONS = (
     ("monthly", "Publications per month"),
     ("delays", "Working days to publication"),
     ("late", "Late documents"),
+    ("inspection", "Inspection rulebook"),
     ("findings", "Data quality"),
 )
 
@@ -266,6 +267,32 @@ def _late_section(result: dict) -> str:
     return _section("late", lead + f'<div class="scroll">{table}</div>')
 
 
+def _inspection_section(result: dict) -> str:
+    """The 单项否决 thresholds crossed and not, each rule's findings with its legal basis, and
+    every column's age at the as-of date, oldest first."""
+    inspection = result["inspection"]
+    crossed = [item for item in inspection["veto"] if item["crossed"]]
+    veto_rows = [f'<tr data-veto="{escape(item["kind"])}" data-crossed="{"yes" if item["crossed"] else "no"}">'
+                 f'{_cell(item["threshold"])}{_cell(item["count"], "num")}'
+                 f'{_cell("crossed" if item["crossed"] else "not crossed")}</tr>' for item in inspection["veto"]]
+    rule_rows = [f'<tr data-rule-kind="{escape(kind)}">{_cell(rule["title"])}{_cell(rule["name_zh"])}'
+                 f'{_cell(rule["basis"])}{_cell(rule["findings"], "num", value=rule["findings"])}</tr>'
+                 for kind, rule in inspection["rules"].items()]
+    column_rows = [f'<tr data-stale="{"yes" if item["stale"] else "no"}">{_cell(item["column"])}{_cell(item["kind"])}'
+                   f'<td class=date>{_link(item["newest_url"], item["newest"])}</td>'
+                   f'{_cell(item["age_days"], "num")}{_cell(item["threshold_days"], "num")}'
+                   f'{_cell("stale" if item["stale"] else "")}</tr>' for item in inspection["columns"]]
+    verdict = (f"The portal crosses {len(crossed)} 单项否决 (outright-fail) threshold{'s' * (len(crossed) != 1)}: "
+               + "; ".join(item["threshold"] for item in crossed) + "." if crossed
+               else "The portal crosses no 单项否决 (outright-fail) threshold.")
+    body = (f"<p class=lead>Judged as of {escape(result['as_of'])}. {escape(verdict)}</p>"
+            + _table(["单项否决 threshold", "count", "verdict"], veto_rows, numeric={"count"}, id="veto-table")
+            + _table(["check", "检查项", "basis", "findings"], rule_rows, numeric={"findings"}, id="rules-table")
+            + "<h3>Columns by age of their newest document</h3>"
+            + f'<div class="scroll">{_table(["column", "kind", "newest", "age (days)", "threshold", ""], column_rows, sortable=True, numeric={"age (days)", "threshold"}, id="column-ages")}</div>')
+    return _section("inspection", body)
+
+
 def _findings_section(result: dict) -> str:
     findings = result["findings"]
     kinds = Counter(finding["kind"] for finding in findings)
@@ -319,6 +346,7 @@ def render_report(result: dict, crawl: dict | None, sql: dict) -> str:
         _monthly_section(result, sql["monthly_by_publisher"], params),
         _delays_section(result, sql["delay_histogram"]),
         _late_section(result),
+        _inspection_section(result),
         _findings_section(result),
     ]
     return (

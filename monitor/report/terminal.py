@@ -18,7 +18,8 @@ def _share(value) -> str:
 
 
 def print_audit(result: dict, console: Console | None = None) -> None:
-    """Print the summary, claims, consistency rules, timeliness by publisher and findings."""
+    """Print the summary, claims, consistency rules, timeliness by publisher, findings and
+    which 单项否决 thresholds the inspection checks cross."""
     console = console or stdout_console()
     period, totals, timely = result["period"], result["totals"], result["timeliness"]
     limits = [str(limit) for limit in timely["limits"]]
@@ -65,6 +66,11 @@ def print_audit(result: dict, console: Console | None = None) -> None:
         example = next(f for f in result["findings"] if f["kind"] == kind)
         rows.append((kind, count, f"{example['index_no'] or example['url']}: {example['detail']}"))
     console.print(table(("finding", "rows", "example"), rows, "Data quality"))
+
+    inspection = result["inspection"]
+    rows = [(item["threshold"], item["count"], "CROSSED" if item["crossed"] else "not crossed")
+            for item in inspection["veto"]]
+    console.print(table(("单项否决 threshold", "count", "verdict"), rows, f"Inspection as of {result['as_of']}"))
 
 
 def _text(value) -> str:

@@ -104,3 +104,17 @@ def test_the_readme_example_is_a_usable_profile():
     profile = profile_from_data(tomllib.loads(example), "README.md")
     assert (profile.name, profile.body_classes) == ("mine", ("wenzhang",))
     assert set(profile.claims) == {"portal_items", "interpretations", "key_area_items", "timeliness_limit_workdays"}
+
+
+def test_profile_level_and_column_kinds_are_checked():
+    base = {"name": "x", "start_urls": ["http://portal/"]}
+    profile = profile_from_data({**base, "level": "government", "columns": {"专题": {"days": 730, "kind": "other"}}},
+                                "x.toml")
+    assert (profile.level, profile.columns["专题"]["days"]) == ("government", 730)
+    assert profile_from_data(base, "x.toml").level == "department"
+    for bad, message in (({"level": "county"}, "level: must be one of department, government"),
+                         ({"columns": {"专题": {"kind": "daily"}}}, "columns.专题.kind: must be one of"),
+                         ({"columns": {"专题": {"days": 0}}}, "columns.专题.days: must be a whole number"),
+                         ({"columns": {"专题": {"every": 3}}}, "columns.专题: must be a table")):
+        with pytest.raises(ProfileError, match=message):
+            profile_from_data({**base, **bad}, "x.toml")

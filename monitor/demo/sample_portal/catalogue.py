@@ -76,6 +76,9 @@ COLUMNS = (
     _col(1044, "zcwj", (_STATUTORY, "政策文件"), (_DZB,), "政策文件"),
     _col(1045, "gzdt", (_STATUTORY, "工作动态"), _ALL, "工作动态"),
     _col(1046, "rsxx", (_STATUTORY, "人事信息"), (_DZB, _SHSY), "人事信息"),
+    # For the inspection checks only (``planted``): a stale news column, a blank column.
+    _col(1047, "djdt", (_STATUTORY, "党建动态"), (_DZB,), "工作动态"),
+    _col(1048, "yjya", (_STATUTORY, "应急预案"), (_YJ,), "应急预案"),
     _col(1051, "ywpx", (_SAFEGUARDS, "组织管理", "业务培训"), _ALL, ""),
     _col(1061, "xxgknb", ("政府信息公开年报",), (_DZB,), "政府信息公开年报"),
 )

@@ -31,7 +31,7 @@ from importlib.resources import files
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.workdays import add_workdays, is_workday, workdays_between
 
-from . import wording
+from . import planted, wording
 from .catalogue import (ANNUAL_REPORT_PUBLISHED, ANNUAL_REPORT_TITLE, COLUMNS, COUNTS, DOCNO_PREFIX,
                         EPOCH, NEWS_COLUMN, OWNER, PAGE_SIZE, PUBLISHERS, ROOT, SEED, Column)
 
@@ -102,6 +102,8 @@ class Document:
     # the page shows no publisher
     issuer: str = field(default="", repr=False)
     updated: dt.date | None = None
+    # the inspection finding kind the document is planted for ("" for a decoy), or None
+    planted: str | None = None
 
     @property
     def url(self) -> str:
@@ -182,7 +184,36 @@ def build_portal(seed: int = SEED, day: int = 0, size: int | None = None) -> Por
         _plant_timeliness(rng, [d for d in regular if d.published.year == year], scale)
     _plant_index_numbers(rng, docs, regular, scale)
     _plant_publishers_and_extras(rng, docs, regular, scale)
-    return Portal(seed, day, docs, _news(rng), size=size)
+    news = _news(rng)
+    return Portal(seed, day, docs + _planted(docs), news, size=size)
+
+
+def _planted(docs: list[Document]) -> list[Document]:
+    """The documents of ``planted.CASES``, numbered after ``docs`` without any random choice."""
+    numbering = _Numbering.of(docs)
+    made = []
+    for kind, slug, published, title, paragraphs, names in planted.CASES:
+        column = next(c for c in COLUMNS if c.slug == slug)
+        publisher = column.publishers[0]
+        doc = Document(column, title, published, publisher, issuer=publisher, category=column.category,
+                       paragraphs=paragraphs, planted=kind)
+        doc.id, numbering.next_id = numbering.next_id, numbering.next_id + 1
+        key = (PUBLISHERS[publisher], doc.published.year)
+        numbering.index_serials[key] = numbering.index_serials.get(key, 0) + 1
+        doc.index_number = f"{key[0]}/{key[1]}-{numbering.index_serials[key]:07d}"
+        doc.attachments = tuple(Attachment(numbering.next_file + k, name, doc.id) for k, name in enumerate(names))
+        numbering.next_file += len(names)
+        made.append(doc)
+    kind, title, published, name = planted.LATE_REPORT
+    column = next(c for c in COLUMNS if c.slug == "xxgknb")
+    publisher = column.publishers[0]
+    report = Document(column, title, published, publisher, issuer=publisher, category=column.category,
+                      markdown=files(__package__).joinpath(name).read_text(encoding="utf-8"), planted=kind)
+    report.id, numbering.next_id = numbering.next_id, numbering.next_id + 1
+    key = (PUBLISHERS[publisher], published.year)
+    numbering.index_serials[key] = numbering.index_serials.get(key, 0) + 1
+    report.index_number = f"{key[0]}/{key[1]}-{numbering.index_serials[key]:07d}"
+    return [*made, report]
 
 
 def _scaled_counts(size: int | None) -> dict[int, dict[str, int]]:
@@ -423,7 +454,8 @@ def _advance(previous: Portal, day: int) -> Portal:
     today = EPOCH + dt.timedelta(days=day)
     numbering = _Numbering.of([*previous.documents, *previous.withdrawn])
     changes: dict[str, list[Document]] = {kind: [] for kind in CHANGE_KINDS}
-    regular = [d for d in previous.documents if not d.markdown]
+    # Planted documents stay as planted: days edit only the generated ones.
+    regular = [d for d in previous.documents if not d.markdown and d.planted is None]
     picked = rng.sample(regular, rng.randint(2, 3) + (day == REMOVAL_DAY))
     if day == REMOVAL_DAY:
         changes["removed"].append(picked.pop())
@@ -545,10 +577,73 @@ def ground_truth(seed: int = SEED, day: int = 0, size: int | None = None) -> dic
         "duplicate_index_numbers": sum(1 for n in index_counts.values() if n > 1),
         "serial_gaps": _serial_gaps(index_counts),
         "missing_publisher": sum(1 for d in docs if not d.publisher),
+        "inspection": _inspection(portal),
     }
     if day > 0:
         truth["changes"] = {kind: list(portal.changes[kind]) for kind in CHANGE_KINDS}
     return truth
+
+
+def _inspection(portal: Portal) -> dict:
+    """Per year, the URL paths the inspection checks should name when the year is audited as
+    of its last day: documents planted with personal data (by publication year), the newest
+    document of each stale column, blank columns' listings, a stale home page."""
+    from crawler.profiles import PROFILES
+    from monitor.audit.rulebook import column_threshold, setting
+    from monitor.audit.similarity import similarity
+
+    from .pages import listing_path
+
+    profile = PROFILES["leda"]
+    years = sorted({doc.published.year for doc in portal.documents})
+    blank = sorted(listing_path(c.slug, 1, 1) for c in portal.columns if not portal.listings[c.slug])
+    home_dates = sorted({str(d.published) for d in (*portal.news, *portal.listings["tzgg"][:5])}, reverse=True)
+    truth = {}
+    for year in years:
+        as_of = dt.date(year, 12, 31)
+        found = {kind: sorted(d.url for d in portal.documents if d.planted == kind and d.published.year == year)
+                 for kind in ("personal_data", "report_late")}
+        found.update(_report_pairs(portal, year, lambda text, before: (
+            (shared := similarity(text, before)) is not None
+            and shared[0] * 100 >= setting("GOVWATCH_REPORT_SIMILAR_PERCENT"))))
+        stale = []
+        for column in portal.columns:
+            shown = [d for d in portal.listings[column.slug] if d.published <= as_of]
+            if shown:
+                newest = max(shown, key=lambda d: (d.published, d.url))
+                if (as_of - newest.published).days > column_threshold(column.name, profile):
+                    stale.append(newest.url)
+        found["stale_column"] = sorted(stale)
+        found["blank_column"] = blank
+        by_then = [day for day in home_dates if day <= as_of.isoformat()]
+        stale_home = not home_dates or (len(by_then) == len(home_dates) and (
+            as_of - dt.date.fromisoformat(by_then[0])).days > setting("GOVWATCH_HOMEPAGE_STALE_DAYS"))
+        found["homepage_stale"] = ["/"] if stale_home else []
+        truth[str(year)] = {kind: urls for kind, urls in found.items() if urls}
+    return truth
+
+
+def _carried(markdown: str, label: str) -> int | None:
+    """The total (last cell) of the report table's row starting with ``label``."""
+    row = next((line for line in markdown.splitlines() if line.startswith(label)), None)
+    return int(row.rsplit("\t", 1)[-1]) if row else None
+
+
+def _report_pairs(portal: Portal, year: int, similar) -> dict[str, list[str]]:
+    """Reports published in ``year`` whose previous year's report is on the site too: those
+    whose 上年结转 differs from its 结转下年度继续办理, those made of its prose."""
+    reports = {int(match[1]): doc for doc in portal.documents
+               if doc.markdown and (match := re.search(r"(\d{4})年", doc.title))}
+    found = {"cross_year_mismatch": [], "report_similar": []}
+    for on, doc in sorted(reports.items()):
+        before = reports.get(on - 1)
+        if doc.published.year != year or before is None:
+            continue
+        if _carried(doc.markdown, "二、上年结转") != _carried(before.markdown, "四、结转下年度继续办理"):
+            found["cross_year_mismatch"].append(doc.url)
+        if similar(doc.markdown, before.markdown):
+            found["report_similar"].append(doc.url)
+    return found
 
 
 def _sorted(counter: Counter) -> dict:

@@ -97,7 +97,7 @@ def render_listing(portal: Portal, slug: str, page: int) -> str:
     items = "\n".join(
         f'<li><a href="{rel(here, doc.url)}" title="{escape(doc.title)}">{escape(doc.title)}</a>'
         f'<span class="date">{doc.published}</span></li>'
-        for doc in docs[(page - 1) * PAGE_SIZE: page * PAGE_SIZE])
+        for doc in docs[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]) or '<li class="empty">暂无信息</li>'
     main = (_breadcrumb(here, column, "")
             + f'\n<div class="list"><ul>\n{items}\n</ul></div>\n'
             + _pager(here, slug, page, total, len(docs)))
