@@ -88,7 +88,7 @@ def crawled_report(found: dict) -> dict:
             unreadable.append({"url": file["url"], "error": read["error"]})
         elif _figures(read) > _figures(best):
             best = {"source": file["url"], "page": found["url"], "file": file["url"], **read}
-    return {**best, "unreadable_files": unreadable}
+    return {**best, "title": found["title"], "unreadable_files": unreadable}
 
 
 def latest_report_year(db: sqlite_utils.Database) -> int | None:
@@ -171,7 +171,8 @@ def compute_audit(
             "counts": publication_counts(db, date_from, date_to),
             "timeliness": timeliness(db, date_from, date_to, limits, calendar),
             "report": {
-                "source": report["source"], "year": report.get("year"), "page": report.get("page"),
+                "source": report["source"], "title": report.get("title"), "year": report.get("year"),
+                "page": report.get("page"),
                 "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
             } if report else None,
             "claims": reconcile(db, report["claims"], profile.claims, date_from, date_to) if report else [],
