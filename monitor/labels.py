@@ -46,7 +46,7 @@ CLAIMS = {
     "reading_room_visits": Label(N_("visits to the reading rooms")),
     "questions_answered": Label(N_("enquiries answered")),
     "proposal_results": Label(N_("results of proposals published")),
-    "timeliness_limit_workdays": Label(N_("time limit for publication the report states (working days)"),
+    "timeliness_limit_workdays": Label(N_("time limit the report states (working days)"),
                                        N_("the report's own sentence")),
     "applications_received": Label(N_("disclosure applications received (prose)")),
     "applications_answered": Label(N_("disclosure applications answered (prose)")),

@@ -25,6 +25,15 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
+def fit(text: str, units: int) -> str:
+    """``text`` cut with an ellipsis to at most ``units`` Latin-character widths."""
+    if text_width(text) <= units:
+        return text
+    while text and text_width(text) > units - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
 def _attrs(attrs: dict) -> str:
     """Keyword arguments as attributes: ``data_value`` is ``data-value``, ``class_`` is ``class``."""
     return "".join(f' {name.rstrip("_").replace("_", "-")}="{escape(str(value))}"' for name, value in attrs.items())
@@ -82,7 +91,9 @@ def paired_bars(rows: list[dict]) -> str:
         top = 10 + index * row_h
         scale = (right - left) / max(row["claimed"], row["observed"], 1)
         colour = STATUS_COLOURS.get(row["status"], "#999999")
-        body.append(_text(label_w, top + 17, row["label"], "end", class_="label"))
+        # A long name is cut to the label column (the claims table beside the chart names it in full).
+        body.append(_text(label_w, top + 17, fit(row["label"], int((label_w - 10) / CHAR_WIDTH)), "end",
+                          class_="label"))
         body.append(_text(label_w, top + 33, row["status_label"], "end", class_="status"))
         for offset, role, fill in ((0, "claimed", CLAIMED_COLOUR), (19, "observed", colour)):
             value = row[role]

@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -405,3 +406,19 @@ def test_the_english_report_shows_no_code_word_and_no_chinese_heading(built):
     chinese = {msgstr for msgid, msgstr in translations("zh")._catalog.items()
                if isinstance(msgid, str) and msgid and "{" not in msgstr and len(msgstr) > 3}
     assert [(h, c) for h in headings for c in chinese if c in h] == []
+
+
+def test_the_terminal_audit_lists_the_top_late_documents_in_chinese(built, chinese):
+    done = govwatch("audit", "--db", built["db"], "--year", 2020, "--top", 3, env={**os.environ, "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    items = sorted(built["audit"]["timeliness"]["late_items"], key=lambda item: (-item["workdays"], item["url"]))
+    total = len(items)
+    assert f"超时公开文件 {total} 件中最晚的 3 件" in done.stdout
+    for item in items[:3]:
+        assert item["title"][:12] in done.stdout
+    assert items[3]["title"][:20] not in done.stdout or items[3]["title"][:20] in items[2]["title"]
+    assert "门户网站主动公开信息条数" in done.stdout and "portal_items" not in done.stdout
+    none = govwatch("audit", "--db", built["db"], "--year", 2020, "--top", 0)
+    assert "最晚的" not in none.stdout
+    negative = govwatch("audit", "--db", built["db"], "--year", 2020, "--top", -1)
+    assert negative.returncode == 2 and negative.stderr == "govwatch audit: --top must be 0 or more, not -1\n"
