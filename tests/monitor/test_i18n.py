@@ -191,3 +191,12 @@ def test_the_audit_json_keeps_the_keys_and_adds_the_names(chinese):
                          "label": "正文与统计表一致：收到政府信息公开申请件数（正文）",
                          "basis": "《中华人民共和国政府信息公开工作年度报告格式》（国办公开办函〔2021〕30号）"}],
         "findings": [{"kind": "index_serial_gap", "label": "索引号不连续"}], "year": 2020}
+
+
+def test_the_nightly_stage_lines_are_in_chinese(chinese, capsys):
+    from monitor.alerts.nightly import log
+
+    log("audit", "x")
+    log("crawl", "y")
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" ", 1)[1] for line in lines] == ["审核: x", "采集: y"]
