@@ -37,7 +37,7 @@ def test_every_message_of_the_code_has_its_translation(code):
     locale = LANGUAGES[code][0]
     translated = {message.id: message.string for message in catalogue(locale) if message.id}
     messages = code_messages()
-    assert sorted(message for message in messages if not translated.get(message)) == []
+    assert sorted(map(str, (m for m in messages if not all(translated.get(m) or ("",))))) == []
     # No stale entry either: a message the code no longer uses is removed from the catalogue.
     assert sorted(set(translated) - messages) == []
 
@@ -60,7 +60,10 @@ def test_a_translation_keeps_the_placeholders_of_its_message():
 
     for message in catalogue("zh_CN"):
         if message.id:
-            assert fields(message.string) == fields(message.id), message.id
+            # A plural message: every form keeps the singular's placeholders.
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert all(fields(string) == fields(ids[0]) for string in strings), message.id
 
 
 def test_the_language_is_the_option_else_the_environment_else_chinese(monkeypatch):
@@ -200,3 +203,14 @@ def test_the_nightly_stage_lines_are_in_chinese(chinese, capsys):
     log("crawl", "y")
     lines = capsys.readouterr().out.splitlines()
     assert [line.split(" ", 1)[1] for line in lines] == ["审核: x", "采集: y"]
+
+
+def test_mail_subjects_are_in_chinese(chinese):
+    from monitor.alerts.mail import digest_subject, late_subject
+
+    assert late_subject({"workdays": 31, "title": "关于某事的通知", "url": "u"}, 20) == (
+        "govwatch: 31 个工作日后才公开（时限 20）：关于某事的通知")
+    batch = [{"kind": "late"}, {"kind": "late"}, {"kind": "health"}]
+    assert digest_subject(batch) == "govwatch: 超时公开 2 件，采集问题 1 项"
+    set_language("en")
+    assert digest_subject(batch) == "govwatch: 2 late publications, 1 crawl problem"
