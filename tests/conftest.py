@@ -5,6 +5,7 @@ tests that write to the database get their own copy of the file.
 """
 
 import http.server
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -15,11 +16,32 @@ from contextlib import contextmanager
 import pytest
 
 from monitor.command import govwatch_command
+from monitor.i18n import set_language
 from monitor.demo.sample_portal.server import serve
 
 # The fixtures below serve the sample portal or crawl it: a test using one, directly or
 # through another fixture, is in the slow tier.
 SLOW_FIXTURES = {"sample_portal", "crawled_db", "crawled_copy"}
+
+
+def pytest_configure(config):
+    """The tests written against govwatch's English run in English (subprocesses included);
+    the tests of the Chinese output ask for it with the ``chinese`` fixture."""
+    os.environ["GOVWATCH_LANG"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def _language_reset():
+    """``main(["--lang", …])`` sets the process's language: no test leaves it to the next."""
+    yield
+    set_language(None)
+
+
+@pytest.fixture
+def chinese(monkeypatch):
+    """Chinese, govwatch's default, in this process and the subprocesses it starts."""
+    monkeypatch.setenv("GOVWATCH_LANG", "zh")
+    set_language(None)
 
 
 def pytest_collection_modifyitems(items):

@@ -3,6 +3,8 @@
 from monitor.alerts.config import ConfigError, load_config
 from monitor.alerts.smtp import send_test
 from monitor.errors import RunError, UsageError
+from monitor.i18n import N_, _
+from monitor.localtime import display_zone
 from storage.alerts import alerts_with_status
 
 
@@ -36,8 +38,54 @@ def cmd_alerts_list(args) -> int:
         rows = alerts_with_status(db, ("pending", "failed", "sent")) if "alerts" in db.table_names() else []
     finally:
         db.close()
-    print_rows(rows, LIST_COLUMNS, as_json=args.json, title=None if args.json else f"alerts in {args.db}")
+    if args.json:
+        print_rows(rows, LIST_COLUMNS, as_json=True)
+    else:
+        from monitor.report.output import stdout_console
+
+        console = stdout_console()
+        console.print(alerts_table(rows, args.db, console.width))
     return 0
+
+
+# How an alert's delivery stands, for people.
+STATUS_NAMES = {"pending": N_("waiting"), "failed": N_("failed"), "sent": N_("sent")}
+
+
+def alerts_table(rows: list[dict], db_path: str, width: int = 80):
+    """The alerts as a table ``width`` columns wide at most: one line per alert, the subject and
+    the error cut with an ellipsis where the width runs out (by display width, so a
+    Chinese character counts two columns), times in the portal's zone."""
+    from rich.cells import cell_len
+    from rich.table import Table
+
+    from monitor.labels import label
+    from monitor.localtime import shown
+    from monitor.report.output import plain, text
+
+    shown_rows = [tuple(plain(value) for value in (
+        row.get("id"), label("alert", row["kind"]), _(STATUS_NAMES.get(row.get("status"), row.get("status") or "")),
+        # Minutes in the display zone, which the caption names.
+        (shown(row.get("created_at")) or "")[:16], row.get("subject"), row.get("error"))) for row in rows]
+    headings = (_("no."), _("kind"), _("status"), _("created"), _("subject"), _("error"))
+
+    def widest(column: int) -> int:
+        # The short columns keep their full width; only subject and error give way.
+        return max([cell_len(headings[column])] + [cell_len(row[column]) for row in shown_rows])
+
+    table = Table(title=text(_("alerts in {db}").format(db=db_path)))
+    fixed = [widest(column) for column in range(4)]
+    for column, heading in enumerate(headings[:4]):
+        table.add_column(text(heading), no_wrap=True, width=fixed[column], justify="right" if column == 0 else "left")
+    # Each column takes its width plus a space either side and one rule: 3 cells, and one more for the edge.
+    room = max(width - sum(fixed) - 3 * len(headings) - 1, 16)
+    error = min(widest(5), room // 4)
+    table.add_column(text(headings[4]), no_wrap=True, overflow="ellipsis", width=min(widest(4), room - error))
+    table.add_column(text(headings[5]), no_wrap=True, overflow="ellipsis", width=error)
+    for row in shown_rows:
+        table.add_row(*(text(value) for value in row))
+    table.caption = text(_("times in {zone}").format(zone=display_zone().key))
+    return table
 
 
 def _nightly_config(path: str):

@@ -33,6 +33,7 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from monitor.alerts.config import Config, SmtpConfig
+from monitor.i18n import _, ngettext
 from storage.alerts import queue_alert, resolve_health
 from storage.runs import utc_now
 
@@ -65,7 +66,8 @@ def header_text(text, limit: int = MAX_SUBJECT) -> str:
 
 def late_subject(item: dict, limit: int) -> str:
     """The subject of one late document's alert."""
-    return f"govwatch: published after {item['workdays']} working days (limit {limit}): {item['title'] or item['url']}"
+    return "govwatch: " + _("published after {workdays} working days (limit {limit}): {title}").format(
+        workdays=item["workdays"], limit=limit, title=item["title"] or item["url"])
 
 
 def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at: str | None = None) -> int:
@@ -109,7 +111,7 @@ def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | No
 
 def health_title(result: dict) -> str:
     """What a failing health result reports: its own ``title`` (a failed nightly stage), or the check that failed."""
-    return one_line(result.get("title") or f"crawl health check failed: {result['check']}")
+    return one_line(result.get("title") or _("crawl health check failed: {check}").format(check=result["check"]))
 
 
 def health_subject(result: dict) -> str:
@@ -169,7 +171,11 @@ def _tally(batch: list[dict], late_phrase: str, health_phrase: str) -> list[str]
 
 def digest_subject(batch: list[dict]) -> str:
     """The subject of a mail carrying several alerts: what it holds, counted."""
-    return f"govwatch: {', '.join(_tally(batch, 'late publication{s}', 'crawl problem{s}'))}"
+    late = sum(1 for alert in batch if alert["kind"] == "late")
+    counts = [ngettext("{n} late publication", "{n} late publications", late).format(n=late) if late else None,
+              ngettext("{n} crawl problem", "{n} crawl problems", len(batch) - late).format(n=len(batch) - late)
+              if len(batch) - late else None]
+    return "govwatch: " + _(", ").join(phrase for phrase in counts if phrase)
 
 
 def message_id(batch: list[dict], sender: str) -> str:

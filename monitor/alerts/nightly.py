@@ -31,6 +31,7 @@ from monitor.audit.run import AuditError, run_audit
 from monitor.alerts.config import Config
 from monitor.command import govwatch_command
 from monitor.errors import database_failure
+from monitor.i18n import N_, _
 from monitor.alerts.health import check_tonight
 from monitor.report.output import plain
 from storage.alerts import pending_alerts
@@ -65,9 +66,15 @@ def exclusive_lock(db_path: str):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+# The stages by name, for the cron log's reader.
+STAGE_NAMES = {"crawl": N_("crawl"), "health": N_("health"), "audit": N_("audit"), "alerts": N_("alerts")}
+
+
 def log(stage: str, message: str) -> None:
-    """One line per stage, timestamped, for the cron log; portal text in it cannot break the line."""
-    print(f"{utc_now()} {stage}: {plain(message).replace(chr(10), ' ')}", flush=True)
+    """One line per stage, timestamped (UTC, as the cron log's other lines), in the language
+    in use; portal text in it cannot break the line."""
+    name = _(STAGE_NAMES.get(stage, stage))
+    print(f"{utc_now()} {name}: {plain(message).replace(chr(10), ' ')}", flush=True)
 
 
 def alert_window(config: Config, today: dt.date) -> tuple[str, str]:
@@ -230,10 +237,11 @@ class Night:
             return
         self.outcomes.append(stage_result("health", None))
         failing = [result["check"] for result in results if not result["ok"]]
-        state = f"failing: {', '.join(failing)}" if failing else "all checks pass"
+        state = _("failing: {checks}").format(checks=", ".join(failing)) if failing else _("all checks pass")
         # Findings are logged, not mailed: they describe the portal, not a failed crawl.
         found = "".join(f"; {result['detail']}" for result in results if result.get("findings"))
-        log("health", f"{state}; {changed['queued']} alerts queued, {changed['resolved']} resolved{found}")
+        log("health", _("{state}; {queued} alerts queued, {resolved} resolved").format(
+            state=state, queued=changed["queued"], resolved=changed["resolved"]) + found)
 
     def audit(self) -> None:
         """Audit the alert window and queue its late documents."""
@@ -252,8 +260,10 @@ class Night:
             self.fail("audit", error)
             return
         self.outcomes.append(stage_result("audit", None))
-        log("audit", f"audit {result['audit_id']} of {date_from} .. {date_to}: {result['totals']['documents']} "
-            f"documents, late {timely['late']}, {len(result['findings'])} findings; {queued} new late alerts")
+        log("audit", _("audit {id} of {date_from} .. {date_to}: {documents} documents, late {late}, "
+                       "{findings} findings; {queued} new late alerts").format(
+            id=result["audit_id"], date_from=date_from, date_to=date_to, documents=result["totals"]["documents"],
+            late=timely["late"], findings=len(result["findings"]), queued=queued))
 
     def alert(self) -> None:
         """Queue the stages' failures and mail what is pending; a database that cannot
@@ -277,7 +287,7 @@ class Night:
         if sent["error"]:
             self.fail("alerts", f"{sent['failed']} alerts kept for the next run: {sent['error']}")
         else:
-            log("alerts", f"{sent['sent']} alerts sent in {sent['mails']} mails")
+            log("alerts", _("{sent} alerts sent in {mails} mails").format(sent=sent["sent"], mails=sent["mails"]))
 
     def send_directly(self) -> None:
         """Print and mail the failures the database could not take."""

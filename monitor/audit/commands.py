@@ -11,6 +11,7 @@ from monitor.errors import UsageError, open_existing_db, site_profile
 def cmd_audit(args) -> int:
     """Audit the database: counts, timeliness, the report's claims and data quality."""
     from monitor.audit.run import AuditError, run_audit
+    from monitor.labels import labelled_audit
     from monitor.report.terminal import print_audit
 
     request = audit_request(args)
@@ -23,9 +24,11 @@ def cmd_audit(args) -> int:
         db.close()
     warn_if_empty(args.command, result)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2, default=str))
+        print(json.dumps(labelled_audit(result), ensure_ascii=False, indent=2, default=str))
     else:
-        print_audit(result)
+        if args.top < 0:
+            raise UsageError(f"--top must be 0 or more, not {args.top}")
+        print_audit(result, top=args.top)
     return 0
 
 

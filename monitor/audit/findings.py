@@ -1,7 +1,7 @@
 """Data-quality checks: small named checks, each judging the rows ``storage.checks`` reads.
 
 A finding is ``{"kind", "url", "index_no", "detail"}``; ``detail`` says in words (and
-figures) what is wrong with that row. Checks read only the documents published in the
+figures) what is wrong with that row, in the language the audit ran in. Checks read only the documents published in the
 audited range, except where a comparison needs the whole table (duplicates).
 """
 
@@ -10,6 +10,7 @@ from collections import defaultdict
 
 import sqlite_utils
 
+from monitor.i18n import _
 from storage import checks
 
 # organisation code / year[month] - serial: jingkaiquqtfj/2020-0000202, 11341702486344515H/202110-00013
@@ -25,14 +26,14 @@ def _finding(kind: str, url: str, index_no: str | None, detail: str) -> dict:
 def duplicate_index_numbers(db, date_from, date_to, today):
     """The same index number on more than one document."""
     rows = checks.duplicate_index_rows(db, date_from, date_to)
-    return [_finding("duplicate_index_no", url, index_no, f"index number {index_no} is used more than once")
+    return [_finding("duplicate_index_no", url, index_no, _("index number {index_no} is used more than once").format(index_no=index_no))
             for url, index_no in rows]
 
 
 def malformed_index_numbers(db, date_from, date_to, today):
     """Index numbers not of the form organisation-code/year-serial."""
     rows = checks.index_rows(db, date_from, date_to)
-    return [_finding("malformed_index_no", url, index_no, f"index number {index_no!r} is not code/year-serial")
+    return [_finding("malformed_index_no", url, index_no, _("index number {index_no!r} is not code/year-serial").format(index_no=index_no))
             for url, index_no in rows if not INDEX_NO.match(index_no)]
 
 
@@ -44,7 +45,8 @@ def index_year_mismatches(db, date_from, date_to, today):
         match = INDEX_NO.match(index_no or "")
         if match and match["year"] != published_on[:4]:
             found.append(_finding("index_year_mismatch", url, index_no,
-                                  f"index number year {match['year']} but published {published_on}"))
+                                  _("index number year {year} but published {published_on}").format(
+                                      year=match["year"], published_on=published_on)))
     return found
 
 
@@ -61,9 +63,11 @@ def index_serial_gaps(db, date_from, date_to, today):
         ordered = sorted(numbers)
         for low, high in zip(ordered, ordered[1:]):
             if 1 < high - low <= MAX_GAP:
-                missing = f"serial {low + 1}" if high - low == 2 else f"serials {low + 1}–{high - 1}"
+                missing = (_("serial {n}").format(n=low + 1) if high - low == 2
+                           else _("serials {first}–{last}").format(first=low + 1, last=high - 1))
                 found.append(_finding("index_serial_gap", None, f"{org}/{year}",
-                                      f"{missing} missing between {low} and {high}"))
+                                      _("{missing} missing between {low} and {high}").format(
+                                          missing=missing, low=low, high=high)))
     return found
 
 
@@ -71,7 +75,7 @@ def missing_publisher_or_date(db, date_from, date_to, today):
     """Documents without a publisher, in the range, or without any publication date at all."""
     rows = checks.unattributed_rows(db, date_from, date_to)
     return [_finding("missing_publisher" if published_on else "missing_date", url, index_no,
-                     "no publisher (发布机构) stated" if published_on else "no publication date (公开日期) stated")
+                     _("no publisher (发布机构) stated") if published_on else _("no publication date (公开日期) stated"))
             for url, index_no, publisher, published_on in rows]
 
 
@@ -79,9 +83,12 @@ def impossible_dates(db, date_from, date_to, today):
     """Publication dates in the future, or before the document was formed."""
     rows = checks.impossible_date_rows(db, date_from, date_to, today)
     return [
-        _finding("published_in_future", url, index_no, f"published {published_on}, after today {today}")
+        _finding("published_in_future", url, index_no,
+                 _("published {published_on}, after today {today}").format(published_on=published_on, today=today))
         if published_on > today
-        else _finding("published_before_formed", url, index_no, f"published {published_on} before formed {created_on}")
+        else _finding("published_before_formed", url, index_no,
+                      _("published {published_on} before formed {created_on}").format(
+                          published_on=published_on, created_on=created_on))
         for url, index_no, created_on, published_on in rows
     ]
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 
 import sqlite_utils
 
+from monitor.labels import observation_label
 from storage.observations import observation, observed
 
 # Figures promised as a ceiling ("within N working days") rather than a count.
@@ -39,14 +40,15 @@ def claim_status(claimed: int, observed: int, bound: str | None, key: str) -> st
 def reconcile(db: sqlite_utils.Database, claims: list[dict], observations: Mapping[str, Mapping],
               date_from: str, date_to: str) -> list[dict]:
     """Each claim with its observed figure, difference, status and the SQL behind it;
-    ``observations`` is a site profile's ``claims`` mapping."""
+    ``observations`` is a site profile's ``claims`` mapping. ``observes`` says what the
+    figure counts in English (storage's words), ``observes_label`` in the language in use."""
     results = []
     for claim in claims:
         row = {**claim, "observed": None, "difference": None, "status": "not_observable",
-               "observes": None, "sql": None}
+               "observes": None, "observes_label": None, "sql": None}
         if claim["key"] in observations:
             meaning, sql = observation(observations[claim["key"]])
-            row.update(observes=meaning, sql=sql)
+            row.update(observes=meaning, observes_label=observation_label(observations[claim["key"]]), sql=sql)
             if not claim.get("readable", True) or claim.get("value") is None:
                 row["status"] = "unreadable"
             else:

@@ -20,6 +20,7 @@ from crawler.items import BLANK_LISTING, HOME_PAGE
 from crawler.profiles import SiteProfile
 from monitor.audit import report_checks
 from monitor.audit.personal_data import find_numbers, mask
+from monitor.i18n import N_
 from storage import rulebook as rows
 
 WEBSITE_INDICATORS = "国办秘函〔2019〕19号"
@@ -30,29 +31,26 @@ EVALUATIONS = "省级政务公开检查、第三方透明度评估"
 
 @dataclass(frozen=True)
 class Rule:
-    """One inspection rule: the finding ``kind`` it gives and how an inspector names it."""
+    """One inspection rule: the finding ``kind`` it gives and the text that makes it a rule;
+    its name in each language is in :data:`monitor.labels.FINDINGS`."""
 
     kind: str
-    title: str
-    name_zh: str
     basis: str
     veto: bool = False
 
 
 RULES = {rule.kind: rule for rule in (
-    Rule("stale_column", "Column not updated", "栏目长期未更新", WEBSITE_INDICATORS, veto=True),
-    Rule("blank_column", "Blank column", "空白栏目", WEBSITE_INDICATORS, veto=True),
-    Rule("homepage_stale", "Home page not updated", "首页长期未更新", WEBSITE_INDICATORS, veto=True),
-    Rule("dead_link", "Dead link", "链接不可用", WEBSITE_INDICATORS),
-    Rule("report_late", "Annual report published late", "年报未按时发布", ARTICLE_49),
-    Rule("report_changed", "Annual report changed after publication", "年报发布后被修改", REPORT_TEMPLATE),
-    Rule("cross_year_mismatch", "Carried-over requests differ from last year's",
-         "上年结转与上年度结转下年度不一致", REPORT_TEMPLATE),
-    Rule("report_similar", "Annual report copied from last year's", "年报与上年雷同", EVALUATIONS),
-    Rule("interpretation_unlinked", "Interpretation not linked to its document", "政策解读未关联政策文件",
-         WEBSITE_INDICATORS),
-    Rule("personal_data", "Personal data exposed", "泄露个人隐私信息", EVALUATIONS),
-    Rule("backdated", "Publication date faked", "伪造发稿日期", WEBSITE_INDICATORS, veto=True),
+    Rule("stale_column", WEBSITE_INDICATORS, veto=True),
+    Rule("blank_column", WEBSITE_INDICATORS, veto=True),
+    Rule("homepage_stale", WEBSITE_INDICATORS, veto=True),
+    Rule("dead_link", WEBSITE_INDICATORS),
+    Rule("report_late", ARTICLE_49),
+    Rule("report_changed", REPORT_TEMPLATE),
+    Rule("cross_year_mismatch", REPORT_TEMPLATE),
+    Rule("report_similar", EVALUATIONS),
+    Rule("interpretation_unlinked", WEBSITE_INDICATORS),
+    Rule("personal_data", EVALUATIONS),
+    Rule("backdated", WEBSITE_INDICATORS, veto=True),
 )}
 
 
@@ -220,11 +218,11 @@ CHECKS = (
 
 # 单项否决 thresholds: (what, finding kind, column kinds counted or None, at least)
 VETO_THRESHOLDS = (
-    ("5 or more news/dynamic or notice/policy columns not updated", "stale_column", ("news", "notice"), 5),
-    ("10 or more columns not updated", "stale_column", None, 10),
-    ("5 or more blank columns", "blank_column", None, 5),
-    ("the home page not updated", "homepage_stale", None, 1),
-    ("publication dates faked (伪造发稿日期)", "backdated", None, 1),
+    (N_("5 or more news/dynamic or notice/policy columns not updated"), "stale_column", ("news", "notice"), 5),
+    (N_("10 or more columns not updated"), "stale_column", None, 10),
+    (N_("5 or more blank columns"), "blank_column", None, 5),
+    (N_("the home page not updated"), "homepage_stale", None, 1),
+    (N_("publication dates faked (伪造发稿日期)"), "backdated", None, 1),
 )
 
 

@@ -90,7 +90,7 @@ def crawled_report(found: dict) -> dict:
             unreadable.append({"url": file["url"], "error": read["error"]})
         elif _figures(read) > _figures(best):
             best = {"source": file["url"], "page": found["url"], "file": file["url"], **read}
-    return {**best, "unreadable_files": unreadable}
+    return {**best, "title": found["title"], "unreadable_files": unreadable}
 
 
 def latest_report_year(db: sqlite_utils.Database) -> int | None:
@@ -185,7 +185,8 @@ def compute_audit(
             "counts": publication_counts(db, date_from, date_to),
             "timeliness": timeliness(db, date_from, date_to, limits, calendar),
             "report": {
-                "source": report["source"], "year": report.get("year"), "page": report.get("page"),
+                "source": report["source"], "title": report.get("title"), "year": report.get("year"),
+                "page": report.get("page"),
                 "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
             } if report else None,
             "claims": reconcile(db, report["claims"], profile.claims, date_from, date_to) if report else [],
@@ -197,11 +198,11 @@ def compute_audit(
 
 
 def inspection_summary(findings: list[dict]) -> dict:
-    """Per inspection rule: its names, basis, whether it is a 单项否决 item, and its finding count."""
+    """Per inspection rule: its basis, whether it is a 单项否决 item, and its finding count."""
     counts = {kind: 0 for kind in RULES}
     for finding in findings:
         counts[finding["kind"]] += 1
-    return {kind: {"title": rule.title, "name_zh": rule.name_zh, "basis": rule.basis, "veto": rule.veto,
+    return {kind: {"basis": rule.basis, "veto": rule.veto,
                    "findings": counts[kind]} for kind, rule in RULES.items()}
 
 

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.workdays import OFFICIAL, CalendarMissing, WorkCalendar
+from monitor.i18n import N_
 from storage.timeliness import DATED_COLUMNS, date_years, dated_documents, store_workdays
 
 
@@ -93,9 +94,9 @@ def delays(rows: list[tuple], workdays: list[dict]) -> list[dict]:
         doc = dict(zip(DATED_COLUMNS, row))
         formed, published = seq.get(doc["created_on"]), seq.get(doc["published_on"])
         if doc["created_on"] is None:
-            reason = "formation date missing"
+            reason = N_("formation date missing")
         elif doc["published_on"] is None:
-            reason = "publication date missing"
+            reason = N_("publication date missing")
         elif formed is None:
             reason = f"calendar missing for {doc['created_on'][:4]}"
         elif published is None:

@@ -9,6 +9,7 @@ from monitor.errors import UsageError
 def cmd_claims(args) -> int:
     """Print the claims an annual report makes, its arithmetic and its findings, as JSON."""
     from monitor.claims.extract import UnreadableReport, read_report
+    from monitor.labels import labelled_claims
 
     try:
         data = Path(args.report).read_bytes()
@@ -18,5 +19,5 @@ def cmd_claims(args) -> int:
         result = read_report(data)
     except UnreadableReport as exc:
         raise UsageError(f"cannot read report {args.report}: {exc}") from None
-    print(json.dumps(result, ensure_ascii=False, indent=2))
+    print(json.dumps(labelled_claims(result), ensure_ascii=False, indent=2))
     return 0

@@ -19,6 +19,7 @@ from monitor.alerts.commands import cmd_nightly, cmd_schedule
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.commands import cmd_audit
 from monitor.claims.commands import cmd_claims
+from monitor.i18n import _, LANGUAGES, UnknownLanguage, language, set_language
 from monitor.errors import RunError, UsageError, database_failure, open_existing_db, site_profile
 from monitor.report.commands import cmd_query
 
@@ -101,23 +102,24 @@ def cmd_demo(args) -> int:
 
     _remove_demo_db(args.db)
     with serve() as portal:
-        print(f"sample portal serving at {portal.url}")
+        print(_("sample portal serving at {url}").format(url=portal.url))
         run = _crawl(resolve_profile("leda", [portal.url + "/"], []), args.db)
     expected = load_ground_truth()["documents"]
     db = open_db(args.db)
     try:
         stored = stored_documents(db)
-        verdict = "matches" if stored == expected else "DOES NOT match"
-        print(f"The sample portal publishes {expected} documents; the database holds {stored}: {verdict}.\n")
+        verdict = _("matches") if stored == expected else _("DOES NOT match")
+        print(_("The sample portal publishes {expected} documents; the database holds {stored}: {verdict}.").format(
+            expected=expected, stored=stored, verdict=verdict) + "\n")
         # The report published in January 2021 is on 2020.
         result = run_audit(db, year=ANNUAL_REPORT_PUBLISHED.year - 1)
         print_audit(result)
-        report = save_report(db, result, args.report)
+        report = save_report(db, result, args.report, db_file=args.db)
     finally:
         db.close()
-    print(f"\nThe audit as a report to open in a browser: {report.resolve()}")
+    print("\n" + _("The audit as a report to open in a browser: {path}").format(path=report.resolve()))
     print(
-        f"\nQuery the database (crawl {run['id']}):\n"
+        "\n" + _("Query the database (crawl {id}):").format(id=run["id"]) + "\n"
         f"  govwatch query --db {args.db} \"{YEARLY_COUNTS}\"\n"
         f"  govwatch audit --db {args.db} --year 2020 --json\n"
         f"  sqlite3 {args.db} \"{VERY_LATE_DOCUMENTS}\"\n"
@@ -208,6 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Crawl a government portal's disclosure pages and audit them.",
     )
     parser.add_argument("--version", action="version", version=f"govwatch {__version__}")
+    parser.add_argument("--lang", choices=sorted(LANGUAGES),
+                        help="language of reports, tables and mails (default: GOVWATCH_LANG, else zh)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("parse", help="parse one saved page and print its record as JSON")
@@ -256,6 +260,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_db_argument(p)
     add_audit_arguments(p)
     p.add_argument("--json", action="store_true", help="print the audit as JSON")
+    p.add_argument("--top", type=int, default=10, metavar="N",
+                   help="list the N latest-published-late documents (default 10; 0 lists none)")
     p.set_defaults(func=cmd_audit)
 
     from monitor.alerts.commands import cmd_alerts_list, cmd_alerts_test
@@ -341,6 +347,13 @@ def main(argv: list[str] | None = None) -> int:
     from storage.db import DatabaseError
 
     args = build_parser().parse_args(argv)
+    try:
+        set_language(args.lang)
+        # GOVWATCH_LANG is read at the first message; a wrong one is a usage error here, not a crash there.
+        language()
+    except UnknownLanguage as exc:
+        print(f"govwatch: {exc} (GOVWATCH_LANG)", file=sys.stderr)
+        return 2
     try:
         status = args.func(args)
         # Output still buffered would otherwise meet a closed pipe at exit, past these handlers.

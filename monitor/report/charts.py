@@ -6,7 +6,10 @@ viewBox units; the SVG scales to its container, on screen and on A4.
 """
 
 import math
+import unicodedata
 from html import escape
+
+from monitor.i18n import _
 
 # Okabe–Ito: distinguishable with the common colour-vision deficiencies and in greyscale.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999")
@@ -15,6 +18,20 @@ CLAIMED_COLOUR = "#bbbbbb"
 WIDTH = 900
 # At least the advance of a 12px digit or Latin letter in the report's fonts, in viewBox units.
 CHAR_WIDTH = 7.5
+
+
+def text_width(text: str) -> int:
+    """``text``'s width in Latin characters: a Chinese character (East Asian wide) counts two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def fit(text: str, units: int) -> str:
+    """``text`` cut with an ellipsis to at most ``units`` Latin-character widths."""
+    if text_width(text) <= units:
+        return text
+    while text and text_width(text) > units - 1:
+        text = text[:-1]
+    return text.rstrip() + "…"
 
 
 def _attrs(attrs: dict) -> str:
@@ -61,31 +78,34 @@ def _y_axis(ticks: list[int], left: float, right: float, top: float, bottom: flo
 def paired_bars(rows: list[dict]) -> str:
     """Claimed against observed, one row per claim, each row on its own scale.
 
-    ``rows``: ``{"key", "label", "claimed", "observed", "status"}``. Claims count very
+    ``rows``: ``{"key", "label", "claimed", "observed", "status", "status_label"}``. Claims count very
     different things (thousands of documents, a limit of 15 days), so a shared axis
     would flatten all but one; each row's longer bar spans the plot, and the plot ends
     where the longest value label still fits after its bar.
     """
-    longest = max((len(f"{role} {row[role]}") for row in rows for role in ("claimed", "observed")), default=0)
+    roles = {"claimed": _("claimed"), "observed": _("observed")}
+    longest = max((text_width(f"{roles[role]} {row[role]}") for row in rows for role in roles), default=0)
     label_w, left, right, row_h = 230, 240, WIDTH - 15 - longest * CHAR_WIDTH, 46
     body = []
     for index, row in enumerate(rows):
         top = 10 + index * row_h
         scale = (right - left) / max(row["claimed"], row["observed"], 1)
         colour = STATUS_COLOURS.get(row["status"], "#999999")
-        body.append(_text(label_w, top + 17, row["label"], "end", class_="label"))
-        body.append(_text(label_w, top + 33, row["status"], "end", class_="status"))
+        # A long name is cut to the label column (the claims table beside the chart names it in full).
+        body.append(_text(label_w, top + 17, fit(row["label"], int((label_w - 10) / CHAR_WIDTH)), "end",
+                          class_="label"))
+        body.append(_text(label_w, top + 33, row["status_label"], "end", class_="status"))
         for offset, role, fill in ((0, "claimed", CLAIMED_COLOUR), (19, "observed", colour)):
             value = row[role]
-            body.append(_rect(left, top + offset, value * scale, 17, fill, f"{row['key']} {role}: {value}",
+            body.append(_rect(left, top + offset, value * scale, 17, fill, f"{row['label']} {roles[role]}: {value}",
                               data_claim=row["key"], data_series=role, data_value=value, data_status=row["status"]))
-            body.append(_text(left + value * scale + 5, top + offset + 13, f"{role} {value}", class_="value"))
+            body.append(_text(left + value * scale + 5, top + offset + 13, f"{roles[role]} {value}", class_="value"))
     legend = 10 + len(rows) * row_h + 8
-    body.append(_rect(left, legend, 12, 12, CLAIMED_COLOUR, "claimed in the report"))
-    body.append(_text(left + 18, legend + 11, "claimed in the report"))
-    body.append(_rect(left + 190, legend, 12, 12, STATUS_COLOURS["match"], "observed on the portal"))
-    body.append(_text(left + 208, legend + 11, "observed on the portal (colour: status)"))
-    return _svg(legend + 24, "claimed against observed figures", body)
+    body.append(_rect(left, legend, 12, 12, CLAIMED_COLOUR, _("claimed in the report")))
+    body.append(_text(left + 18, legend + 11, _("claimed in the report")))
+    body.append(_rect(left + 190, legend, 12, 12, STATUS_COLOURS["match"], _("observed on the portal")))
+    body.append(_text(left + 208, legend + 11, _("observed on the portal (colour: status)")))
+    return _svg(legend + 24, _("claimed against observed figures"), body)
 
 
 def stacked_columns(categories: list[str], series: list[str], values: dict[tuple[str, str], int]) -> str:
@@ -122,7 +142,7 @@ def stacked_columns(categories: list[str], series: list[str], values: dict[tuple
         body.append(_rect(x, y, 12, 12, PALETTE[number % len(PALETTE)], name))
         body.append(_text(x + 18, y + 11, name, class_="legend"))
     height = legend_top + math.ceil(len(series) / columns) * 20 + 6
-    return _svg(height, "publications per month, stacked by publisher", body)
+    return _svg(height, _("publications per month, stacked by publisher"), body)
 
 
 def histogram(counts: dict[int, int], limits: list[int]) -> str:
@@ -144,7 +164,8 @@ def histogram(counts: dict[int, int], limits: list[int]) -> str:
         if value:
             late = any(days > limit for limit in limits)
             body.append(_rect(x + 0.5, bottom - value * scale, slot - 1, value * scale,
-                              "#D55E00" if late else "#0072B2", f"{days} working days: {value} documents",
+                              "#D55E00" if late else "#0072B2",
+                              _("{days} working days: {n} documents").format(days=days, n=value),
                               data_workdays=days, data_value=value))
         if days % 5 == 0:
             body.append(_text(x + slot / 2, bottom + 16, days, "middle", class_="tick"))
@@ -152,9 +173,10 @@ def histogram(counts: dict[int, int], limits: list[int]) -> str:
         x = left + (limit - low + 1) * slot
         # Limits a few days apart would print their labels over each other: alternate sides.
         left_side = number % 2 == 0
+        title = escape(_("limit: {n} working days").format(n=limit))
         body.append(f'<line class="limit" x1="{x:.1f}" x2="{x:.1f}" y1="{top - 16}" y2="{bottom}"'
-                    f' data-limit="{limit}"><title>limit: {limit} working days</title></line>')
-        body.append(_text(x - 4 if left_side else x + 4, top - 6, f"limit {limit}: later is late",
+                    f' data-limit="{limit}"><title>{title}</title></line>')
+        body.append(_text(x - 4 if left_side else x + 4, top - 6, _("limit {n}: later is late").format(n=limit),
                           "end" if left_side else "start", class_="limit-label"))
-    body.append(_text((left + right) / 2, bottom + 34, "working days from formation to publication", "middle"))
-    return _svg(bottom + 42, "documents by working days from formation to publication", body)
+    body.append(_text((left + right) / 2, bottom + 34, _("working days from formation to publication"), "middle"))
+    return _svg(bottom + 42, _("documents by working days from formation to publication"), body)

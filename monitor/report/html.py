@@ -18,16 +18,23 @@ from collections import Counter
 from html import escape
 from importlib.resources import files
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from crawler import __version__
 from monitor.audit.run import AuditError, compute_audit, latest_report_year
 from monitor.audit.timeliness import document_delays
 from monitor.audit.workdays import OFFICIAL, WorkCalendar
 from monitor.report.charts import histogram, paired_bars, stacked_columns
 from monitor.errors import RunError, UsageError, open_existing_db
+from monitor.i18n import N_, _, html_lang
+from monitor.labels import COLUMN_KINDS, basis, label, limit_label
+from monitor.localtime import now_shown, shown
 from storage.audits import FINDINGS_BY_KIND
 from storage.publications import COUNT_QUERIES, MONTHLY_BY_PUBLISHER, monthly_by_publisher
 from storage.runs import FETCH_ERRORS, crawl_fetch_errors
 from storage.timeliness import DELAY_HISTOGRAM, TIMELINESS_VIEW
+
+VERDICTS = {True: N_("pass"), False: N_("FAIL"), None: N_("incomplete")}
 
 # Enough fetch errors to see what went wrong; the SQL shown gives them all.
 MAX_FETCH_ERRORS = 100
@@ -37,15 +44,15 @@ STYLE = files(__package__).joinpath("static", "report.css").read_text(encoding="
 SORT_SCRIPT = files(__package__).joinpath("static", "report.js").read_text(encoding="utf-8")
 
 SECTIONS = (
-    ("crawl", "The portal and the crawl"),
-    ("counts", "Publications"),
-    ("claims", "Claims against the portal"),
-    ("consistency", "The report's arithmetic"),
-    ("monthly", "Publications per month"),
-    ("delays", "Working days to publication"),
-    ("late", "Late documents"),
-    ("inspection", "Inspection rulebook"),
-    ("findings", "Data quality"),
+    ("crawl", N_("The portal and the crawl")),
+    ("counts", N_("Publications")),
+    ("claims", N_("Claims against the portal")),
+    ("consistency", N_("The report's arithmetic")),
+    ("monthly", N_("Publications per month")),
+    ("delays", N_("Working days to publication")),
+    ("late", N_("Late documents")),
+    ("inspection", N_("Inspection rulebook")),
+    ("findings", N_("Data quality")),
 )
 
 
@@ -70,10 +77,10 @@ def _sql_block(title: str, sql: str, params: dict | None = None) -> str:
     """The SQL behind a figure, folded away, with the parameters it ran with."""
     bound = ""
     if params:
-        bound = "<p class=note>with " + ", ".join(
+        bound = "<p class=note>" + escape(_("with")) + " " + ", ".join(
             f"<code>:{escape(name)}</code> = <code>{escape(repr(value))}</code>" for name, value in params.items()
         ) + "</p>"
-    return (f'<details class="sql"><summary>SQL: {escape(title)}</summary>'
+    return (f'<details class="sql"><summary>SQL：{escape(title)}</summary>'
             f"<pre><code>{escape(sql.strip())}</code></pre>{bound}</details>")
 
 
@@ -99,128 +106,199 @@ def _cell(shown, cls: str = "", **data) -> str:
 
 
 def _section(anchor: str, body: str) -> str:
-    title = dict(SECTIONS)[anchor]
+    title = _(dict(SECTIONS)[anchor])
     return f'<section id="{anchor}"><h2>{escape(title)}</h2>{body}</section>'
 
 
 def _crawl_section(result: dict, crawl: dict | None, fetch_errors: dict) -> str:
     totals = result["totals"]
-    facts = [("documents published in the period", totals["documents"]),
-             ("documents in the database (all dates)", totals["documents_all_time"]),
-             ("publication dates in the database", _span(totals["published_span"]))]
+    # (data-fact key, label, value): the key stays English for scripts and tests.
+    facts = [("documents published in the period", _("documents published in the period"), totals["documents"]),
+             ("documents in the database (all dates)", _("documents in the database (all dates)"),
+              totals["documents_all_time"]),
+             ("publication dates in the database", _("publication dates in the database"),
+              _span(totals["published_span"]))]
     if totals["calendar_missing_years"]:
-        facts.append(("years the working-day calendar lacks", ", ".join(map(str, totals["calendar_missing_years"]))))
+        facts.append(("years the working-day calendar lacks", _("years the working-day calendar lacks"),
+                      ", ".join(map(str, totals["calendar_missing_years"]))))
     if crawl is None:
-        intro = "<p>No crawl is recorded in this database.</p>"
+        intro = "<p>" + escape(_("No crawl is recorded in this database.")) + "</p>"
     else:
         start_urls = json.loads(crawl["start_urls"] or "[]")
-        intro = "<p>Start URLs: " + ", ".join(_link(url) for url in start_urls) + "</p>"
-        facts = [("crawl", f"#{crawl['id']} of site {crawl['site'] or '(none)'}: {crawl['status']}"),
-                 ("started (UTC)", crawl["started_at"]), ("finished (UTC)", crawl["finished_at"]),
-                 ("pages fetched", crawl["pages_fetched"]), ("documents new", crawl["documents_new"]),
-                 ("documents updated", crawl["documents_updated"]),
-                 ("documents unchanged", crawl["documents_unchanged"]), ("fetch errors", crawl["errors"]),
+        intro = "<p>" + escape(_("Start URLs:")) + " " + ", ".join(_link(url) for url in start_urls) + "</p>"
+        facts = [("crawl", _("crawl"), _("#{id} of site {site}: {status}").format(
+                     id=crawl["id"], site=crawl["site"] or _("(none)"), status=crawl["status"])),
+                 ("started", _("started"), shown(crawl["started_at"])),
+                 ("finished", _("finished"), shown(crawl["finished_at"])),
+                 ("pages fetched", _("pages fetched"), crawl["pages_fetched"]),
+                 ("documents new", _("documents new"), crawl["documents_new"]),
+                 ("documents updated", _("documents updated"), crawl["documents_updated"]),
+                 ("documents unchanged", _("documents unchanged"), crawl["documents_unchanged"]),
+                 ("fetch errors", _("fetch errors"), crawl["errors"]),
                  *facts]
-    facts_html = "".join(f"<dt>{escape(name)}</dt><dd data-fact=\"{escape(name)}\">{escape(_fmt(value))}</dd>"
-                         for name, value in facts)
+    facts_html = "".join(f"<dt>{escape(name)}</dt><dd data-fact=\"{escape(key)}\">{escape(_fmt(value))}</dd>"
+                         for key, name, value in facts)
     body = [intro, f'<dl class="facts">{facts_html}</dl>']
     errors = fetch_errors["rows"]
     if errors:
         rows = [f"<tr>{_cell(row['status'], 'num')}<td class=url>{_link(row['url'])}</td>"
-                f"{_cell(row['error'])}{_cell(row['at'])}</tr>" for row in errors[:MAX_FETCH_ERRORS]]
+                f"{_cell(row['error'])}{_cell(shown(row['at']))}</tr>" for row in errors[:MAX_FETCH_ERRORS]]
         more = len(errors) - MAX_FETCH_ERRORS
-        body.append("<h3>Fetch errors</h3>" + _table(["status", "url", "error", "at"], rows, numeric={"status"},
-                                                     id="fetch-errors"))
+        body.append("<h3>" + escape(_("Fetch errors")) + "</h3>"
+                    + _table([_("status"), _("url"), _("error"), _("at")], rows, numeric={_("status")},
+                             id="fetch-errors"))
         if more > 0:
-            body.append(f"<p class=note>… and {more} more: the SQL below lists them all.</p>")
+            body.append("<p class=note>" + escape(_("… and {n} more: the SQL below lists them all.").format(n=more))
+                        + "</p>")
     if crawl is not None:
-        body.append(_sql_block("fetch errors of this crawl", fetch_errors["sql"], fetch_errors["params"]))
+        body.append(_sql_block(_("fetch errors of this crawl"), fetch_errors["sql"], fetch_errors["params"]))
     return _section("crawl", "".join(body))
 
 
 def _span(span: dict) -> str:
     """The dates the database's documents were published between, or "none"."""
-    return f"{span['from']} – {span['to']}" if span["from"] else "none"
+    return f"{span['from']} – {span['to']}" if span["from"] else _("none")
 
 
 def _counts_section(result: dict, params: dict) -> str:
     counts, tables = result["counts"], []
-    for name, heading in (("by_publisher", "By publisher"), ("by_category", "By category (信息类别)"),
-                          ("by_attachments", "With attachments"), ("by_year", "By year")):
+    for name, heading in (("by_publisher", N_("By publisher")), ("by_category", N_("By category (信息类别)")),
+                          ("by_attachments", N_("With attachments")), ("by_year", N_("By year"))):
         rows = [f"<tr>{_cell(key)}{_cell(value, 'num', value=value)}</tr>" for key, value in counts[name].items()]
-        tables.append(f"<div><h3>{escape(heading)}</h3>"
-                      + _table(["", "documents"], rows, numeric={"documents"}, data_count=name)
+        tables.append(f"<div><h3>{escape(_(heading))}</h3>"
+                      + _table(["", _("documents")], rows, numeric={_("documents")}, data_count=name)
                       + _sql_block(name, COUNT_QUERIES[name], params) + "</div>")
     columns = [f"<tr>{_cell(key)}{_cell(value, 'num', value=value)}</tr>" for key, value in counts["by_column"].items()]
     totals = result["totals"]
     elsewhere = ""
     if not totals["documents"]:
-        elsewhere = (f" The database holds documents published {escape(_span(totals['published_span']))}."
-                     if totals["published_span"]["from"] else " The database holds no documents.")
-    body = (f'<p class=lead>{totals["documents"]} disclosure documents published '
-            f'{escape(params["date_from"])} – {escape(params["date_to"])}.{elsewhere}</p>'
+        elsewhere = (" " + _("The database holds documents published {span}.").format(
+                         span=_span(totals["published_span"]))
+                     if totals["published_span"]["from"] else " " + _("The database holds no documents."))
+    lead = _("{n} disclosure documents published {date_from} – {date_to}.").format(
+        n=f'{totals["documents"]:,}', date_from=params["date_from"], date_to=params["date_to"])
+    body = (f'<p class=lead>{escape(lead + elsewhere)}</p>'
             f'<div class="grid2">{"".join(tables)}</div>'
-            "<h3>By column (a column counts its sub-columns)</h3>"
-            + _table(["column", "documents"], columns, numeric={"documents"}, data_count="by_column")
+            "<h3>" + escape(_("By column (a column counts its sub-columns)")) + "</h3>"
+            + "<p class=note>" + escape(_(
+                "A document counts once by category and once by column: the two tables add up to the same "
+                "documents seen two ways, and a column's figure includes its sub-columns, so a figure may "
+                "appear in both.")) + "</p>"
+            + _table([_("column"), _("documents")], columns, numeric={_("documents")}, data_count="by_column")
             + _sql_block("by_column", COUNT_QUERIES["by_column"], params))
     return _section("counts", body)
 
 
+def _period_words(result: dict) -> str:
+    period = result["period"]
+    if result["year"] is not None:
+        return _("{year}").format(year=result["year"])
+    return _("{date_from} to {date_to}").format(date_from=period["from"], date_to=period["to"])
+
+
+def _claimed_words(claim: dict) -> str:
+    """What the report states, in words: 年报称 2763 条."""
+    if claim["value"] is None:
+        return _("figure unreadable in the report")
+    prefix = {"lower": _("more than "), "approx": _("about ")}.get(claim.get("bound"), "")
+    return _("the report says {figure}").format(figure=f"{prefix}{claim['value']} {claim.get('unit') or ''}".strip())
+
+
+def _observed_words(claim: dict, period: str) -> str:
+    """What the portal shows, in words: 门户网站 2020 年公开日期的政府信息公开文件 2,763 条."""
+    if claim["observed"] is None:
+        return label("status", claim["status"])
+    what = claim.get("observes_label") or claim["observes"]
+    return _("the portal, published in {period}: {what} {figure}").format(
+        period=period, what=what, figure=f"{claim['observed']:,} {claim.get('unit') or ''}".strip())
+
+
 def _claims_section(result: dict, params: dict) -> str:
     if result["report"] is None:
-        return _section("claims", "<p>No annual report was found or named for this period: no claims to check.</p>")
+        return _section("claims", "<p>" + escape(_("No annual report was found or named for this period: "
+                                                      "no claims to check.")) + "</p>")
     rows, chart_rows, sql_blocks = [], [], []
+    period = _period_words(result)
     for claim in result["claims"]:
-        prefix = {"lower": "> ", "approx": "≈ "}.get(claim.get("bound"), "")
-        claimed = "unreadable" if claim["value"] is None else f"{prefix}{claim['value']} {claim.get('unit') or ''}"
+        name = label("claim", claim["key"])
         rows.append(
-            f'<tr data-key="{escape(claim["key"])}">{_cell(claim["key"])}'
-            f'<td class="num claimed" data-value="{escape(_fmt(claim["value"]))}">{escape(claimed)}</td>'
-            f'{_cell(claim["observed"], "num observed", value=_fmt(claim["observed"]))}'
-            f'{_cell(claim["difference"], "num")}{_cell(claim["status"], "status-" + claim["status"])}'
-            f'{_cell(claim["observes"] or "not shown on the portal")}{_cell(claim.get("quote"))}</tr>'
+            f'<tr data-key="{escape(claim["key"])}">{_cell(name)}'
+            f'<td class="num claimed" data-value="{escape(_fmt(claim["value"]))}">{escape(_claimed_words(claim))}</td>'
+            f'<td class="num observed" data-value="{escape(_fmt(claim["observed"]))}">'
+            f'{escape(_observed_words(claim, period))}</td>'
+            f'{_cell(claim["difference"], "num")}'
+            f'{_cell(label("status", claim["status"]), "status-" + claim["status"], status=claim["status"])}'
+            f'{_cell(claim.get("quote"))}</tr>'
         )
         if claim["sql"]:
-            sql_blocks.append(_sql_block(f"{claim['key']}: {claim['observes']}", claim["sql"], params))
+            sql_blocks.append(_sql_block(f"{name}: {claim.get('observes_label') or claim['observes']}",
+                                         claim["sql"], params))
         if claim["observed"] is not None and claim["value"] is not None:
-            chart_rows.append({"key": claim["key"], "label": claim["key"], "claimed": claim["value"],
-                               "observed": claim["observed"], "status": claim["status"]})
+            chart_rows.append({"key": claim["key"], "label": name, "claimed": claim["value"],
+                               "observed": claim["observed"], "status": claim["status"],
+                               "status_label": label("status", claim["status"])})
     statuses = Counter(claim["status"] for claim in result["claims"])
-    summary = ", ".join(f"{count} {status}" for status, count in statuses.most_common())
+    summary = _(", ").join(f"{count} {label('status', status)}" for status, count in statuses.most_common())
     report = result["report"]
-    linked = f" (linked from {_link(report['page'])})" if report.get("file") and report.get("page") else ""
-    body = (f"<p class=lead>The annual report at {_link(report['source'])}{linked} makes "
-            f"{len(result['claims'])} claims: {escape(summary)}. Only figures the portal shows can be observed.</p>"
+    title = report.get("title") or report["source"]
+    linked = (" " + escape(_("(linked from {page})")).format(page=_link(report["page"]))
+              if report.get("file") and report.get("page") else "")
+    lead = escape(_("The annual report {title} makes {n} claims: {summary}. "
+                    "Only figures the portal shows can be observed.")).format(
+        title=f"《{_link(report['source'], title)}》{linked}", n=len(result["claims"]), summary=escape(summary))
+    body = (f"<p class=lead>{lead}</p>"
             + (paired_bars(chart_rows) if chart_rows else "")
-            + _table(["claim", "claimed", "observed", "difference", "status", "observed as", "the report says"],
-                     rows, numeric={"claimed", "observed", "difference"}, id="claims-table")
+            + _table([_("claim"), _("the report claims"), _("the portal shows"), _("difference"), _("status"),
+                      _("the report says")],
+                     rows, numeric={_("the report claims"), _("the portal shows"), _("difference")},
+                     id="claims-table")
             + "".join(sql_blocks))
     return _section("claims", body)
 
 
+# The figures a rule compares that are not claims of their own.
+FIGURE_NAMES = {
+    "prose": N_("prose"), "table": N_("table"), "sum_of_columns": N_("applicant columns added up"),
+    "sum_of_results": N_("results added up"), "result_rows": N_("result rows"), "blank_totals": N_("blank totals"),
+    "columns_failed": N_("columns that do not add up"), "columns_unknown": N_("columns that cannot be checked"),
+    "new_plus_carried_over": N_("new + carried over"), "handled_plus_carried_forward": N_("handled + carried forward"),
+}
+
+
+def _figure_name(name: str) -> str:
+    """A rule's figure by its name: a claim key's label, a table cell as the template names it."""
+    if name in FIGURE_NAMES:
+        return _(FIGURE_NAMES[name])
+    return label("claim", name)
+
+
 def _consistency_section(result: dict) -> str:
     if not result["consistency"]:
-        return _section("consistency", "<p>No statistics tables were read from a report, so no arithmetic to check.</p>")
+        return _section("consistency", "<p>" + escape(_("No statistics tables were read from a report, "
+                                                          "so no arithmetic to check.")) + "</p>")
     rows = []
     for rule in result["consistency"]:
         verdict, cls = {True: ("pass", "pass"), False: ("FAIL", "fail"), None: ("incomplete", "")}[rule["passed"]]
-        figures = "; ".join(f"{name} = {_fmt(value)}" for name, value in rule["figures"].items())
-        rows.append(f'<tr data-rule="{escape(rule["rule"])}" data-passed="{escape(verdict)}">{_cell(rule["rule"])}'
-                    f"{_cell(verdict, cls)}{_cell(rule.get('detail'))}{_cell(figures)}</tr>")
+        figures = _("; ").join(f"{_figure_name(name)} = {_fmt(value)}" for name, value in rule["figures"].items())
+        rows.append(f'<tr data-rule="{escape(rule["rule"])}" data-passed="{escape(verdict)}">'
+                    f'{_cell(label("rule", rule["rule"]))}'
+                    f"{_cell(_(VERDICTS[rule['passed']]), cls)}{_cell(rule.get('detail'))}{_cell(figures)}</tr>")
     failed = sum(1 for rule in result["consistency"] if rule["passed"] is False)
-    lead = f"<p class=lead>{len(rows)} rules over the report's statistics tables; {failed} failed.</p>"
-    return _section("consistency", lead + _table(["rule", "result", "check", "figures"], rows, id="consistency-table"))
+    lead = _("{n} rules over the report's statistics tables; {failed} failed.").format(n=len(rows), failed=failed)
+    return _section("consistency", f"<p class=lead>{escape(lead)}</p>"
+                    + _table([_("rule"), _("result"), _("check"), _("figures")], rows, id="consistency-table"))
 
 
 def _monthly_section(result: dict, monthly: dict, params: dict) -> str:
     values = {(row["month"], row["publisher"]): row["n"] for row in monthly["rows"]}
     months = sorted({month for month, _ in values})
     publishers = [name for name in result["counts"]["by_publisher"] if any((m, name) in values for m in months)]
-    chart = stacked_columns(months, publishers, values) if months else "<p>No publications in the period.</p>"
-    body = ("<p class=lead>Disclosure documents per month of publication, stacked by publisher "
-            "(largest publisher at the bottom).</p>" + chart
-            + _sql_block("documents per month and publisher", monthly["sql"], monthly["params"])
-            + _sql_block("documents per month", COUNT_QUERIES["by_month"], params))
+    chart = (stacked_columns(months, publishers, values) if months
+             else "<p>" + escape(_("No publications in the period.")) + "</p>")
+    body = ("<p class=lead>" + escape(_("Disclosure documents per month of publication, stacked by publisher "
+                                        "(largest publisher at the bottom).")) + "</p>" + chart
+            + _sql_block(_("documents per month and publisher"), monthly["sql"], monthly["params"])
+            + _sql_block(_("documents per month"), COUNT_QUERIES["by_month"], params))
     return _section("monthly", body)
 
 
@@ -228,24 +306,28 @@ def _delays_section(result: dict, delays: dict) -> str:
     timely = result["timeliness"]
     limits = [str(limit) for limit in timely["limits"]]
     counts = {row["workdays"]: row["n"] for row in delays["rows"]}
-    late = "; ".join(f'<span data-late="{limit}">{timely["late"][limit]}</span> took more than {limit}'
-                     for limit in limits)
-    unknown = ", ".join(f"{count} {reason}" for reason, count in sorted(timely["unknown_reasons"].items()))
-    lead = (f'<p class=lead><span data-checked>{timely["checked"]}</span> documents have both dates: {late} '
-            f'working days. Median {_fmt(timely["median"])}, 90th percentile {_fmt(timely["p90"])}; '
-            f'{timely["negative"]} published before they were formed. '
-            f'{timely["unknown"]} could not be counted{": " + escape(unknown) if unknown else ""}.</p>')
+    late = _("; ").join(escape(_("{n} took more than {limit}")).format(
+        n=f'<span data-late="{limit}">{timely["late"][limit]}</span>', limit=escape(limit_label(limit)))
+        for limit in limits)
+    unknown = _(", ").join(f"{count} {_(reason)}" for reason, count in sorted(timely["unknown_reasons"].items()))
+    lead = escape(_("{checked} documents have both dates: {late}. Median {median}, 90th percentile {p90}; "
+                    "{negative} published before they were formed. {unknown} could not be counted{reasons}.")).format(
+        checked=f'<span data-checked>{timely["checked"]}</span>', late=late, median=_fmt(timely["median"]),
+        p90=_fmt(timely["p90"]), negative=timely["negative"], unknown=timely["unknown"],
+        reasons=(_(": ") + escape(unknown)) if unknown else "")
+    lead = f"<p class=lead>{lead}</p>"
     rows = [
         f"<tr>{_cell(publisher)}{_cell(stats['checked'], 'num')}"
         + "".join(_cell(stats["late"][limit], "num", late=limit) for limit in limits)
         + f"{_cell(stats['median'], 'num')}{_cell(stats['p90'], 'num')}</tr>"
         for publisher, stats in timely["by_publisher"].items()
     ]
-    columns = ["publisher", "checked", *(f"late > {limit}" for limit in limits), "median", "p90"]
+    columns = [_("publisher"), _("checked"), *(_("late > {limit}").format(limit=limit) for limit in limits),
+               _("median"), _("p90")]
     body = (lead + histogram(counts, timely["limits"])
-            + _sql_block("documents per number of working days", delays["sql"], delays["params"])
-            + _sql_block("the timeliness view (working days per document)", TIMELINESS_VIEW)
-            + "<h3>By publisher</h3>"
+            + _sql_block(_("documents per number of working days"), delays["sql"], delays["params"])
+            + _sql_block(_("the timeliness view (working days per document)"), TIMELINESS_VIEW)
+            + "<h3>" + escape(_("By publisher")) + "</h3>"
             + _table(columns, rows, sortable=True, numeric=set(columns[1:]), id="delays-by-publisher"))
     return _section("delays", body)
 
@@ -260,11 +342,13 @@ def _late_section(result: dict) -> str:
         f"{_cell(', '.join(map(str, item['late_for'])))}</tr>"
         for item in items
     ]
-    lead = (f"<p class=lead>{len(items)} documents took more than {min(timely['limits'])} working days "
-            "from formation to publication. Click a heading to sort; titles link to the portal.</p>")
-    table = _table(["working days", "published", "formed", "formed per", "publisher", "title", "index no.",
-                    "late against"], rows, sortable=True, numeric={"working days"}, id="late-table")
-    return _section("late", lead + f'<div class="scroll">{table}</div>')
+    lead = _("{n} documents took more than {limit} from formation to publication. "
+             "Click a heading to sort; titles link to the portal.").format(
+        n=len(items), limit=limit_label(min(timely["limits"])))
+    table = _table([_("working days"), _("published"), _("formed"), _("formed per"), _("publisher"), _("title"),
+                    _("index no."), _("late against")], rows, sortable=True, numeric={_("working days")},
+                   id="late-table")
+    return _section("late", f"<p class=lead>{escape(lead)}</p>" + f'<div class="scroll">{table}</div>')
 
 
 def _inspection_section(result: dict) -> str:
@@ -272,40 +356,51 @@ def _inspection_section(result: dict) -> str:
     every column's age at the as-of date, oldest first."""
     inspection = result["inspection"]
     crossed = [item for item in inspection["veto"] if item["crossed"]]
+    verdicts = {True: _("crossed"), False: _("not crossed")}
+    stale = {True: _("stale"), False: ""}
     veto_rows = [f'<tr data-veto="{escape(item["kind"])}" data-crossed="{"yes" if item["crossed"] else "no"}">'
-                 f'{_cell(item["threshold"])}{_cell(item["count"], "num")}'
-                 f'{_cell("crossed" if item["crossed"] else "not crossed")}</tr>' for item in inspection["veto"]]
-    rule_rows = [f'<tr data-rule-kind="{escape(kind)}">{_cell(rule["title"])}{_cell(rule["name_zh"])}'
-                 f'{_cell(rule["basis"])}{_cell(rule["findings"], "num", value=rule["findings"])}</tr>'
+                 f'{_cell(_(item["threshold"]))}{_cell(item["count"], "num")}'
+                 f'{_cell(verdicts[item["crossed"]])}</tr>' for item in inspection["veto"]]
+    rule_rows = [f'<tr data-rule-kind="{escape(kind)}">{_cell(label("finding", kind))}'
+                 f'{_cell(basis("finding", kind) or rule["basis"])}'
+                 f'{_cell(rule["findings"], "num", value=rule["findings"])}</tr>'
                  for kind, rule in inspection["rules"].items()]
-    column_rows = [f'<tr data-stale="{"yes" if item["stale"] else "no"}">{_cell(item["column"])}{_cell(item["kind"])}'
+    column_rows = [f'<tr data-stale="{"yes" if item["stale"] else "no"}">{_cell(item["column"])}'
+                   f'{_cell(_(COLUMN_KINDS[item["kind"]]))}'
                    f'<td class=date>{_link(item["newest_url"], item["newest"])}</td>'
                    f'{_cell(item["age_days"], "num")}{_cell(item["threshold_days"], "num")}'
-                   f'{_cell("stale" if item["stale"] else "")}</tr>' for item in inspection["columns"]]
-    verdict = (f"The portal crosses {len(crossed)} 单项否决 (outright-fail) threshold{'s' * (len(crossed) != 1)}: "
-               + "; ".join(item["threshold"] for item in crossed) + "." if crossed
-               else "The portal crosses no 单项否决 (outright-fail) threshold.")
-    body = (f"<p class=lead>Judged as of {escape(result['as_of'])}. {escape(verdict)}</p>"
-            + _table(["单项否决 threshold", "count", "verdict"], veto_rows, numeric={"count"}, id="veto-table")
-            + _table(["check", "检查项", "basis", "findings"], rule_rows, numeric={"findings"}, id="rules-table")
-            + "<h3>Columns by age of their newest document</h3>"
-            + f'<div class="scroll">{_table(["column", "kind", "newest", "age (days)", "threshold", ""], column_rows, sortable=True, numeric={"age (days)", "threshold"}, id="column-ages")}</div>')
+                   f'{_cell(stale[item["stale"]])}</tr>' for item in inspection["columns"]]
+    if crossed:
+        verdict = _("The portal crosses {n} of the single-veto (单项否决) thresholds: {which}.").format(
+            n=len(crossed), which="; ".join(_(item["threshold"]) for item in crossed))
+    else:
+        verdict = _("The portal crosses none of the single-veto (单项否决) thresholds.")
+    lead = _("Judged as of {date}.").format(date=result["as_of"]) + " " + verdict
+    ages = [_("column"), _("column kind"), _("newest"), _("age (days)"), _("threshold (days)"), ""]
+    body = (f"<p class=lead>{escape(lead)}</p>"
+            + _table([_("single-veto threshold"), _("count"), _("verdict")], veto_rows, numeric={_("count")},
+                     id="veto-table")
+            + _table([_("check"), _("basis"), _("findings")], rule_rows, numeric={_("findings")}, id="rules-table")
+            + "<h3>" + escape(_("Columns by age of their newest document")) + "</h3>"
+            + f'<div class="scroll">{_table(ages, column_rows, sortable=True, numeric={ages[3], ages[4]}, id="column-ages")}</div>')
     return _section("inspection", body)
 
 
 def _findings_section(result: dict) -> str:
     findings = result["findings"]
     kinds = Counter(finding["kind"] for finding in findings)
-    kind_rows = [f'<tr data-kind="{escape(kind)}">{_cell(kind)}{_cell(count, "num", value=count)}</tr>'
-                 for kind, count in kinds.most_common()]
-    rows = [f"<tr>{_cell(f['kind'])}{_cell(f['index_no'])}<td class=url>{_link(f['url'])}</td>"
-            f"{_cell(f['detail'])}</tr>" for f in findings]
-    body = (f"<p class=lead>{len(findings)} findings of {len(kinds)} kinds.</p>"
-            + _table(["kind", "rows"], kind_rows, numeric={"rows"}, id="findings-by-kind")
+    kind_rows = [f'<tr data-kind="{escape(kind)}">{_cell(label("finding", kind))}{_cell(count, "num", value=count)}'
+                 f'{_cell(basis("finding", kind))}</tr>' for kind, count in kinds.most_common()]
+    rows = [f"<tr data-kind=\"{escape(f['kind'])}\">{_cell(label('finding', f['kind']))}{_cell(f['index_no'])}"
+            f"<td class=url>{_link(f['url'])}</td>{_cell(f['detail'])}</tr>" for f in findings]
+    columns = [_("kind"), _("index no."), _("url"), _("detail")]
+    lead = _("{n} findings of {kinds} kinds.").format(n=len(findings), kinds=len(kinds))
+    body = (f"<p class=lead>{escape(lead)}</p>"
+            + _table([_("kind"), _("rows"), _("basis")], kind_rows, numeric={_("rows")}, id="findings-by-kind")
             # A recorded audit's findings are in the file; an audit only computed has none there.
-            + (_sql_block("findings of this audit by kind", FINDINGS_BY_KIND, {"audit_id": result["audit_id"]})
+            + (_sql_block(_("findings of this audit by kind"), FINDINGS_BY_KIND, {"audit_id": result["audit_id"]})
                if result.get("audit_id") is not None else "")
-            + (f'<div class="scroll">{_table(["kind", "index no.", "url", "detail"], rows, sortable=True, id="findings-table")}</div>'
+            + (f'<div class="scroll">{_table(columns, rows, sortable=True, id="findings-table")}</div>'
                if rows else ""))
     return _section("findings", body)
 
@@ -313,31 +408,65 @@ def _findings_section(result: dict) -> str:
 def _headline(result: dict) -> str:
     """The figures an auditor looks for first, each linking to its section."""
     timely = result["timeliness"]
-    figures = [("documents", result["totals"]["documents"], "documents published", "counts")]
-    figures += [(f"late_{limit}", timely["late"][str(limit)], f"late against {limit} working days", "late")
+    figures = [("documents", result["totals"]["documents"], _("documents published"), "counts")]
+    figures += [(f"late_{limit}", timely["late"][str(limit)],
+                 _("late against {limit}").format(limit=limit_label(limit)), "late")
                 for limit in timely["limits"]]
     if result["report"] is not None:
         differ = sum(1 for claim in result["claims"] if claim["status"] in ("short", "over"))
         failed = sum(1 for rule in result["consistency"] if rule["passed"] is False)
-        figures += [("claims_differ", differ, "claims the portal contradicts", "claims"),
-                    ("rules_failed", failed, "arithmetic rules failed", "consistency")]
-    figures.append(("findings", len(result["findings"]), "data-quality findings", "findings"))
+        figures += [("claims_differ", differ, _("claims the portal contradicts"), "claims"),
+                    ("rules_failed", failed, _("arithmetic rules failed"), "consistency")]
+    figures.append(("findings", len(result["findings"]), _("data-quality findings"), "findings"))
     items = "".join(f'<li data-headline="{name}"><b>{value}</b><a href="#{anchor}">{escape(label)}</a></li>'
                     for name, value, label, anchor in figures)
     return f'<ul class="headline">{items}</ul>'
 
 
-def render_report(result: dict, crawl: dict | None, sql: dict) -> str:
-    """The whole report as an HTML document.
+def _portal_name(crawl: dict | None) -> str:
+    """The portal as people know it: its first start URL's host, else the site profile."""
+    if crawl is None:
+        return _("the portal")
+    start_urls = json.loads(crawl["start_urls"] or "[]")
+    host = urlsplit(start_urls[0]).netloc if start_urls else ""
+    return host or crawl["site"] or _("the portal")
+
+
+def _memo_facts(result: dict, crawl: dict | None, db_file: str | None) -> str:
+    """Where the report comes from, for a memo: when, by which govwatch, from which file and crawl."""
+    facts = [("generated", _("generated"), now_shown()), ("version", _("govwatch version"), __version__)]
+    if db_file:
+        facts.append(("database", _("database file"), str(db_file)))
+    if crawl is not None:
+        facts.append(("crawl", _("crawl behind it"), _("#{id}, {started} – {finished}").format(
+            id=crawl["id"], started=shown(crawl["started_at"]) or "–", finished=shown(crawl["finished_at"]) or "–")))
+    report = result["report"]
+    items = "".join(f'<dt>{escape(name)}</dt><dd data-memo="{key}">{escape(value)}</dd>' for key, name, value in facts)
+    if report is not None:
+        items += ("<dt>" + escape(_("annual report")) + "</dt>"
+                  f"<dd data-memo=\"report\">{_link(report['source'], report.get('title') or report['source'])}</dd>")
+    return f'<dl class="facts memo">{items}</dl>'
+
+
+def render_report(result: dict, crawl: dict | None, sql: dict, db_file: str | None = None) -> str:
+    """The whole report as an HTML document, in the language in use.
 
     ``result`` is :func:`monitor.audit.run.compute_audit`'s result (with its ``audit_id``
     when it was recorded); ``crawl`` the crawl run the figures describe (a ``crawl_runs``
-    row) or None; ``sql`` is :func:`report_data`'s.
+    row) or None; ``sql`` is :func:`report_data`'s; ``db_file`` the database it was read
+    from, named in the report's header.
     """
     period = result["period"]
     params = {"date_from": period["from"], "date_to": period["to"]}
-    subject = f"{result['year']}" if result["year"] is not None else f"{period['from']} – {period['to']}"
-    nav = "".join(f'<a href="#{anchor}">{escape(title)}</a>' for anchor, title in SECTIONS)
+    subject = _period_words(result)
+    portal = _portal_name(crawl)
+    report = result["report"]
+    if report is not None and report.get("title"):
+        heading = _("{portal}: audit of the annual report 《{title}》").format(portal=portal, title=report["title"])
+    else:
+        heading = _("{portal}: government information disclosure audit, {subject}").format(
+            portal=portal, subject=subject)
+    nav = "".join(f'<a href="#{anchor}">{escape(_(title))}</a>' for anchor, title in SECTIONS)
     sections = [
         _crawl_section(result, crawl, sql["fetch_errors"]),
         _counts_section(result, params),
@@ -349,14 +478,15 @@ def render_report(result: dict, crawl: dict | None, sql: dict) -> str:
         _inspection_section(result),
         _findings_section(result),
     ]
+    lead = _("Documents published {date_from} – {date_to}, {recorded} "
+             "Figures come from the crawled portal; each carries the SQL that reproduces it.").format(
+        date_from=period["from"], date_to=period["to"], recorded=_recorded(result))
     return (
-        '<!DOCTYPE html>\n<html lang="zh-Hans"><head><meta charset="utf-8">'
+        f'<!DOCTYPE html>\n<html lang="{html_lang()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>govwatch audit {escape(subject)}</title><style>{STYLE}</style></head><body><main>"
-        f"<h1>Government information disclosure audit: {escape(subject)}</h1>"
-        f"<p class=lead>Documents published {escape(period['from'])} – {escape(period['to'])}, "
-        f"{_recorded(result)} "
-        "Figures come from the crawled portal; each carries the SQL that reproduces it.</p>"
+        f"<title>{escape(heading)}</title><style>{STYLE}</style></head><body><main>"
+        f"<h1>{escape(heading)}</h1>{_memo_facts(result, crawl, db_file)}"
+        f"<p class=lead>{escape(lead)}</p>"
         f"{_headline(result)}<nav>{nav}</nav>{''.join(sections)}</main><script>{SORT_SCRIPT}</script></body></html>\n"
     )
 
@@ -364,8 +494,8 @@ def render_report(result: dict, crawl: dict | None, sql: dict) -> str:
 def _recorded(result: dict) -> str:
     """Whether the audit is recorded in the database, and as which."""
     if result.get("audit_id") is None:
-        return "computed from the database and not recorded in it ('govwatch audit' records an audit)."
-    return f"audit #{escape(_fmt(result['audit_id']))} recorded in the database."
+        return _("computed from the database and not recorded in it ('govwatch audit' records an audit).")
+    return _("audit #{id} recorded in the database.").format(id=_fmt(result["audit_id"]))
 
 
 def report_data(db, result: dict, calendar: WorkCalendar = OFFICIAL) -> dict:
@@ -405,17 +535,19 @@ def write_report(db_path: str | Path, out: str | Path, **audit) -> tuple[Path, d
         if not any(audit.get(key) for key in ("year", "date_from", "date_to", "report_path")):
             audit["year"] = latest_report_year(db)
         result = compute_audit(db, **audit)
-        return save_report(db, result, out, audit.get("calendar", OFFICIAL)), result
+        return save_report(db, result, out, audit.get("calendar", OFFICIAL), db_file=str(db_path)), result
     except AuditError as exc:
         raise UsageError(str(exc)) from None
     finally:
         db.close()
 
 
-def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFICIAL) -> Path:
-    """Render the report of an audit already computed, on ``calendar``, and write it to ``out``."""
+def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFICIAL,
+                db_file: str | None = None) -> Path:
+    """Render the report of an audit already computed, on ``calendar``, and write it to ``out``;
+    ``db_file`` names the database in the report."""
     out = Path(out)
-    html = render_report(result, result["totals"]["last_crawl"], report_data(db, result, calendar))
+    html = render_report(result, result["totals"]["last_crawl"], report_data(db, result, calendar), db_file)
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
@@ -430,5 +562,6 @@ def cmd_report(args) -> int:
     started = time.monotonic()
     path, result = write_report(args.db, args.out, **audit_request(args))
     warn_if_empty(args.command, result)
-    print(f"wrote {path} ({path.stat().st_size} bytes) in {time.monotonic() - started:.1f} s")
+    print(_("wrote {path} ({size} bytes) in {seconds:.1f} s").format(
+        path=path, size=path.stat().st_size, seconds=time.monotonic() - started))
     return 0

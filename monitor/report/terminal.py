@@ -1,4 +1,4 @@
-"""The audit as a few readable tables for a person at a terminal.
+"""The audit as a few readable tables for a person at a terminal, in the language in use.
 
 Every value, portal text above all, is printed through :mod:`monitor.report.output`, which
 shows it literally.
@@ -8,69 +8,89 @@ from collections import Counter
 
 from rich.console import Console
 
-from monitor.report.output import line, table
+from monitor.i18n import _
+from monitor.labels import label, limit_label
+from monitor.report.output import line, stdout_console, table
 
-from monitor.report.output import stdout_console
+# Late documents listed when no --top is given.
+DEFAULT_TOP = 10
 
 
 def _share(value) -> str:
     return "" if value is None else f"{value:.1%}"
 
 
-def print_audit(result: dict, console: Console | None = None) -> None:
-    """Print the summary, claims, consistency rules, timeliness by publisher, findings and
-    which 单项否决 thresholds the inspection checks cross."""
+def print_audit(result: dict, console: Console | None = None, top: int = DEFAULT_TOP) -> None:
+    """Print the summary, claims, consistency rules, timeliness by publisher, the ``top``
+    latest documents, the findings and which 单项否决 thresholds the inspection checks cross."""
     console = console or stdout_console()
     period, totals, timely = result["period"], result["totals"], result["timeliness"]
     limits = [str(limit) for limit in timely["limits"]]
+    late = _("; ").join(_("{n} late against {limit}").format(n=timely["late"][limit], limit=limit_label(limit))
+                        for limit in limits)
     console.print(line(
-        (f"Audit {result['audit_id']}", "bold"),
-        f" of documents published {period['from']} .. {period['to']}: "
-        f"{totals['documents']} documents; {timely['checked']} with both dates, "
-        + ", ".join(f"{timely['late'][limit]} late against {limit} working days" for limit in limits)
-        + f"; {timely['unknown']} unknown.",
+        (_("Audit {id}").format(id=result["audit_id"]), "bold"),
+        " " + _("of documents published {date_from} .. {date_to}: {documents} documents; {checked} with both "
+                "dates, {late}; {unknown} unknown.").format(
+            date_from=period["from"], date_to=period["to"], documents=totals["documents"],
+            checked=timely["checked"], late=late, unknown=timely["unknown"]),
     ))
     for reason, count in sorted(timely["unknown_reasons"].items()):
-        console.print(line(f"  unknown: {count} × {reason}"))
+        console.print(line("  " + _("unknown: {count} × {reason}").format(count=count, reason=_(reason))))
     if totals["calendar_missing_years"]:
-        console.print(line(f"  calendar missing for {', '.join(map(str, totals['calendar_missing_years']))}: "
-                           "pass --calendar FILE to count those years"))
+        console.print(line("  " + _("calendar missing for {years}: pass --calendar FILE to count those years").format(
+            years=", ".join(map(str, totals["calendar_missing_years"])))))
 
     if result["report"]:
         report = result["report"]
         rows = []
         for claim in result["claims"]:
             prefix = {"lower": ">", "approx": "≈"}.get(claim.get("bound"), "")
-            claimed = "unreadable" if claim["value"] is None else f"{prefix}{claim['value']}{claim.get('unit') or ''}"
-            rows.append((claim["key"], claimed, _text(claim["observed"]), _text(claim["difference"]), claim["status"]))
-        console.print(table(("claim", "claimed", "observed", "difference", "status"), rows,
-                            f"Claims of {report['source']}"))
+            claimed = (_("unreadable") if claim["value"] is None
+                       else f"{prefix}{claim['value']}{claim.get('unit') or ''}")
+            rows.append((label("claim", claim["key"]), claimed, _text(claim["observed"]),
+                         _text(claim["difference"]), label("status", claim["status"])))
+        console.print(table((_("claim"), _("claimed"), _("observed"), _("difference"), _("status")), rows,
+                            _("Claims of {source}").format(
+                                source=f"《{report['title']}》 {report['source']}" if report.get("title")
+                                else report["source"])))
         if report.get("file") and report.get("page"):
-            console.print(line(f"  the report file is linked from {report['page']}"))
+            console.print(line("  " + _("the report file is linked from {page}").format(page=report["page"])))
         for unread in report.get("unreadable_files", []):
-            console.print(line(f"  report file not read: {unread['url']}: {unread['error']}"))
-        verdicts = {True: "pass", False: "FAIL", None: "incomplete"}
-        rows = [(rule["rule"], rule.get("detail") or "", verdicts[rule["passed"]]) for rule in result["consistency"]]
-        console.print(table(("rule", "figures", "result"), rows, "The report's own arithmetic"))
+            console.print(line("  " + _("report file not read: {url}: {error}").format(**unread)))
+        verdicts = {True: _("pass"), False: _("FAIL"), None: _("incomplete")}
+        rows = [(label("rule", rule["rule"]), rule.get("detail") or "", verdicts[rule["passed"]])
+                for rule in result["consistency"]]
+        console.print(table((_("rule"), _("figures"), _("result")), rows, _("The report's own arithmetic")))
 
     rows = [(publisher, stats["checked"],
              *(f"{stats['late'][limit]} ({_share(stats['late_share'][limit])})" for limit in limits),
              _text(stats["median"]), _text(stats["p90"]))
             for publisher, stats in timely["by_publisher"].items()]
-    console.print(table(("publisher", "checked", *(f"late >{limit}" for limit in limits), "median", "p90"), rows,
-                        "Working days from formation to publication, by publisher"))
+    console.print(table((_("publisher"), _("checked"), *(_("late > {limit}").format(limit=limit) for limit in limits),
+                         _("median"), _("p90")), rows,
+                        _("Working days from formation to publication, by publisher")))
+
+    if top > 0 and timely["late_items"]:
+        latest = sorted(timely["late_items"], key=lambda item: (-item["workdays"], item["url"]))[:top]
+        rows = [(item["workdays"], item["created_on"], item["published_on"], item["publisher"] or "",
+                 item["title"] or item["url"]) for item in latest]
+        console.print(table((_("working days"), _("formed"), _("published"), _("publisher"), _("title")), rows,
+                            _("The {n} latest of {total} late documents").format(
+                                n=len(latest), total=len(timely["late_items"]))))
 
     kinds = Counter(finding["kind"] for finding in result["findings"])
     rows = []
     for kind, count in kinds.most_common():
         example = next(f for f in result["findings"] if f["kind"] == kind)
-        rows.append((kind, count, f"{example['index_no'] or example['url']}: {example['detail']}"))
-    console.print(table(("finding", "rows", "example"), rows, "Data quality"))
+        rows.append((label("finding", kind), count, f"{example['index_no'] or example['url']}: {example['detail']}"))
+    console.print(table((_("finding"), _("rows"), _("example")), rows, _("Data quality")))
 
     inspection = result["inspection"]
-    rows = [(item["threshold"], item["count"], "CROSSED" if item["crossed"] else "not crossed")
+    rows = [(_(item["threshold"]), item["count"], _("CROSSED") if item["crossed"] else _("not crossed"))
             for item in inspection["veto"]]
-    console.print(table(("单项否决 threshold", "count", "verdict"), rows, f"Inspection as of {result['as_of']}"))
+    console.print(table((_("single-veto threshold"), _("count"), _("verdict")), rows,
+                        _("Inspection as of {date}").format(date=result["as_of"])))
 
 
 def _text(value) -> str:

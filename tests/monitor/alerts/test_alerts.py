@@ -468,7 +468,8 @@ def test_alerts_list_command_shows_unresolved_alerts(db, tmp_path, capsys):
 
     cmd_alerts_list(SimpleNamespace(db=str(tmp_path / "govwatch.db"), json=False))
     table = capsys.readouterr().out
-    assert "pending" in table and "resolved" not in table
+    # A pending alert is shown as waiting to be sent; a resolved one is not listed.
+    assert "waiting" in table and "resolved" not in table
 
 
 def test_alerts_list_command_on_a_database_without_alerts(tmp_path, capsys):
@@ -477,3 +478,24 @@ def test_alerts_list_command_on_a_database_without_alerts(tmp_path, capsys):
         cmd_alerts_list(SimpleNamespace(db=str(tmp_path / "missing.db"), json=True))
     cmd_alerts_list(SimpleNamespace(db=str(tmp_path / "old.db"), json=True))
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_alerts_list_fits_80_columns_in_chinese(db, tmp_path, chinese):
+    import io
+
+    from rich.cells import cell_len
+    from rich.console import Console
+
+    from monitor.alerts.commands import alerts_table
+    from storage.alerts import alerts_with_status
+
+    long_title = "关于印发《临沂经济技术开发区政府信息公开工作考核办法》的通知" * 3
+    queue_late(db, [{**late_item(), "title": long_title}], (20,), at=NOW)
+    out = io.StringIO()
+    Console(file=out, width=80, color_system=None).print(alerts_table(alerts_with_status(db, ("pending",)), "g.db"))
+    lines = out.getvalue().splitlines()
+    assert lines and all(cell_len(line) <= 80 for line in lines)
+    row = next(line for line in lines if "公开超时" in line)
+    # One line per alert: the subject cut with an ellipsis, never wrapped onto a second line.
+    assert "…" in row and "待发送" in row
+    assert any("Asia/Shanghai" in line for line in lines)

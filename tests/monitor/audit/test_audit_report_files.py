@@ -7,6 +7,7 @@ come from the file the crawl downloaded, and the audit says which file and which
 import io
 import json
 import os
+import re
 import sqlite3
 from html import escape
 
@@ -126,8 +127,9 @@ def test_the_terminal_view_names_the_file_and_its_page(audited):
 @pytest.mark.slow
 def test_the_html_report_links_the_file_and_its_page(audited):
     file, page = escape(audited["url"] + REPORT_2020_FILE), escape(audited["url"] + PAGE_2020)
-    assert f'The annual report at <a href="{file}">{file}</a> (linked from <a href="{page}">{page}</a>)' in (
-        audited["html"])
+    # Named by its title, linked to the file read, and to the page that links the file.
+    assert re.search(f'The annual report 《<a href="{re.escape(file)}">[^<]*2020[^<]*</a>》'
+                     f' \\(linked from <a href="{re.escape(page)}">{re.escape(page)}</a>\\)', audited["html"])
 
 
 @pytest.mark.slow

@@ -3,8 +3,10 @@ audit's JSON, chart points equal to SQL counts, nothing loaded from the network,
 text escaped."""
 
 import copy
+import datetime as dt
 import hashlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -15,6 +17,7 @@ import lxml.html
 import pytest
 
 from storage.publications import COUNT_QUERIES
+from monitor.labels import label, labelled_audit
 from monitor.report.html import SECTIONS, render_report, write_report
 from tests.conftest import govwatch
 
@@ -50,7 +53,7 @@ def test_every_section_is_there_with_its_heading(page):
     for anchor, title in SECTIONS:
         section = page.get_element_by_id(anchor)
         assert section.tag == "section"
-        assert section.findtext("h2") == title
+        assert section.findtext("h2") == title  # English: the tests' language (tests/conftest.py)
     assert [a.get("href") for a in page.cssselect("nav a")] == [f"#{anchor}" for anchor, _ in SECTIONS]
 
 
@@ -72,7 +75,9 @@ def test_crawl_section_states_the_crawl_behind_the_figures(page, built):
     facts = {dd.get("data-fact"): dd.text_content() for dd in page.cssselect("#crawl dd")}
     assert facts["pages fetched"] == str(crawl["pages_fetched"])
     assert facts["fetch errors"] == str(crawl["errors"])
-    assert facts["started (UTC)"] == crawl["started_at"]
+    # Stored in UTC, shown in the portal's zone with the zone named: 8 hours ahead in Shanghai.
+    started = dt.datetime.fromisoformat(crawl["started_at"].replace("Z", "+00:00"))
+    assert facts["started"] == f"{started + dt.timedelta(hours=8):%Y-%m-%d %H:%M:%S} Asia/Shanghai"
     assert facts["documents published in the period"] == str(built["audit"]["totals"]["documents"])
 
 
@@ -93,7 +98,9 @@ def test_claims_table_equals_the_audit(page, built):
         assert row.cssselect(".claimed")[0].get("data-value") == str(claim["value"])
         observed = row.cssselect(".observed")[0].get("data-value")
         assert observed == ("–" if claim["observed"] is None else str(claim["observed"]))
-        assert row[4].text_content() == claim["status"]
+        # The stable key for scripts, its name for people.
+        assert row[4].get("data-status") == claim["status"]
+        assert row[4].text_content() == claim["status_label"] == label("status", claim["status"])
     assert Counter(claim["status"] for claim in claims)["short"] >= 1  # the sample plants a short claim
 
 
@@ -106,7 +113,7 @@ def test_claims_chart_draws_each_observable_claim(page, built):
         assert drawn[key, "claimed"].get("data-value") == str(claim["value"])
         assert drawn[key, "observed"].get("data-value") == str(claim["observed"])
         assert drawn[key, "observed"].get("data-status") == claim["status"]
-        assert drawn[key, "observed"].findtext("title") == f"{key} observed: {claim['observed']}"
+        assert drawn[key, "observed"].findtext("title") == f"{claim['label']} observed: {claim['observed']}"
 
 
 def test_consistency_rules_equal_the_audit(page, built):
@@ -244,8 +251,12 @@ def test_without_a_year_the_report_is_of_the_latest_year_with_an_annual_report(c
     done, page = report(crawled_copy, tmp_path)
     assert done.returncode == 0, done.stderr
     # The sample portal's reports: the one on 2020, published in 2021.
-    assert page.findtext("head/title") == "govwatch audit 2020"
-    assert "The annual report at http://127.0.0.1:" in page.get_element_by_id("claims").text_content()
+    title = "临沂经济技术开发区2020年政府信息公开工作年度报告"
+    assert re.fullmatch(rf"127\.0\.0\.1:\d+: audit of the annual report 《{title}》", page.findtext("head/title"))
+    assert page.findtext("body/main/h1") == page.findtext("head/title")
+    assert f"The annual report 《{title}》" in page.get_element_by_id("claims").text_content()
+    memo = page.cssselect('dd[data-memo="report"] a')[0]
+    assert memo.text_content() == title and memo.get("href").startswith("http://127.0.0.1:")
 
 
 def test_the_report_takes_the_audit_options(crawled_copy, tmp_path):
@@ -291,7 +302,123 @@ def test_the_report_reads_a_read_only_file_and_records_nothing(crawled_copy, tmp
     _, result = write_report(crawled_copy, tmp_path / "again.html", year=2020)
     assert hashlib.sha256(crawled_copy.read_bytes()).hexdigest() == before
     assert query(crawled_copy, "SELECT count(*) FROM audit_runs") == [(1,)]
-    assert json.loads(json.dumps(result, ensure_ascii=False, default=str)) == recorded
-    page = (tmp_path / "report.html").read_text(encoding="utf-8")
-    assert page == (tmp_path / "again.html").read_text(encoding="utf-8")
+    assert json.loads(json.dumps(labelled_audit(result), ensure_ascii=False, default=str)) == recorded
+    # The two reports differ only in when they were generated.
+    generated = re.compile(r'<dd data-memo="generated">[^<]*</dd>')
+    page = generated.sub("", (tmp_path / "report.html").read_text(encoding="utf-8"))
+    assert page == generated.sub("", (tmp_path / "again.html").read_text(encoding="utf-8"))
     assert "not recorded in it" in page and "findings of this audit by kind" not in page
+
+
+# --- the report in each language ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def built_zh(built):
+    """The same audit reported in Chinese, govwatch's default language (``--lang zh``)."""
+    out = built["path"].with_name("report-zh.html")
+    done = govwatch("--lang", "zh", "report", "--db", built["db"], "--year", 2020, "--out", out)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"已写入 {out}")
+    return {"html": out.read_text(encoding="utf-8"), "path": out}
+
+
+def visible_text(html: str) -> str:
+    """What a reader sees without unfolding anything: no script, style or folded SQL."""
+    page = lxml.html.fromstring(html)
+    for hidden in page.cssselect("script, style, details.sql"):
+        hidden.drop_tree()
+    return page.text_content()
+
+
+def code_words() -> set[str]:
+    """Every stable key a person must never be shown as a name."""
+    from monitor.labels import GROUPS
+
+    return {key for table in GROUPS.values() for key in table if "_" in key}
+
+
+def english_messages() -> set[str]:
+    """The catalogue's English sentences and headings of more than one word."""
+    from monitor.i18n import translations
+
+    catalogue = translations("zh")._catalog
+    return {msgid for msgid, msgstr in catalogue.items()
+            if isinstance(msgid, str) and " " in msgid.strip() and "{" not in msgid and msgid != msgstr}
+
+
+def test_the_chinese_report_shows_no_code_word_and_no_english_sentence(built_zh):
+    page = lxml.html.fromstring(built_zh["html"])
+    assert page.get("lang") == "zh-Hans"
+    text = visible_text(built_zh["html"])
+    assert [word for word in code_words() if word in text] == []
+    assert [message for message in english_messages() if message in text] == []
+    from monitor.i18n import translations
+
+    for anchor, title in SECTIONS:
+        heading = page.get_element_by_id(anchor).findtext("h2")
+        assert heading == translations("zh").gettext(title) != title
+    assert page.get_element_by_id("late").findtext("h2") == "超时公开的文件"
+    headings = [node.text_content() for node in page.cssselect("h2, h3, th")]
+    assert all(not re.search(r"[A-Za-z]{3,}", heading) or heading == "p90" for heading in headings), headings
+
+
+def test_the_chinese_report_says_in_words_what_was_compared(built_zh, built):
+    page = lxml.html.fromstring(built_zh["html"])
+    claim = next(c for c in built["audit"]["claims"] if c["key"] == "portal_items")
+    row = page.cssselect('#claims-table tr[data-key="portal_items"]')[0]
+    assert row[0].text_content() == "门户网站主动公开信息条数"
+    assert row.cssselect(".claimed")[0].text_content() == f"年报称 {claim['value']} {claim['unit']}"
+    assert row.cssselect(".observed")[0].text_content() == (
+        f"门户网站 2020 年公开日期的政府信息公开文件 {claim['observed']:,} {claim['unit']}")
+    assert row[4].text_content() == {"match": "一致", "short": "少于所称"}[claim["status"]]
+    short = page.cssselect('#claims-table td[data-status="short"]')
+    assert short and all(cell.text_content() == "少于所称" for cell in short)
+    # The same documents counted by category and by column: the report says why figures repeat.
+    assert "同一文件既按信息类别计一次，又按栏目计一次" in page.get_element_by_id("counts").text_content()
+    late = page.cssselect('#late p.lead')[0].text_content()
+    assert "15 个工作日（年报自述）" in late
+    assert "《中华人民共和国政府信息公开条例》第二十六条" in page.cssselect(".headline")[0].text_content()
+
+
+def test_the_report_header_is_fit_for_a_memo(built_zh, built):
+    from crawler import __version__
+
+    page = lxml.html.fromstring(built_zh["html"])
+    memo = {dd.get("data-memo"): dd.text_content() for dd in page.cssselect("dd[data-memo]")}
+    assert memo["version"] == __version__
+    assert memo["database"] == str(built["db"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Shanghai", memo["generated"])
+    crawl = built["audit"]["totals"]["last_crawl"]
+    assert memo["crawl"].startswith(f"第 {crawl['id']} 次，") and memo["crawl"].count("Asia/Shanghai") == 2
+    assert "政府信息公开工作年度报告" in memo["report"]
+    assert "核查报告" in page.findtext("head/title") and "127.0.0.1" in page.findtext("head/title")
+
+
+def test_the_english_report_shows_no_code_word_and_no_chinese_heading(built):
+    page = lxml.html.fromstring(built["html"])
+    assert page.get("lang") == "en"
+    text = visible_text(built["html"])
+    assert [word for word in code_words() if word in text] == []
+    headings = [node.text_content() for node in page.cssselect("h2, h3, th, nav a, .headline a")]
+    from monitor.i18n import translations
+
+    chinese = {msgstr for msgid, msgstr in translations("zh")._catalog.items()
+               if isinstance(msgid, str) and msgid and "{" not in msgstr and len(msgstr) > 3}
+    assert [(h, c) for h in headings for c in chinese if c in h] == []
+
+
+def test_the_terminal_audit_lists_the_top_late_documents_in_chinese(built, chinese):
+    done = govwatch("audit", "--db", built["db"], "--year", 2020, "--top", 3, env={**os.environ, "COLUMNS": "200"})
+    assert done.returncode == 0, done.stderr
+    items = sorted(built["audit"]["timeliness"]["late_items"], key=lambda item: (-item["workdays"], item["url"]))
+    total = len(items)
+    assert f"超时公开文件 {total} 件中最晚的 3 件" in done.stdout
+    for item in items[:3]:
+        assert item["title"][:12] in done.stdout
+    assert items[3]["title"][:20] not in done.stdout or items[3]["title"][:20] in items[2]["title"]
+    assert "门户网站主动公开信息条数" in done.stdout and "portal_items" not in done.stdout
+    none = govwatch("audit", "--db", built["db"], "--year", 2020, "--top", 0)
+    assert "最晚的" not in none.stdout
+    negative = govwatch("audit", "--db", built["db"], "--year", 2020, "--top", -1)
+    assert negative.returncode == 2 and negative.stderr == "govwatch audit: --top must be 0 or more, not -1\n"

@@ -13,7 +13,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from tests.monitor.report.test_report import built  # noqa: F401  (the module fixture: crawl, audit, report)
+from tests.monitor.report.test_report import built, built_zh  # noqa: F401  (module fixtures: crawl, audit, reports)
 
 # Renders the report in Chromium.
 pytestmark = pytest.mark.slow
@@ -94,6 +94,18 @@ def test_first_screen_screenshot_is_kept(built, tmp_path):  # noqa: F811
     data = shot.read_bytes()
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     assert len(data) > MIN_SCREENSHOT_BYTES
+
+
+def test_the_chinese_report_screenshot_is_kept(built_zh, tmp_path):  # noqa: F811
+    """test-artifacts/report-zh-first-screen.png: the report as a Chinese reader first sees it."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "report-zh-first-screen.png"
+    shot.unlink(missing_ok=True)
+    done = chromium(tmp_path, "--window-size=1280,900", f"--screenshot={shot}", built_zh["path"].as_uri())
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert console_lines(done.stderr) == []
+    data = shot.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > MIN_SCREENSHOT_BYTES
 
 
 def test_every_chart_label_lies_inside_its_chart(built, tmp_path):  # noqa: F811
