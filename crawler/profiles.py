@@ -3,8 +3,10 @@
 A profile names the start pages, the path prefixes whose links the spider follows, the
 portal's own article containers (beside the generic CMS ones the parser knows), and how
 each figure of its annual report is observed (``storage.observations``). Profiles are
-TOML files: the bundled ones in ``crawler/sites/``, or any file given to
-``govwatch crawl --profile``. A crawl with start URLs and no profile follows the whole host.
+TOML: a sites file holds one ``[[sites]]`` table per portal (the bundled
+``crawler/sites/bundled.toml``, any file given to ``--sites``, or the nightly config);
+a profile file given to ``--profile`` is one such table on its own. A crawl with start
+URLs and no profile follows the whole host.
 """
 
 import ipaddress
@@ -31,6 +33,8 @@ class SiteProfile:
     body_classes: tuple[str, ...] = ()
     # claim key: how it is observed, e.g. {"observe": "column", "column": "政策解读"}
     claims: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # Which annual-report deadline applies: a department's (31 January) or a government's (31 March).
+    level: str = "government"
 
 
 class ProfileError(ValueError):
@@ -38,6 +42,7 @@ class ProfileError(ValueError):
 
 
 _LISTS = ("start_urls", "allow_prefixes", "body_ids", "body_classes")
+LEVELS = ("department", "government")
 
 
 def _check_start_url(url: str) -> None:
@@ -51,10 +56,12 @@ def profile_from_data(data: Mapping, source: str) -> SiteProfile:
     def fail(key: str, message: str):
         raise ProfileError(f"profile {source}: {key}: {message}")
 
-    unknown = sorted(set(data) - {"name", "title", "claims", *_LISTS})
+    unknown = sorted(set(data) - {"name", "title", "level", "claims", *_LISTS})
     if unknown:
-        fail(unknown[0], f"unknown key (known: name, title, {', '.join(_LISTS)}, claims)")
-    for key in ("name", "title"):
+        fail(unknown[0], f"unknown key (known: name, title, level, {', '.join(_LISTS)}, claims)")
+    if data.get("level", LEVELS[1]) not in LEVELS:
+        fail("level", f"must be one of {', '.join(LEVELS)}")
+    for key in ("name", "title", "level"):
         if key in data and (not isinstance(data[key], str) or not data[key].strip()):
             fail(key, "must be non-empty text")
     if "name" not in data:
@@ -86,11 +93,11 @@ def profile_from_data(data: Mapping, source: str) -> SiteProfile:
             fail(f"claims.{key}", str(exc))
     return SiteProfile(name=data["name"], title=data.get("title", data["name"]),
                        allow_prefixes=lists["allow_prefixes"] or ("/",), claims=claims,
+                       level=data.get("level", LEVELS[1]),
                        **{key: lists[key] for key in _LISTS if key != "allow_prefixes"})
 
 
-def load_profile(path: str | Path) -> SiteProfile:
-    """The profile in the TOML file at ``path``; ProfileError in one line when it is unusable."""
+def _read_toml(path: str | Path) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -101,17 +108,44 @@ def load_profile(path: str | Path) -> SiteProfile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"profile {path} is not valid TOML: {exc}") from None
-    return profile_from_data(data, str(path))
+    return data
 
 
-def _bundled() -> dict[str, SiteProfile]:
-    """The profiles shipped in ``crawler/sites/``, by name."""
-    profiles = (load_profile(entry) for entry in files("crawler").joinpath("sites").iterdir()
-                if entry.name.endswith(".toml"))
-    return {profile.name: profile for profile in profiles}
+def load_profile(path: str | Path) -> SiteProfile:
+    """The profile in the TOML file at ``path``; ProfileError in one line when it is unusable."""
+    return profile_from_data(_read_toml(path), str(path))
 
 
-PROFILES = _bundled()
+def sites_from_data(data: Mapping, source: str) -> dict[str, SiteProfile]:
+    """The profiles of a parsed sites file's ``[[sites]]`` tables, by name, in the file's order."""
+    tables = data.get("sites")
+    if not isinstance(tables, list) or not tables or not all(isinstance(table, dict) for table in tables):
+        raise ProfileError(f"sites file {source}: sites: needs one or more [[sites]] tables")
+    sites: dict[str, SiteProfile] = {}
+    for number, table in enumerate(tables, 1):
+        profile = profile_from_data(table, f"{source} [[sites]] #{number}")
+        if profile.name in sites:
+            raise ProfileError(f"sites file {source}: the site name {profile.name!r} is used twice")
+        sites[profile.name] = profile
+    return sites
+
+
+def load_sites(path: str | Path) -> dict[str, SiteProfile]:
+    """The sites of the sites file at ``path``, by name; ProfileError in one line when it is unusable."""
+    return sites_from_data(_read_toml(path), str(path))
+
+
+def pick_sites(sites: Mapping[str, SiteProfile], name: str | None) -> list[SiteProfile]:
+    """The site named ``name`` among ``sites``, or every site when no name is given."""
+    if name is None:
+        return list(sites.values())
+    if name not in sites:
+        raise ProfileError(f"unknown site {name!r}; known sites: {', '.join(sorted(sites))}")
+    return [sites[name]]
+
+
+BUNDLED = files("crawler").joinpath("sites/bundled.toml")
+PROFILES = sites_from_data(tomllib.loads(BUNDLED.read_text(encoding="utf-8")), "crawler/sites/bundled.toml")
 # The national template's column names are the generic profile's best guess at any
 # portal's, so it observes claims as leda does.
 GENERIC = replace(PROFILES["leda"], name="generic", title="any portal, from its start URLs",

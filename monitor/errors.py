@@ -47,12 +47,24 @@ def open_existing_db(path, *, read_only: bool = False):
 
 
 def site_profile(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None):
-    """The site profile of ``--profile FILE`` or ``--site NAME``, with other start URLs or
-    prefixes if given; a UsageError in one line when it is unusable."""
-    from crawler.profiles import ProfileError, load_profile, resolve_profile
+    """The site profile of ``--profile FILE``, ``--site NAME`` (of ``--sites FILE`` or the
+    bundled sites), with other start URLs or prefixes if given; a UsageError in one line
+    when it is unusable."""
+    from crawler.profiles import ProfileError, load_profile, load_sites, pick_sites, resolve_profile
 
     try:
-        site = load_profile(args.profile) if args.profile else args.site
+        if args.profile:
+            if args.site:
+                raise ProfileError("--site names a site of a sites file, not of --profile FILE")
+            site = load_profile(args.profile)
+        elif getattr(args, "sites", None):
+            sites = pick_sites(load_sites(args.sites), args.site)
+            if len(sites) > 1:
+                raise ProfileError(f"the sites file {args.sites} holds {len(sites)} sites "
+                                   f"({', '.join(site.name for site in sites)}): name one with --site")
+            site = sites[0]
+        else:
+            site = args.site
         return resolve_profile(site, start_urls or [], allow_prefixes or [])
     except ProfileError as exc:
         raise UsageError(str(exc)) from None

@@ -189,5 +189,6 @@ def run_audit(db: sqlite_utils.Database, **audit) -> dict:
     """
     refresh_workdays(db, audit.get("calendar", OFFICIAL))
     result = compute_audit(db, **audit)
-    result["audit_id"] = record_audit(db, result, audit.get("limits", DEFAULT_LIMITS))
+    site = audit.get("profile", PROFILES["leda"]).name
+    result["audit_id"] = record_audit(db, result, audit.get("limits", DEFAULT_LIMITS), site=site)
     return result

@@ -184,8 +184,10 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"a limit in working days (repeatable; default {' and '.join(map(str, DEFAULT_LIMITS))})")
     parser.add_argument("--calendar", metavar="FILE", help="a TOML file of holidays for years chinesecalendar lacks")
     site = parser.add_mutually_exclusive_group()
-    site.add_argument("--site", default="leda", help="site profile whose claim observations apply (default: leda)")
+    parser.add_argument("--site", metavar="NAME",
+                        help="the site whose claim observations apply (default: leda, or the sites file's only site)")
     site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
+    site.add_argument("--sites", metavar="FILE", help="a sites file ([[sites]] tables) that --site names a site of")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -205,8 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("crawl", help="crawl a portal's disclosure section into SQLite")
     site = p.add_mutually_exclusive_group()
-    site.add_argument("--site", help="a site profile (default: leda, or none with --start-url)")
+    p.add_argument("--site", metavar="NAME", help="a site (default: leda, the sites file's only site, "
+                   "or none with --start-url)")
     site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
+    site.add_argument("--sites", metavar="FILE", help="a sites file ([[sites]] tables) that --site names a site of")
     p.add_argument("--start-url", action="append", metavar="URL", help="start here (repeatable)")
     p.add_argument("--allow-prefix", action="append", metavar="PATH",
                    help="follow links under this path only (repeatable)")
