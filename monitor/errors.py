@@ -46,25 +46,32 @@ def open_existing_db(path, *, read_only: bool = False):
         raise UsageError(str(exc)) from None
 
 
-def site_profile(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None):
-    """The site profile of ``--profile FILE``, ``--site NAME`` (of ``--sites FILE`` or the
-    bundled sites), with other start URLs or prefixes if given; a UsageError in one line
-    when it is unusable."""
+def site_profiles(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None) -> list:
+    """The site profiles of ``--sites FILE`` (every site, or the one ``--site NAME``
+    names), ``--profile FILE`` or ``--site NAME`` of the bundled sites, with other start
+    URLs or prefixes if given; a UsageError in one line when they are unusable."""
     from crawler.profiles import ProfileError, load_profile, load_sites, pick_sites, resolve_profile
 
     try:
         if args.profile:
             if args.site:
                 raise ProfileError("--site names a site of a sites file, not of --profile FILE")
-            site = load_profile(args.profile)
+            sites = [load_profile(args.profile)]
         elif getattr(args, "sites", None):
             sites = pick_sites(load_sites(args.sites), args.site)
-            if len(sites) > 1:
-                raise ProfileError(f"the sites file {args.sites} holds {len(sites)} sites "
-                                   f"({', '.join(site.name for site in sites)}): name one with --site")
-            site = sites[0]
+            if len(sites) > 1 and (start_urls or allow_prefixes):
+                raise ProfileError("--start-url and --allow-prefix apply to one site: name it with --site")
         else:
-            site = args.site
-        return resolve_profile(site, start_urls or [], allow_prefixes or [])
+            sites = [args.site]
+        return [resolve_profile(site, start_urls or [], allow_prefixes or []) for site in sites]
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
+
+
+def site_profile(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None):
+    """The one site profile of :func:`site_profiles`; a sites file of several needs ``--site``."""
+    profiles = site_profiles(args, start_urls, allow_prefixes)
+    if len(profiles) > 1:
+        raise UsageError(f"the sites file {args.sites} holds {len(profiles)} sites "
+                         f"({', '.join(profile.name for profile in profiles)}): name one with --site")
+    return profiles[0]

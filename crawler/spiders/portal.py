@@ -75,23 +75,23 @@ class KnownState:
     report_files: dict[str, str]  # when each stored report file was last downloaded
 
 
-def load_known(db: sqlite_utils.Database) -> KnownState:
-    """The known documents by URL, with their last failed fetch, the number of earlier
-    crawls and the report files' download dates."""
+def load_known(db: sqlite_utils.Database, site: str) -> KnownState:
+    """``site``'s known documents by URL, with their last failed fetch, the number of its
+    earlier crawls and its report files' download dates."""
     # Errors are recorded under the URL requested, documents under its canonical form.
     failed: dict[str, str] = {}
-    for url, at in last_failures(db):
+    for url, at in last_failures(db, site):
         canonical = canonicalize_url(url)
         failed[canonical] = max(at, failed.get(canonical, at))
-    documents = {url: Known(*rest, failed_at=failed.get(url)) for url, *rest in known_documents(db)}
-    return KnownState(documents, crawl_count(db), report_file_dates(db))
+    documents = {url: Known(*rest, failed_at=failed.get(url)) for url, *rest in known_documents(db, site)}
+    return KnownState(documents, crawl_count(db, site), report_file_dates(db, site))
 
 
-def _read_known(db_path: str) -> KnownState:
+def _read_known(db_path: str, site: str) -> KnownState:
     """:func:`load_known` on a connection of its own (``scrapy crawl``; govwatch passes it in)."""
     db = open_db(db_path)
     try:
-        return load_known(db)
+        return load_known(db, site)
     finally:
         db.close()
 
@@ -137,7 +137,7 @@ class PortalSpider(scrapy.Spider):
         spider.reverify_days = max(1, crawler.settings.getint("GOVWATCH_REVERIFY_DAYS"))
         spider.report_max_bytes = crawler.settings.getint("GOVWATCH_REPORT_MAX_BYTES")
         if not spider.full:
-            state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"))
+            state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"), spider.profile.name)
             spider.known, spider.report_file_dates = state.documents, state.report_files
             spider.slice = state.previous_runs % spider.reverify_days
             crawler.signals.connect(spider.verify_unlisted, signal=signals.spider_idle)

@@ -19,7 +19,7 @@ from monitor.alerts.commands import cmd_nightly, cmd_schedule
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.commands import cmd_audit
 from monitor.claims.commands import cmd_claims
-from monitor.errors import RunError, UsageError, database_failure, open_existing_db, site_profile
+from monitor.errors import RunError, UsageError, database_failure, open_existing_db, site_profiles
 from monitor.report.commands import cmd_query
 
 
@@ -38,17 +38,18 @@ def cmd_parse(args) -> int:
     return 0
 
 
-def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
-           timeout: float | None = None, time_limit: float | None = None) -> dict:
-    """Run a crawl and print its summary; a storage failure, or a crawl that did not do
-    its job, becomes a RunError (naming its first fetch errors)."""
-    from crawler.run import failure, run_crawl, summary
+def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
+           timeout: float | None = None, time_limit: float | None = None) -> list[dict]:
+    """Crawl every site of ``profiles`` in one run and print each one's summary; a storage
+    failure, or a crawl that did not do its job, becomes a RunError (naming each failed
+    site and its first fetch errors) once every site's crawl has ended."""
+    from crawler.run import failure, run_crawls, summary
     from storage.db import DatabaseError
 
     try:
         # Every failed fetch is recorded in fetch_errors and counted in the summary, so
         # Scrapy's own log (tracebacks included) is only shown when asked for.
-        run = run_crawl(profile, db_path, full=full, overrides={
+        runs = run_crawls(profiles, db_path, full=full, overrides={
             "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
@@ -56,20 +57,24 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, rev
         })
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
-    print(summary(run))
-    problem = failure(run)
-    if problem:
-        errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
-        raise RunError(f"{problem}; the first errors:{errors}" if errors else problem)
-    return run
+    problems = []
+    for run in runs:
+        print(summary(run))
+        problem = failure(run)
+        if problem:
+            errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
+            problems.append(f"{problem}; the first errors:{errors}" if errors else problem)
+    if problems:
+        raise RunError("\n".join(problems))
+    return runs
 
 
 def cmd_crawl(args) -> int:
-    """Crawl a portal's disclosure section into the database."""
-    profile = site_profile(args, args.start_url, args.allow_prefix)
+    """Crawl the disclosure sections of a portal, or of every site of a sites file in one run."""
+    profiles = site_profiles(args, args.start_url, args.allow_prefix)
     if args.time_limit is not None and args.time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
-    _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
+    _crawl(profiles, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
            timeout=args.timeout, time_limit=args.time_limit)
     return 0
 
@@ -100,7 +105,7 @@ def cmd_demo(args) -> int:
     _remove_demo_db(args.db)
     with serve() as portal:
         print(f"sample portal serving at {portal.url}")
-        run = _crawl(resolve_profile("leda", [portal.url + "/"], []), args.db)
+        [run] = _crawl([resolve_profile("leda", [portal.url + "/"], [])], args.db)
     expected = load_ground_truth()["documents"]
     db = open_db(args.db)
     try:
