@@ -3,8 +3,10 @@
 A profile names the start pages, the path prefixes whose links the spider follows, the
 portal's own article containers (beside the generic CMS ones the parser knows), and how
 each figure of its annual report is observed (``storage.observations``). Profiles are
-TOML files: the bundled ones in ``crawler/sites/``, or any file given to
-``govwatch crawl --profile``. A crawl with start URLs and no profile follows the whole host.
+TOML: a sites file holds one ``[[sites]]`` table per portal (the bundled
+``crawler/sites/bundled.toml``, any file given to ``--sites``, or the nightly config);
+a profile file given to ``--profile`` is one such table on its own. A crawl with start
+URLs and no profile follows the whole host.
 """
 
 import ipaddress
@@ -112,8 +114,7 @@ def profile_from_data(data: Mapping, source: str) -> SiteProfile:
                        **{key: lists[key] for key in _LISTS if key != "allow_prefixes"})
 
 
-def load_profile(path: str | Path) -> SiteProfile:
-    """The profile in the TOML file at ``path``; ProfileError in one line when it is unusable."""
+def _read_toml(path: str | Path) -> dict:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
@@ -124,17 +125,44 @@ def load_profile(path: str | Path) -> SiteProfile:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ProfileError(f"profile {path} is not valid TOML: {exc}") from None
-    return profile_from_data(data, str(path))
+    return data
 
 
-def _bundled() -> dict[str, SiteProfile]:
-    """The profiles shipped in ``crawler/sites/``, by name."""
-    profiles = (load_profile(entry) for entry in files("crawler").joinpath("sites").iterdir()
-                if entry.name.endswith(".toml"))
-    return {profile.name: profile for profile in profiles}
+def load_profile(path: str | Path) -> SiteProfile:
+    """The profile in the TOML file at ``path``; ProfileError in one line when it is unusable."""
+    return profile_from_data(_read_toml(path), str(path))
 
 
-PROFILES = _bundled()
+def sites_from_data(data: Mapping, source: str) -> dict[str, SiteProfile]:
+    """The profiles of a parsed sites file's ``[[sites]]`` tables, by name, in the file's order."""
+    tables = data.get("sites")
+    if not isinstance(tables, list) or not tables or not all(isinstance(table, dict) for table in tables):
+        raise ProfileError(f"sites file {source}: sites: needs one or more [[sites]] tables")
+    sites: dict[str, SiteProfile] = {}
+    for number, table in enumerate(tables, 1):
+        profile = profile_from_data(table, f"{source} [[sites]] #{number}")
+        if profile.name in sites:
+            raise ProfileError(f"sites file {source}: the site name {profile.name!r} is used twice")
+        sites[profile.name] = profile
+    return sites
+
+
+def load_sites(path: str | Path) -> dict[str, SiteProfile]:
+    """The sites of the sites file at ``path``, by name; ProfileError in one line when it is unusable."""
+    return sites_from_data(_read_toml(path), str(path))
+
+
+def pick_sites(sites: Mapping[str, SiteProfile], name: str | None) -> list[SiteProfile]:
+    """The site named ``name`` among ``sites``, or every site when no name is given."""
+    if name is None:
+        return list(sites.values())
+    if name not in sites:
+        raise ProfileError(f"unknown site {name!r}; known sites: {', '.join(sorted(sites))}")
+    return [sites[name]]
+
+
+BUNDLED = files("crawler").joinpath("sites/bundled.toml")
+PROFILES = sites_from_data(tomllib.loads(BUNDLED.read_text(encoding="utf-8")), "crawler/sites/bundled.toml")
 # The national template's column names are the generic profile's best guess at any
 # portal's, so it observes claims as leda does.
 GENERIC = replace(PROFILES["leda"], name="generic", title="any portal, from its start URLs",

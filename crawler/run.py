@@ -1,9 +1,10 @@
-"""Running one crawl in this process and reporting it."""
+"""Running crawls in this process, one site or a fleet at once, and reporting them."""
 
+import datetime as dt
 import sqlite3
 import time
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 
 from crawler.profiles import SiteProfile, is_loopback
@@ -21,7 +22,11 @@ CLOSE_REASONS = {
 
 
 def crawl_settings(profile: SiteProfile, db_path: str, overrides: dict | None = None) -> Settings:
-    """Project settings for one crawl, politeness lifted only when every start URL is local."""
+    """Project settings for one site's crawl, politeness lifted only when every start URL is local.
+
+    Each site's crawler has its own downloader, so its per-host limits, delay and
+    AutoThrottle apply to its hosts alone, and sites crawled together run side by side.
+    """
     # From the module, not scrapy.cfg, so govwatch works from any directory.
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
@@ -41,38 +46,65 @@ def crawl_settings(profile: SiteProfile, db_path: str, overrides: dict | None = 
 
 
 def run_crawl(profile: SiteProfile, db_path: str, *, full: bool = False, overrides: dict | None = None) -> dict:
-    """Crawl ``profile`` into ``db_path``; return the ``crawl_runs`` row plus ``seconds``
-    and its ``first_errors`` (rows of ``fetch_errors``).
+    """Crawl ``profile`` into ``db_path``; return :func:`run_crawls`' row for it."""
+    return run_crawls([profile], db_path, full=full, overrides=overrides)[0]
 
-    Scrapy's reactor can start once per process, so this is called once per process
-    (the CLI and the tests run crawls as separate ``govwatch crawl`` processes).
+
+def run_crawls(profiles: list[SiteProfile], db_path: str, *, full: bool = False,
+               overrides: dict | None = None) -> list[dict]:
+    """Crawl every site of ``profiles`` into ``db_path`` at once; return, in their order,
+    each one's ``crawl_runs`` row plus ``seconds`` and its ``first_errors`` (rows of
+    ``fetch_errors``).
+
+    One Scrapy process runs a crawler per site, so the fleet takes about as long as its
+    slowest site; a dead or slow site only ends its own crawl (its row says how), never
+    the others'. Scrapy's reactor can start once per process, so this is called once per
+    process (the CLI and the tests run crawls as separate ``govwatch crawl`` processes).
     """
     # One connection reads: opened first, so a database that cannot be opened fails
-    # before any request; it gives the spider what is known and reads the run row at the
-    # end. The pipeline writes on a connection of its own, opened and closed with the spider.
+    # before any request; it gives the spiders what is known and reads the run rows at
+    # the end. Each pipeline writes on a connection of its own, opened and closed with its
+    # spider; the reactor runs one callback at a time, so their write transactions queue.
     db = open_db(db_path)
     try:
         try:
-            known = None if full else load_known(db)
+            known = [None if full else load_known(db, profile.name) for profile in profiles]
         except sqlite3.Error as exc:
             raise explain(db_path, exc, "read") from None
-        process = CrawlerProcess(crawl_settings(profile, db_path, overrides))
-        crawler = process.create_crawler(PortalSpider)
+        # The process's settings govern the reactor and the log; each crawler has its site's.
+        process = CrawlerProcess(crawl_settings(profiles[0], db_path, overrides))
+        crawlers, failures = [], []
+        for number, (profile, state) in enumerate(zip(profiles, known)):
+            # Politeness is the site's own: lifted only for a site served on this machine.
+            crawler = Crawler(PortalSpider, crawl_settings(profile, db_path, overrides), init_reactor=number == 0)
+            process.crawl(crawler, profile=profile, full=full, known=state).addErrback(failures.append)
+            crawlers.append(crawler)
         began = time.monotonic()
-        failures = []
-        process.crawl(crawler, profile=profile, full=full, known=known).addErrback(failures.append)
         process.start()
         seconds = time.monotonic() - began
         if failures:
             failures[0].raiseException()
-        storage_error = crawler.stats.get_value("govwatch/storage_error")
-        if storage_error:
-            raise DatabaseError(storage_error)
-        run_id = crawler.spider.crawl_id
-        return {**db["crawl_runs"].get(run_id), "seconds": seconds,
-                "first_errors": first_fetch_errors(db, run_id, FIRST_ERRORS)}
+        for crawler in crawlers:
+            storage_error = crawler.stats.get_value("govwatch/storage_error")
+            if storage_error:
+                raise DatabaseError(storage_error)
+        runs = []
+        for crawler in crawlers:
+            run_id = crawler.spider.crawl_id
+            row = db["crawl_runs"].get(run_id)
+            runs.append({**row, "seconds": _seconds(row) or seconds,
+                         "first_errors": first_fetch_errors(db, run_id, FIRST_ERRORS)})
+        return runs
     finally:
         db.close()
+
+
+def _seconds(row: dict) -> float | None:
+    """How long one crawl of a fleet took, from its run row's start and finish times."""
+    if not row.get("finished_at"):
+        return None
+    began, ended = (dt.datetime.fromisoformat(row[key].replace("Z", "+00:00")) for key in ("started_at", "finished_at"))
+    return max((ended - began).total_seconds(), 0.0) or None
 
 
 def failure(run: dict) -> str | None:

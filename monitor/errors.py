@@ -46,13 +46,32 @@ def open_existing_db(path, *, read_only: bool = False):
         raise UsageError(str(exc)) from None
 
 
-def site_profile(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None):
-    """The site profile of ``--profile FILE`` or ``--site NAME``, with other start URLs or
-    prefixes if given; a UsageError in one line when it is unusable."""
-    from crawler.profiles import ProfileError, load_profile, resolve_profile
+def site_profiles(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None) -> list:
+    """The site profiles of ``--sites FILE`` (every site, or the one ``--site NAME``
+    names), ``--profile FILE`` or ``--site NAME`` of the bundled sites, with other start
+    URLs or prefixes if given; a UsageError in one line when they are unusable."""
+    from crawler.profiles import ProfileError, load_profile, load_sites, pick_sites, resolve_profile
 
     try:
-        site = load_profile(args.profile) if args.profile else args.site
-        return resolve_profile(site, start_urls or [], allow_prefixes or [])
+        if args.profile:
+            if args.site:
+                raise ProfileError("--site names a site of a sites file, not of --profile FILE")
+            sites = [load_profile(args.profile)]
+        elif getattr(args, "sites", None):
+            sites = pick_sites(load_sites(args.sites), args.site)
+            if len(sites) > 1 and (start_urls or allow_prefixes):
+                raise ProfileError("--start-url and --allow-prefix apply to one site: name it with --site")
+        else:
+            sites = [args.site]
+        return [resolve_profile(site, start_urls or [], allow_prefixes or []) for site in sites]
     except ProfileError as exc:
         raise UsageError(str(exc)) from None
+
+
+def site_profile(args, start_urls: list[str] | None = None, allow_prefixes: list[str] | None = None):
+    """The one site profile of :func:`site_profiles`; a sites file of several needs ``--site``."""
+    profiles = site_profiles(args, start_urls, allow_prefixes)
+    if len(profiles) > 1:
+        raise UsageError(f"the sites file {args.sites} holds {len(profiles)} sites "
+                         f"({', '.join(profile.name for profile in profiles)}): name one with --site")
+    return profiles[0]

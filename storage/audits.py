@@ -11,11 +11,12 @@ from storage.transactions import write_transaction
 FINDINGS_BY_KIND = "SELECT kind, count(*) AS n FROM findings WHERE audit_id = :audit_id GROUP BY kind ORDER BY n DESC"
 
 
-def record_audit(db: sqlite_utils.Database, result: dict, limits) -> int:
-    """Store an audit's result and its findings in one write transaction; return the audit id."""
+def record_audit(db: sqlite_utils.Database, result: dict, limits, *, site: str) -> int:
+    """Store ``site``'s audit result and its findings in one write transaction; return the audit id."""
     with write_transaction(db):
         audit_id = db["audit_runs"].insert(
             {
+                "site": site,
                 "ran_at": utc_now(),
                 "date_from": result["period"]["from"],
                 "date_to": result["period"]["to"],
@@ -25,6 +26,6 @@ def record_audit(db: sqlite_utils.Database, result: dict, limits) -> int:
             }
         ).last_pk
         db["findings"].insert_all(
-            ({"audit_id": audit_id, **finding} for finding in result["findings"]), batch_size=1000
+            ({"audit_id": audit_id, "site": site, **finding} for finding in result["findings"]), batch_size=1000
         )
     return audit_id

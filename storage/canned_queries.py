@@ -5,6 +5,31 @@ parameters fall back to the defaults the SQL names. ``monitor.report.datasette_m
 gives each its title and description.
 """
 
+# The fleet view: every site on the same figures, worst timeliness first. Share late is
+# over the documents whose delay is known (null when none is); claims and findings are
+# those of the site's newest audit (null before its first). The columns issue 13's
+# checks fill (stale and blank columns, dead-link rate) and the report deadline are
+# named slots holding null, "unknown", until their figures are in the database.
+FLEET_RANKING = (
+    "WITH late AS (\n"
+    "  SELECT d.site, count(t.workdays) AS checked,\n"
+    "    round(100.0 * sum(t.workdays > 15) / nullif(count(t.workdays), 0), 1) AS late_15_percent,\n"
+    "    round(100.0 * sum(t.workdays > 20) / nullif(count(t.workdays), 0), 1) AS late_20_percent\n"
+    "  FROM timeliness AS t JOIN documents AS d USING (url)\n"
+    "  WHERE coalesce(:year, '') = '' OR substr(t.published_on, 1, 4) = :year\n"
+    "  GROUP BY d.site),\n"
+    "newest AS (SELECT site, max(id) AS audit_id FROM audit_runs GROUP BY site)\n"
+    "SELECT late.site, late.checked, late.late_15_percent, late.late_20_percent,\n"
+    "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"
+    "    (SELECT count(*) FROM audit_runs AS a, json_each(a.result, '$.claims') AS c WHERE a.id = newest.audit_id\n"
+    "     AND json_extract(c.value, '$.status') IN ('short', 'over')) END AS claims_contradicted,\n"
+    "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"
+    "    (SELECT count(*) FROM findings AS f WHERE f.audit_id = newest.audit_id) END AS rule_findings,\n"
+    "  NULL AS stale_columns, NULL AS blank_columns, NULL AS dead_link_percent, NULL AS report_deadline_met\n"
+    "FROM late LEFT JOIN newest USING (site)\n"
+    "ORDER BY late.late_15_percent DESC NULLS LAST, late.late_20_percent DESC NULLS LAST, late.site"
+)
+
 CANNED_QUERIES = {
     "late_by_publisher": {
         "sql": (
@@ -52,6 +77,7 @@ CANNED_QUERIES = {
         ),
         "params": ["column", "month"],
     },
+    "fleet_ranking": {"sql": FLEET_RANKING, "params": ["year"]},
 }
 # Queries the demo suggests a person types next, with ``govwatch query`` or ``sqlite3``.
 YEARLY_COUNTS = "SELECT year, count(*) FROM publications GROUP BY year"

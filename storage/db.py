@@ -402,7 +402,56 @@ def _listing_reads(db: sqlite_utils.Database) -> None:
     create_listed_pages_table(db)
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads]
+# Tables that hold no portal's data: the working-day calendar is the same for every site.
+SHARED_TABLES = frozenset({"workdays"})
+# Where a row of a portal-data table learns its site, by the first of these columns it has.
+_SITE_SOURCES = (
+    ("crawl_id", "SELECT site FROM crawl_runs WHERE id = NEW.crawl_id"),
+    ("audit_id", "SELECT site FROM audit_runs WHERE id = NEW.audit_id"),
+    ("document_url", "SELECT site FROM documents WHERE url = NEW.document_url"),
+    ("url", "SELECT site FROM documents WHERE url = NEW.url"),
+)
+
+
+def _single_site(db: sqlite_utils.Database) -> str:
+    """The one site an existing database was crawled for: its latest crawl's, else the built-in leda.
+
+    Before this migration a database held one portal (the profile named in crawl_runs);
+    a file that never finished a crawl can only have been meant for the default profile.
+    """
+    row = db.execute("SELECT site FROM crawl_runs WHERE site IS NOT NULL ORDER BY id DESC LIMIT 1").fetchone()
+    return row[0] if row else "leda"
+
+
+def _site_column(db: sqlite_utils.Database) -> None:
+    """A ``site`` column on every table holding portal data, so one file holds a fleet of portals.
+
+    Written generically (every table but the calendar), so tables added by earlier
+    migrations get the column too. Existing rows take the one site the file was crawled
+    for; new rows that name no site take it from the crawl, audit or document they
+    belong to (a trigger per table), so writers that predate the fleet stay correct.
+    Keys stay the URL: a URL names one host's page, and a document is stored once
+    whichever site's listing links it.
+    """
+    site = _single_site(db)
+    db.execute("UPDATE crawl_runs SET site = ? WHERE site IS NULL", [site])
+    for table in db.table_names():
+        if table in SHARED_TABLES or table.startswith("sqlite_"):
+            continue
+        columns = db[table].columns_dict
+        if "site" not in columns:
+            db[table].add_column("site", str)
+        db.execute(f"UPDATE [{table}] SET site = ? WHERE site IS NULL", [site])
+        db[table].create_index(["site"], if_not_exists=True)
+        source = next((sql for column, sql in _SITE_SOURCES if column in columns), None)
+        if source is not None and table != "crawl_runs":
+            db.execute(
+                f"CREATE TRIGGER IF NOT EXISTS [{table}_site] AFTER INSERT ON [{table}] WHEN NEW.site IS NULL "
+                f"BEGIN UPDATE [{table}] SET site = ({source}) WHERE rowid = NEW.rowid; END"
+            )
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

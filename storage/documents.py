@@ -258,11 +258,12 @@ def mark_removed(db: sqlite_utils.Database, urls: Iterable[str], *, crawl_id: in
     return count
 
 
-def known_documents(db: sqlite_utils.Database) -> list[tuple]:
-    """``(url, published_on, verified_at, etag, last_modified, removed_at)`` of every stored
-    document: what a crawl needs to decide which pages to fetch again."""
+def known_documents(db: sqlite_utils.Database, site: str) -> list[tuple]:
+    """``(url, published_on, verified_at, etag, last_modified, removed_at)`` of every document
+    stored for ``site``: what its crawl needs to decide which pages to fetch again."""
     return db.execute(
-        "SELECT url, published_on, verified_at, etag, last_modified, removed_at FROM documents"
+        "SELECT url, published_on, verified_at, etag, last_modified, removed_at FROM documents WHERE site = ?",
+        [site],
     ).fetchall()
 
 
@@ -272,6 +273,7 @@ def is_stored(db: sqlite_utils.Database, url: str) -> bool:
 
 
 def not_seen_in(db: sqlite_utils.Database, crawl_id: int) -> list[str]:
-    """URLs of the documents still present that crawl ``crawl_id`` did not see."""
+    """URLs of the documents of crawl ``crawl_id``'s site still present that it did not see."""
     return [url for (url,) in db.execute(
-        "SELECT url FROM documents WHERE crawl_id <> ? AND removed_at IS NULL", [crawl_id])]
+        "SELECT url FROM documents WHERE crawl_id <> :crawl AND removed_at IS NULL"
+        " AND site = (SELECT site FROM crawl_runs WHERE id = :crawl)", {"crawl": crawl_id})]

@@ -66,9 +66,9 @@ def store_report_file(
     return "changed" if stored else "new"
 
 
-def report_file_dates(db: sqlite_utils.Database) -> dict[str, str]:
-    """When each stored file was last downloaded, by URL (what a crawl needs to skip fresh ones)."""
-    return dict(db.execute("SELECT url, fetched_at FROM report_files").fetchall())
+def report_file_dates(db: sqlite_utils.Database, site: str) -> dict[str, str]:
+    """When each file stored for ``site`` was last downloaded, by URL (what its crawl needs to skip fresh ones)."""
+    return dict(db.execute("SELECT url, fetched_at FROM report_files WHERE site = ?", [site]).fetchall())
 
 
 def _rows(db: sqlite_utils.Database, where: str, params: dict) -> list[dict]:

@@ -68,9 +68,9 @@ def record_fetch_error(
         )
 
 
-def last_failures(db: sqlite_utils.Database) -> list[tuple[str, str]]:
-    """Each URL that ever failed to be fetched, with when it last failed."""
-    return db.execute("SELECT url, max(at) FROM fetch_errors GROUP BY url").fetchall()
+def last_failures(db: sqlite_utils.Database, site: str) -> list[tuple[str, str]]:
+    """Each URL of ``site`` that ever failed to be fetched, with when it last failed."""
+    return db.execute("SELECT url, max(at) FROM fetch_errors WHERE site = ? GROUP BY url", [site]).fetchall()
 
 
 def record_crawl_note(
@@ -94,9 +94,9 @@ def first_fetch_errors(db: sqlite_utils.Database, run_id: int, limit: int) -> li
                          [run_id, limit]))
 
 
-def crawl_count(db: sqlite_utils.Database) -> int:
-    """How many crawls were started before (each picks its share of re-verification by it)."""
-    return db.execute("SELECT count(*) FROM crawl_runs").fetchone()[0]
+def crawl_count(db: sqlite_utils.Database, site: str) -> int:
+    """How many crawls of ``site`` were started before (each picks its share of re-verification by it)."""
+    return db.execute("SELECT count(*) FROM crawl_runs WHERE site = ?", [site]).fetchone()[0]
 
 
 def crawl_runs(db: sqlite_utils.Database) -> list[dict]:
@@ -116,6 +116,11 @@ FETCH_ERRORS = "SELECT url, status, error, at FROM fetch_errors WHERE crawl_id =
 def last_crawl(db: sqlite_utils.Database) -> dict | None:
     """The newest crawl run, or None when no crawl is recorded."""
     return next(db.query("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1"), None)
+
+
+def sites_held(db: sqlite_utils.Database) -> list[str]:
+    """The sites whose documents the file holds, by name."""
+    return [site for (site,) in db.execute("SELECT DISTINCT site FROM documents WHERE site IS NOT NULL ORDER BY site")]
 
 
 def crawl_fetch_errors(db: sqlite_utils.Database, crawl_id: int | None) -> list[dict]:

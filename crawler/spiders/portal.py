@@ -122,26 +122,26 @@ class ColumnPages:
                 self.queue[canonical] = url
 
 
-def load_known(db: sqlite_utils.Database) -> KnownState:
-    """The known documents by URL, with their last failed fetch, the number of earlier
-    crawls and the report files' download dates."""
+def load_known(db: sqlite_utils.Database, site: str) -> KnownState:
+    """``site``'s known documents by URL, with their last failed fetch, the number of its
+    earlier crawls and its report files' download dates."""
     # Errors are recorded under the URL requested, documents under its canonical form.
     failed: dict[str, str] = {}
-    for url, at in last_failures(db):
+    for url, at in last_failures(db, site):
         canonical = canonicalize_url(url)
         failed[canonical] = max(at, failed.get(canonical, at))
     # Listed pages first: a page that has become a document is known as the document.
     documents = {url: Known(listed_on, verified_at, etag, last_modified, None, document=False)
                  for url, listed_on, verified_at, etag, last_modified in known_listed_pages(db)}
-    documents.update((url, Known(*rest, failed_at=failed.get(url))) for url, *rest in known_documents(db))
-    return KnownState(documents, crawl_count(db), report_file_dates(db), column_read_dates(db))
+    documents.update((url, Known(*rest, failed_at=failed.get(url))) for url, *rest in known_documents(db, site))
+    return KnownState(documents, crawl_count(db, site), report_file_dates(db, site), column_read_dates(db))
 
 
-def _read_known(db_path: str) -> KnownState:
+def _read_known(db_path: str, site: str) -> KnownState:
     """:func:`load_known` on a connection of its own (``scrapy crawl``; govwatch passes it in)."""
     db = open_db(db_path)
     try:
-        return load_known(db)
+        return load_known(db, site)
     finally:
         db.close()
 
@@ -196,7 +196,7 @@ class PortalSpider(scrapy.Spider):
         spider.attachment_max_bytes = crawler.settings.getint("GOVWATCH_ATTACHMENT_MAX_BYTES")
         spider.archiving = archive_dir(crawler.settings) is not None
         if not spider.full:
-            state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"))
+            state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"), spider.profile.name)
             spider.known, spider.report_file_dates = state.documents, state.report_files
             spider.column_reads = state.column_reads
             spider.slice = state.previous_runs % spider.reverify_days

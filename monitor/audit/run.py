@@ -29,7 +29,7 @@ from storage.publications import (
     total_documents,
 )
 from storage.report_files import files_of_page, listed_report_file
-from storage.runs import last_crawl
+from storage.runs import last_crawl, sites_held
 from storage.transactions import read_snapshot
 
 
@@ -160,6 +160,11 @@ def compute_audit(
     if date_from and date_to and date_from > date_to:
         raise AuditError(f"the period {date_from} .. {date_to} ends before it starts")
     with read_snapshot(db):
+        held = sites_held(db)
+        if len(held) > 1:
+            # The figures would mix every site's documents under one site's name.
+            raise AuditError(f"the database holds {len(held)} sites ({', '.join(held)}); auditing one site of a "
+                             "file of several is not built yet: crawl each site into its own database to audit it")
         report = load_report(db, year, report_path)
         if year is None and report and report.get("year") and not (date_from or date_to):
             year = report["year"]
@@ -215,5 +220,6 @@ def run_audit(db: sqlite_utils.Database, **audit) -> dict:
     """
     refresh_workdays(db, audit.get("calendar", OFFICIAL))
     result = compute_audit(db, **audit)
-    result["audit_id"] = record_audit(db, result, audit.get("limits", DEFAULT_LIMITS))
+    site = audit.get("profile", PROFILES["leda"]).name
+    result["audit_id"] = record_audit(db, result, audit.get("limits", DEFAULT_LIMITS), site=site)
     return result

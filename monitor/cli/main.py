@@ -20,7 +20,7 @@ from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.commands import cmd_audit
 from monitor.claims.commands import cmd_claims
 from monitor.i18n import _, LANGUAGES, UnknownLanguage, language, set_language
-from monitor.errors import RunError, UsageError, database_failure, open_existing_db, site_profile
+from monitor.errors import RunError, UsageError, database_failure, open_existing_db, site_profiles
 from monitor.report.commands import cmd_query
 
 
@@ -39,17 +39,18 @@ def cmd_parse(args) -> int:
     return 0
 
 
-def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
-           timeout: float | None = None, time_limit: float | None = None, archive: str | None = None) -> dict:
-    """Run a crawl and print its summary; a storage failure, or a crawl that did not do
-    its job, becomes a RunError (naming its first fetch errors)."""
-    from crawler.run import failure, run_crawl, summary
+def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
+           timeout: float | None = None, time_limit: float | None = None, archive: str | None = None) -> list[dict]:
+    """Crawl every site of ``profiles`` in one run and print each one's summary; a storage
+    failure, or a crawl that did not do its job, becomes a RunError (naming each failed
+    site and its first fetch errors) once every site's crawl has ended."""
+    from crawler.run import failure, run_crawls, summary
     from storage.db import DatabaseError
 
     try:
         # Every failed fetch is recorded in fetch_errors and counted in the summary, so
         # Scrapy's own log (tracebacks included) is only shown when asked for.
-        run = run_crawl(profile, db_path, full=full, overrides={
+        runs = run_crawls(profiles, db_path, full=full, overrides={
             "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
@@ -58,20 +59,24 @@ def _crawl(profile, db_path: str, full: bool = False, verbose: bool = False, rev
         })
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
-    print(summary(run))
-    problem = failure(run)
-    if problem:
-        errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
-        raise RunError(f"{problem}; the first errors:{errors}" if errors else problem)
-    return run
+    problems = []
+    for run in runs:
+        print(summary(run))
+        problem = failure(run)
+        if problem:
+            errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
+            problems.append(f"{problem}; the first errors:{errors}" if errors else problem)
+    if problems:
+        raise RunError("\n".join(problems))
+    return runs
 
 
 def cmd_crawl(args) -> int:
-    """Crawl a portal's disclosure section into the database."""
-    profile = site_profile(args, args.start_url, args.allow_prefix)
+    """Crawl the disclosure sections of a portal, or of every site of a sites file in one run."""
+    profiles = site_profiles(args, args.start_url, args.allow_prefix)
     if args.time_limit is not None and args.time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
-    _crawl(profile, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
+    _crawl(profiles, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
            timeout=args.timeout, time_limit=args.time_limit, archive=args.archive)
     return 0
 
@@ -103,7 +108,7 @@ def cmd_demo(args) -> int:
     _remove_demo_db(args.db)
     with serve() as portal:
         print(_("sample portal serving at {url}").format(url=portal.url))
-        run = _crawl(resolve_profile("leda", [portal.url + "/"], []), args.db)
+        [run] = _crawl([resolve_profile("leda", [portal.url + "/"], [])], args.db)
     expected = load_ground_truth()["documents"]
     db = open_db(args.db)
     try:
@@ -199,8 +204,10 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
                         help="judge the inspection checks as of this date (default: the end of a past --year, "
                              "else today)")
     site = parser.add_mutually_exclusive_group()
-    site.add_argument("--site", default="leda", help="site profile whose claim observations apply (default: leda)")
+    parser.add_argument("--site", metavar="NAME",
+                        help="the site whose claim observations apply (default: leda, or the sites file's only site)")
     site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
+    site.add_argument("--sites", metavar="FILE", help="a sites file ([[sites]] tables) that --site names a site of")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -222,8 +229,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("crawl", help="crawl a portal's disclosure section into SQLite")
     site = p.add_mutually_exclusive_group()
-    site.add_argument("--site", help="a site profile (default: leda, or none with --start-url)")
+    p.add_argument("--site", metavar="NAME", help="a site (default: leda, the sites file's only site, "
+                   "or none with --start-url)")
     site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
+    site.add_argument("--sites", metavar="FILE", help="a sites file ([[sites]] tables) that --site names a site of")
     p.add_argument("--start-url", action="append", metavar="URL", help="start here (repeatable)")
     p.add_argument("--allow-prefix", action="append", metavar="PATH",
                    help="follow links under this path only (repeatable)")

@@ -60,7 +60,7 @@ TABLES = {
         "started_at": "UTC start",
         "finished_at": "UTC end, null while running",
         "status": "running (also a killed crawl), finished, or Scrapy's close reason",
-        "site": "the site profile",
+        "site": "the site crawled (its name in the sites file)",
         "start_urls": "JSON list of the start URLs",
         "pages_fetched": "pages fetched",
         "documents_new": "documents seen for the first time",
@@ -176,6 +176,13 @@ TABLES = {
     }),
 }
 
+# Every table of portal data carries its site (storage.db's site migration); the
+# calendar is the fleet's, and the views read documents without it.
+SITE_COLUMN = "the site (its name in the sites file) the row belongs to"
+for _columns in (TABLES[name][1] for name in TABLES
+                 if name not in ("workdays", "publications", "document_columns", "timeliness")):
+    _columns.setdefault("site", SITE_COLUMN)
+
 # What each canned query of ``storage.canned_queries`` is for; empty parameters fall back
 # to the defaults named in each description.
 DESCRIPTIONS = {
@@ -191,6 +198,10 @@ DESCRIPTIONS = {
     "column_month_documents": ("Documents of one column in one month",
                                "Documents under :column (a column name such as 政策解读, at any depth) "
                                "published in :month (YYYY-MM)."),
+    "fleet_ranking": ("The fleet: every site on the same figures",
+                      "Per site, the share of documents late against 15 and 20 working days (:year empty for "
+                      "every year), and its newest audit's contradicted claims and rule findings; worst first. "
+                      "Null is unknown."),
 }
 QUERIES = {name: {"title": title, "description": description, **CANNED_QUERIES[name]}
            for name, (title, description) in DESCRIPTIONS.items()}

@@ -11,9 +11,9 @@ from tests.conftest import govwatch
 
 @pytest.fixture(scope="module")
 def profile_file(sample_portal, tmp_path_factory):
-    """leda's bundled profile, renamed, with the sample portal as its start URL."""
-    leda = files("crawler").joinpath("sites/leda.toml").read_text(encoding="utf-8")
-    text = leda.replace('name = "leda"', 'name = "leda-file"').replace(
+    """leda's bundled entry as a profile file of its own, renamed, with the sample portal as its start URL."""
+    leda = files("crawler").joinpath("sites/bundled.toml").read_text(encoding="utf-8")
+    text = leda.replace("[[sites]]\n", "").replace("[sites.claims]", "[claims]").replace('name = "leda"', 'name = "leda-file"').replace(
         '"http://www.leda.gov.cn/"', json.dumps(sample_portal.url + "/"))
     assert text.count("leda-file") == 1 and sample_portal.url in text
     path = tmp_path_factory.mktemp("profile") / "leda-file.toml"

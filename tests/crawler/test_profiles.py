@@ -7,15 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from crawler.profiles import GENERIC, PROFILES, ProfileError, SiteProfile, load_profile, profile_from_data, resolve_profile
+from crawler.profiles import (GENERIC, PROFILES, ProfileError, SiteProfile, load_profile, load_sites, pick_sites,
+                              profile_from_data, resolve_profile)
 
 MINIMAL = {"name": "mine", "start_urls": ["http://www.example.gov.cn/"]}
 
 
-def test_the_bundled_leda_profile_is_read_from_its_file():
-    data = tomllib.loads(files("crawler").joinpath("sites/leda.toml").read_text(encoding="utf-8"))
+def test_the_bundled_leda_profile_is_an_entry_of_the_bundled_sites_file():
+    data = tomllib.loads(files("crawler").joinpath("sites/bundled.toml").read_text(encoding="utf-8"))
     leda = PROFILES["leda"]
-    assert leda == profile_from_data(data, "leda.toml")
+    assert [table["name"] for table in data["sites"]] == list(PROFILES)
+    assert leda == profile_from_data(data["sites"][0], "bundled.toml")
+    assert leda.level == "government"
     assert leda.start_urls == ("http://www.leda.gov.cn/",)
     assert leda.allow_prefixes == ("/zfxxgk", "/xxgk", "/info/")
     assert leda.claims["interpretations"] == {"observe": "column", "column": "政策解读", "gloss": "policy interpretation"}
@@ -118,3 +121,40 @@ def test_profile_level_and_column_kinds_are_checked():
                          ({"columns": {"专题": {"every": 3}}}, "columns.专题: must be a table")):
         with pytest.raises(ProfileError, match=message):
             profile_from_data({**base, **bad}, "x.toml")
+
+
+def test_a_sites_file_holds_several_sites_in_its_order(tmp_path):
+    path = tmp_path / "sites.toml"
+    path.write_text("""
+[[sites]]
+name = "b"
+start_urls = ["http://b.example.gov.cn/"]
+level = "department"
+[sites.claims]
+portal_items = { observe = "documents" }
+
+[[sites]]
+name = "a"
+start_urls = ["http://a.example.gov.cn/"]
+""", encoding="utf-8")
+    sites = load_sites(path)
+    assert list(sites) == ["b", "a"]
+    assert sites["b"].level == "department" and sites["b"].claims == {"portal_items": {"observe": "documents"}}
+    assert sites["a"].level == "department" and sites["a"].claims == {}
+    assert pick_sites(sites, None) == [sites["b"], sites["a"]] and pick_sites(sites, "a") == [sites["a"]]
+    with pytest.raises(ProfileError, match="unknown site 'c'; known sites: a, b"):
+        pick_sites(sites, "c")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('name = "x"', "needs one or more \\[\\[sites\\]\\] tables"),
+    ('[[sites]]\nname = "x"\nstart_urls = ["http://x/"]\n[[sites]]\nname = "x"\nstart_urls = ["http://y/"]',
+     "the site name 'x' is used twice"),
+    ('[[sites]]\nname = "x"\nstart_urls = ["http://x/"]\nlevel = "province"',
+     "#1: level: must be one of department, government"),
+])
+def test_a_bad_sites_file_is_one_line_naming_the_fault(tmp_path, text, message):
+    path = tmp_path / "sites.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ProfileError, match=message):
+        load_sites(path)

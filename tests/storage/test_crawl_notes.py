@@ -34,5 +34,5 @@ def test_a_database_written_before_crawl_notes_gains_the_table(tmp_path):
     old.conn.close()
     db = open_db(path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    assert set(db["crawl_notes"].columns_dict) == {"id", "crawl_id", "url", "kind", "title", "detail", "at"}
+    assert set(db["crawl_notes"].columns_dict) == {"id", "crawl_id", "url", "kind", "title", "detail", "at", "site"}
     db.close()

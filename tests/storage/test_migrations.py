@@ -1,6 +1,7 @@
 """Databases written by older schemas (tests/files/databases/) open, upgrade to
 ``SCHEMA_VERSION`` and keep every row they held."""
 
+import json
 import shutil
 import sqlite3
 from pathlib import Path
@@ -78,3 +79,48 @@ def test_opening_an_upgraded_database_again_changes_nothing(old_copy):
     upgraded = (schema(old_copy), contents(old_copy))
     open_db(old_copy).close()
     assert (schema(old_copy), contents(old_copy)) == upgraded and user_version(old_copy) == SCHEMA_VERSION
+
+
+def portal_tables(path: Path) -> list[str]:
+    """Every table of the file but the calendar, which no portal owns."""
+    conn = sqlite3.connect(path)
+    try:
+        return [name for (name,) in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name != 'workdays'")]
+    finally:
+        conn.close()
+
+
+def test_a_single_site_database_is_given_its_site_on_every_row(old_copy):
+    # The fixtures were crawled as leda, the default; name the crawl otherwise so the
+    # site is seen to come from the file, not from the default.
+    with sqlite3.connect(old_copy) as conn:
+        conn.execute("UPDATE crawl_runs SET site = 'jinan'")
+    before = contents(old_copy)
+    open_db(old_copy).close()
+    conn = sqlite3.connect(old_copy)
+    try:
+        for table in portal_tables(old_copy):
+            sites = conn.execute(f"SELECT site, count(*) FROM [{table}] GROUP BY site").fetchall()
+            assert sites == ([("jinan", len(before[table]))] if before.get(table) else []), table
+    finally:
+        conn.close()
+
+
+def test_rows_written_after_the_upgrade_carry_their_crawls_site(old_copy):
+    from storage.documents import store_documents
+    from storage.runs import record_fetch_error, start_run
+
+    db = open_db(old_copy)
+    run = start_run(db, site="jinan", start_urls=["http://jinan.example/"])
+    record_fetch_error(db, run, url="http://jinan.example/gone", status=404, error="gone")
+    [record] = [json.loads(row[0]) for row in db.execute(
+        "SELECT record FROM document_versions ORDER BY id LIMIT 1").fetchall()]
+    record.update(url="http://jinan.example/info/1.htm", title="济南 1", attachments=[
+        {"name": "附件", "url": "http://jinan.example/a.pdf"}])
+    store_documents(db, [record], crawl_id=run, seen_at="2026-12-01T00:00:00Z", parser_version=2)
+    sites = {table: db.execute(f"SELECT site FROM [{table}] WHERE rowid = (SELECT max(rowid) FROM [{table}])")
+             .fetchone()[0] for table in ("crawl_runs", "fetch_errors", "documents", "document_versions",
+                                          "attachments", "events")}
+    db.close()
+    assert sites == dict.fromkeys(sites, "jinan")

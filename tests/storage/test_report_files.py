@@ -67,9 +67,13 @@ def test_a_listed_file_is_found_by_the_year_in_its_title(db):
     assert listed_report_file(db, 2019) is None
 
 
-def test_download_dates_by_url(db):
+def test_download_dates_by_url_of_the_crawls_site(db):
+    from storage.runs import start_run
+
+    assert start_run(db, site="leda", start_urls=["http://portal/"]) == 1
     store(db, at="2026-01-05T00:00:00Z")
-    assert report_file_dates(db) == {FILE: "2026-01-05T00:00:00Z"}
+    assert report_file_dates(db, "leda") == {FILE: "2026-01-05T00:00:00Z"}
+    assert report_file_dates(db, "other") == {}
 
 
 def test_a_database_from_before_report_files_gains_the_table(tmp_path):
