@@ -36,8 +36,8 @@ CASES = (
      ("现将见义勇为人员申报材料公示如下，详见附件。",), ("王某某_371302199208154418_申报表.pdf",)),
 )
 
-# An annual report on 2019 put up in February 2021, more than a year late (a department's
-# is due 31 January 2020): the 2020 report copies its prose, and its 结转下年度继续办理
+# An annual report on 2019 put up in February 2021, most of a year late (the area reports
+# as a government: due 31 March 2020): the 2020 report copies its prose, and its 结转下年度继续办理
 # (3) is not the 2020 report's 上年结转 (0).
 LATE_REPORT = ("report_late", "临沂经济技术开发区2019年政府信息公开工作年度报告", dt.date(2021, 2, 15),
                "annual_report_2019.md")
