@@ -56,8 +56,8 @@ def test_report_shows_veto_thresholds_rules_and_column_ages(audit_2021, report_2
     assert len(stale) == len(TRUTH["inspection"]["2021"]["stale_column"])
     veto = {row.get("data-veto"): row.get("data-crossed") for row in section.xpath(".//tr[@data-veto]")}
     assert veto == {"stale_column": "no", "blank_column": "no", "homepage_stale": "no", "backdated": "no"}
-    assert "crosses no 单项否决" in section.text_content() and "as of 2021-12-31" in section.text_content()
-    basis = {row.get("data-rule-kind"): row.xpath("td[3]")[0].text_content() for row in section.xpath(".//tr[@data-rule-kind]")}
+    assert "crosses none of the single-veto (单项否决) thresholds" in section.text_content() and "as of 2021-12-31" in section.text_content()
+    basis = {row.get("data-rule-kind"): row.xpath("td[2]")[0].text_content() for row in section.xpath(".//tr[@data-rule-kind]")}
     assert basis["stale_column"] == "国办秘函〔2019〕19号" and basis["report_late"] == "《政府信息公开条例》第四十九条"
 
 
