@@ -13,7 +13,7 @@ from monitor.demo.sample_portal.model import ground_truth
 
 
 def in_small_filesystem(tmp_path, portal_url, script):
-    """Run ``script`` (sh) on a 300 KiB tmpfs at {fs}; {crawl} crawls into {fs}/g.db, {check} prints its state."""
+    """Run ``script`` (sh) on a 1 MiB tmpfs at {fs} (room for the schema, not the crawl); {crawl} crawls into {fs}/g.db, {check} prints its state."""
     fs = tmp_path / "fs"
     fs.mkdir()
     crawl = shlex.join(govwatch_command("crawl", "--site", "leda", "--start-url", f"{portal_url}/", "--db", f"{fs}/g.db"))
@@ -23,7 +23,7 @@ def in_small_filesystem(tmp_path, portal_url, script):
              f" print('runs', [r for r in c.execute('SELECT status FROM crawl_runs ORDER BY id')])\"")
     # Its stderr goes outside the small filesystem, which is full when it is written.
     err = tmp_path / "crawl.err"
-    full_script = f"mount -t tmpfs -o size=300k tmpfs {fs} && " + script.format(crawl=crawl, check=check, fs=fs, err=err)
+    full_script = f"mount -t tmpfs -o size=1m tmpfs {fs} && " + script.format(crawl=crawl, check=check, fs=fs, err=err)
     return subprocess.run(["unshare", "-rm", "sh", "-c", full_script], capture_output=True, text=True, timeout=600)
 
 
