@@ -19,19 +19,12 @@ from monitor.demo.sample_portal.model import REMOVAL_DAY
 from monitor.demo.sample_portal.server import serve
 from storage.db import open_db
 from tests.conftest import govwatch
+from tests.sqlite_rows import query
 
 # Crawls a portal served on 127.0.0.1, in a subprocess.
 pytestmark = pytest.mark.slow
 
 SIZE = 300
-
-
-def query(db, sql, params=()):
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,7 @@ from monitor.demo.sample_portal.model import build_portal
 from monitor.demo.sample_portal.server import serve
 from crawler.middlewares import CUT_SHORT
 from tests.conftest import govwatch
+from tests.sqlite_rows import query
 
 # Crawls of the sample portal with faults, in subprocesses.
 pytestmark = pytest.mark.slow
@@ -62,14 +63,6 @@ def clean(tmp_path_factory):
 @pytest.fixture(scope="module")
 def clean_day1(tmp_path_factory):
     return clean_crawl(tmp_path_factory, 1)
-
-
-def query(db, sql: str, *params) -> list[tuple]:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql, params).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ the column's last) within ``reverify_days``, read every column to its end within
 period, and never take a document on a listing page it did not read for removed.
 """
 
-import sqlite3
 
 import pytest
 
@@ -16,6 +15,7 @@ from monitor.demo.sample_portal.catalogue import COLUMNS
 from monitor.demo.sample_portal.model import REMOVAL_DAY, RESTORE_DAY
 from monitor.demo.sample_portal.server import serve
 from tests.conftest import govwatch
+from tests.sqlite_rows import query
 
 # Serves its own sample portals and crawls them, in subprocesses.
 pytestmark = pytest.mark.slow
@@ -47,11 +47,6 @@ def crawl(url: str, db, *args: str):
     result = govwatch("crawl", "--site", "leda", "--start-url", url + "/", "--db", db, *args)
     assert result.returncode == 0, result.stderr
     return result
-
-
-def query(db, sql: str, params=()) -> list[tuple]:
-    with sqlite3.connect(db) as connection:
-        return connection.execute(sql, params).fetchall()
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from storage.publications import COUNT_QUERIES
 from monitor.labels import label, labelled_audit
 from monitor.report.html import SECTIONS, render_report, write_report
 from tests.conftest import govwatch
+from tests.sqlite_rows import query
 
 # Audits and reports on the crawled sample portal in subprocesses.
 pytestmark = pytest.mark.slow
@@ -42,11 +42,6 @@ def built(crawled_db, tmp_path_factory):
 @pytest.fixture(scope="module")
 def page(built):
     return lxml.html.fromstring(built["html"])
-
-
-def query(db, sql: str, *params) -> list[tuple]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql, params).fetchall()
 
 
 def test_every_section_is_there_with_its_heading(page):
