@@ -159,7 +159,7 @@ def test_a_changed_parser_records_parser_changes_only_even_for_removed_documents
     assert (after[0], after[2]) == (events, alerts)
     assert after[1] == versions + documents
     assert query(db, "SELECT DISTINCT reason, parser_version, changed_fields FROM document_versions"
-                     " WHERE id > ?", [versions]) == [("parser", 99, '["title"]')]
+                     " WHERE id > ?", versions) == [("parser", 99, '["title"]')]
     retitled = {url for (url,) in query(db, "SELECT url FROM documents WHERE title LIKE '%（新解析）'"
                                             " AND removed_at IS NOT NULL")}
     assert retitled == removed
