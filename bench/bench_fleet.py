@@ -22,7 +22,8 @@ baseline); the most requests any one port was answering at once (must be <= 2); 
 crawl process's peak RSS (``os.wait4`` rusage of that child alone) and CPU seconds; the
 SQLite writer's share of the wall time (time inside the storage pipeline's methods,
 measured by a timing wrapper in the child: the reactor runs them one at a time on its
-one thread, so this is the single writer's busy time); and the server process's CPU
+one thread, so this is the single writer's busy time), and its share of the crawl
+process's CPU (the reactor thread's CPU seconds inside them); and the server process's CPU
 share, which says whether the server, not the crawler, was the limit. The machine is
 often shared, so each run also gives the crawl's pages per CPU second (pages over the
 child's user + system seconds: what one core does, whatever else runs) and the load
@@ -114,7 +115,7 @@ def crawl_child(sites: str, db: str, full: bool, out: str) -> int:
     from crawler.profiles import load_sites
     from crawler.run import run_crawls
 
-    busy = [0.0]
+    busy = [0.0, 0.0]  # wall seconds, CPU seconds of the reactor's thread
 
     def timed(method):
         # Signal handlers get the keyword arguments their signature names (pydispatch
@@ -123,11 +124,12 @@ def crawl_child(sites: str, db: str, full: bool, out: str) -> int:
 
         @functools.wraps(method)
         def wrapper(*args, **kwargs):
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.thread_time()
             try:
                 return method(*args, **{key: value for key, value in kwargs.items() if key in names})
             finally:
                 busy[0] += time.perf_counter() - began
+                busy[1] += time.thread_time() - began_cpu
         return wrapper
 
     for name in WRITER_METHODS:
@@ -139,6 +141,7 @@ def crawl_child(sites: str, db: str, full: bool, out: str) -> int:
     Path(out).write_text(json.dumps({
         "wall_seconds": wall,
         "writer_seconds": busy[0],
+        "writer_cpu_seconds": busy[1],
         "statuses": sorted({run["status"] for run in runs}),
         "pages_fetched": sum(run["pages_fetched"] for run in runs),
         "errors": sum(run["errors"] for run in runs),
@@ -184,6 +187,8 @@ def crawl(server: FleetServer, n: int, sites: Path, db: Path, *, full: bool) -> 
         "pages_per_cpu_s": round(child["pages_fetched"] / cpu, 1),
         "load_average_1min": round(load, 2),
         "writer_share": round(child["writer_seconds"] / wall, 3),
+        # Of the crawl's own CPU: unlike the wall share, not inflated when the machine is busy.
+        "writer_cpu_share": round(child["writer_cpu_seconds"] / cpu, 3),
         "server_cpu_share": round((served["cpu_seconds"] - server_before) / process_seconds, 3),
     }
 
@@ -234,7 +239,7 @@ def lines(r: dict) -> list[str]:
             f"N={result['portals']}: full crawl {f['pages_fetched']} pages in {f['wall_seconds']:.1f} s,"
             f" {f['pages_per_s']} pages/s{ratio}; peak RSS {f['peak_rss_mib']} MiB;"
             f" max {f['max_in_flight_per_portal']} in flight per portal; SQLite writer {100 * f['writer_share']:.1f}%"
-            f" of wall; crawl CPU {100 * f['crawl_cpu_share']:.0f}% ({f['pages_per_cpu_s']} pages per CPU second),"
+            f" of wall, {100 * f['writer_cpu_share']:.1f}% of the crawl's CPU; crawl CPU {100 * f['crawl_cpu_share']:.0f}% ({f['pages_per_cpu_s']} pages per CPU second),"
             f" server CPU {100 * f['server_cpu_share']:.0f}%; load average {f['load_average_1min']}")
         out.append(
             f"       nightly (day 1): {night['served']} requests ({result['nightly_request_ratio']:.4f} of the full"
