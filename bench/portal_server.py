@@ -4,8 +4,9 @@ Run as its own process (``bench/common.PortalProcess`` does), so the crawler and
 server do not share a GIL. It prints its URL when ready. Three control paths, never
 linked from the portal and never counted:
 
-    /__bench/counts   requests since the last reset: total, by kind (listing, detail, ...)
-                      and by HTTP status, as JSON
+    /__bench/counts   requests since the last reset: total, by kind (listing, detail, ...),
+                      by part (``_part``: first or older listing page, conditional detail
+                      request ...) and by HTTP status, as JSON
     /__bench/reset    zero the counters
     /__bench/day/N    serve day N from the next request on (the model's ``set_day``)
 
@@ -35,6 +36,21 @@ def _kind(target: str) -> str:
     return "other"
 
 
+def _part(target: str, headers) -> str:
+    """Where a request goes, finer than its kind: a column's first listing page or an
+    older one, a detail page asked for conditionally (a known page re-checked) or not,
+    an attachment download, robots.txt, or another page."""
+    path = target.split("?")[0]
+    if match := routes._LISTING.fullmatch(path):
+        return "listing_older" if match.group(2) else "listing_first"
+    if routes._DETAIL.fullmatch(path):
+        conditional = headers is not None and ("If-None-Match" in headers or "If-Modified-Since" in headers)
+        return "detail_conditional" if conditional else "detail_plain"
+    if path == "/system/_content/download.jsp":
+        return "attachment"
+    return "robots" if path == "/robots.txt" else "other_page"
+
+
 def _counting(respond):
     """``respond`` that counts each request by kind and by the status it answered."""
 
@@ -44,6 +60,7 @@ def _counting(respond):
             _counts["total"] += 1
             _counts[f"kind:{_kind(target)}"] += 1
             _counts[f"status:{int(response.status)}"] += 1
+            _counts[f"part:{_part(target, headers)}"] += 1
         return response
 
     return counted

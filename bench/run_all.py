@@ -29,6 +29,7 @@ BENCHMARKS = {
     "incremental": ([], []),  # small portals miss the target: listings are a larger share
     "scale": ([], ["--size", "5000", "--rows", "100000"]),
     "reparse": ([], ["--size", "300", "--rounds", "1"]),
+    "fleet": ([], ["--quick"]),
 }
 
 
@@ -59,6 +60,13 @@ def headline(name: str, r: dict) -> str:
                 f" {r['lxml_1_pages_per_s']} on one = {r['ratio']} (target {r['target_ratio']}:"
                 f" {target(r['ratio'] >= r['target_ratio'])}); archive {r['archive_mib_per_1000_documents']} MiB"
                 " per 1,000 documents")
+    if name == "fleet":
+        largest = r["results"][-1]
+        return (f"fleet: {largest['portals']} portals {largest['full']['pages_per_s']} pages/s ="
+                f" {largest['ratio_to_single']} x one portal's; peak RSS {largest['full']['peak_rss_mib']} MiB;"
+                f" SQLite writer {100 * largest['full']['writer_share']:.1f}% of wall; max"
+                f" {r['max_in_flight_per_portal']} in flight per portal (limit {r['politeness_limit']}:"
+                f" {target(r['politeness_met'])})")
     parts = []
     if "crawl" in r:
         c = r["crawl"]
