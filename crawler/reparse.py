@@ -45,7 +45,7 @@ def _hints(source: dict) -> BodyHints:
 def reparse_page(task: tuple) -> dict | None:
     """One document's record from the archived response ``task`` names; None when the record is not a response."""
     url, path, offset, hints = task
-    kind, content_type, body = read_record(Path(path), offset)
+    kind, content_type, body = read_record(path, offset)  # a str: no Path to build per page
     if kind != "response":
         return None
     record = parse_page(body, url, http_content_type_encoding(content_type or ""), hints)

@@ -49,7 +49,8 @@ def _one_line_cell(element) -> bool:
     cell and the row must stay one line. Layout tables that hold a whole article in a
     cell do not count: their text is long or holds a table of its own.
     """
-    if not len(element) or element.find(".//table") is not None:
+    # iter() filters in C; find(".//table") runs ElementPath's Python generators.
+    if not len(element) or next(element.iter("table"), None) is not None:
         return False
     return len("".join(text_of(element).split())) <= _MAX_CELL_LINE
 
