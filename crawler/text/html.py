@@ -65,8 +65,9 @@ def html_lines(root, skip: frozenset = frozenset()) -> list[str]:
     is neither copied nor changed and nesting deeper than Python's recursion limit is fine.
     """
     parts = [_BREAK] if root.tag in BLOCK_TAGS else []
+    add = parts.append
     if root.text:
-        parts.append(root.text)
+        add(root.text)
     walker = etree.iterwalk(root, events=("start", "end"))
     next(walker)  # the root's own start, handled above
     skipped = None  # the element whose subtree was just skipped: its end adds only its tail
@@ -83,20 +84,23 @@ def html_lines(root, skip: frozenset = frozenset()) -> list[str]:
             if one_line is None and tag in _CELL_END_TAGS and _one_line_cell(element):
                 one_line = element
             elif tag in BLOCK_TAGS and one_line is None:
-                parts.append(_BREAK)
-            if element.text:
-                parts.append(element.text)
+                add(_BREAK)
+            # Read once: each read of .text or .tail decodes a new string from the tree.
+            text = element.text
+            if text:
+                add(text)
             continue
         if element is not skipped:
             if element is one_line:
                 one_line = None
-                parts.append(_CELL)
+                add(_CELL)
             elif tag in BLOCK_TAGS and one_line is None:
-                parts.append(_BREAK)
+                add(_BREAK)
             elif tag in _CELL_END_TAGS:
-                parts.append(_CELL)
-        if element.tail:
-            parts.append(element.tail)
+                add(_CELL)
+        tail = element.tail
+        if tail:
+            add(tail)
     # Source line breaks are plain whitespace in HTML; only markup breaks lines.
     text = "".join(parts)
     segments = text.split(_BREAK)
