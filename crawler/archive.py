@@ -222,7 +222,7 @@ def _request_target(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def read_record(path: Path, offset: int) -> tuple[str, str | None, bytes]:
+def read_record(path: str | Path, offset: int) -> tuple[str, str | None, bytes]:
     """The record at ``offset`` of the WARC file ``path``: its type, the HTTP Content-Type and the payload.
 
     A ``response`` record's payload is the body as the portal sent it, less any

@@ -80,6 +80,8 @@ class ReportFileItem:
     title: str | None
     content_type: str | None
     body: bytes
+    # The archived record of these bytes ({warc_file, warc_offset}); None when not archived.
+    warc: dict | None = None
 
 
 @dataclass

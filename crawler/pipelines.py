@@ -7,6 +7,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
+from crawler.archive import archive_dir
 from crawler.items import (GONE, AttachmentFileItem, ColumnReadItem, CrawlNoteItem, FetchErrorItem, ListedPageItem,
                            PageItem, ReportFileItem, SeenItem)
 from crawler.parsing import PARSER_VERSION
@@ -61,7 +62,10 @@ class SQLitePipeline:
         spider = self.crawler.spider
         self.db = open_db(self.db_path)
         try:
-            self.run_id = start_run(self.db, site=spider.profile.name, start_urls=spider.start_urls)
+            archive = archive_dir(self.crawler.settings)
+            self.run_id = start_run(self.db, site=spider.profile.name, start_urls=spider.start_urls,
+                                    body_ids=spider.profile.body_ids, body_classes=spider.profile.body_classes,
+                                    archive_dir=str(archive.resolve()) if archive else None)
         except sqlite3.Error as exc:
             self.stop(str(explain(self.db_path, exc, "write to")))
         spider.crawl_id = self.run_id
@@ -102,7 +106,7 @@ class SQLitePipeline:
             # Files are few and large: each is its own transaction, never held in a batch.
             outcome = store_report_file(
                 self.db, url=item.url, page_url=item.page_url, title=item.title, content_type=item.content_type,
-                body=item.body, crawl_id=self.run_id, fetched_at=utc_now(),
+                body=item.body, crawl_id=self.run_id, fetched_at=utc_now(), warc=item.warc,
             )
             self.stats.inc_value(f"govwatch/report_files_{outcome}")
         if len(self.pages) + len(self.seen) >= self.batch_size:

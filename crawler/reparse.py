@@ -3,14 +3,16 @@
 A better parser is worth most on what was already crawled, and a page the portal has
 since removed can be read in no other way. Each document's record is read again from
 the archived response its current record came from, with the body hints of the site
-profile its crawl used (a profile the crawl loaded from a file is not known here: its
-documents are read without hints), in a process pool across the machine's cores;
+profile its crawl used (as the crawl recorded them, so a profile loaded from a file counts
+too; for crawls from before they were recorded, the bundled profile of the site's name),
+in a process pool across the machine's cores;
 parsing is the cost, so the workers get the pages in chunks, in archive order, and
 only the records come back.
 The differences are stored by :func:`storage.documents.store_reparsed` as parser
 changes, never as events.
 """
 
+import json
 import os
 from concurrent.futures import ProcessPoolExecutor
 from collections import Counter
@@ -32,15 +34,18 @@ _CHUNK = 64
 _BATCH = 500
 
 
-def _hints(site: str | None) -> BodyHints:
-    profile = PROFILES.get(site or "")
+def _hints(source: dict) -> BodyHints:
+    """The article containers of the profile the document's crawl used."""
+    if source["body_ids"] is not None and source["body_classes"] is not None:
+        return BodyHints(tuple(json.loads(source["body_ids"])), tuple(json.loads(source["body_classes"])))
+    profile = PROFILES.get(source["site"] or "")
     return BodyHints(profile.body_ids, profile.body_classes) if profile else BodyHints((), ())
 
 
 def reparse_page(task: tuple) -> dict | None:
     """One document's record from the archived response ``task`` names; None when the record is not a response."""
     url, path, offset, hints = task
-    kind, content_type, body = read_record(Path(path), offset)
+    kind, content_type, body = read_record(path, offset)  # a str: no Path to build per page
     if kind != "response":
         return None
     record = parse_page(body, url, http_content_type_encoding(content_type or ""), hints)
@@ -56,7 +61,7 @@ def reparse(db, archive: Path, *, since: str | None = None, site: str | None = N
     sources = reparse_sources(db, since=since, site=site)
     readable = [source for source in sources
                 if source["warc_file"] and (archive / source["warc_file"]).is_file()]
-    tasks = [(source["url"], str(archive / source["warc_file"]), source["warc_offset"], _hints(source["site"]))
+    tasks = [(source["url"], str(archive / source["warc_file"]), source["warc_offset"], _hints(source))
              for source in readable]
     workers = workers or os.cpu_count() or 1
     if workers == 1 or len(tasks) < _CHUNK:

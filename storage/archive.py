@@ -27,6 +27,12 @@ def default_archive_dir(db_path: str | Path) -> Path:
     return Path(str(db_path) + ".warc")
 
 
+def database_archive_dir(db: sqlite_utils.Database) -> Path | None:
+    """The default archive directory of the file ``db`` is connected to; None for an in-memory database."""
+    path = next((row[2] for row in db.execute("PRAGMA database_list") if row[1] == "main"), "")
+    return default_archive_dir(path) if path else None
+
+
 def create_archive_tables(db: sqlite_utils.Database) -> None:
     """``archive_records`` and the WARC pointers of versions and attachments (schema 9)."""
     db["archive_records"].create(
@@ -80,7 +86,8 @@ def record_attachment_files(db: sqlite_utils.Database, files: list[dict]) -> int
 
 def reparse_sources(db: sqlite_utils.Database, *, since: str | None = None, site: str | None = None) -> list[dict]:
     """Each stored document with the archived record its current record was read from:
-    ``{url, warc_file, warc_offset, content_type, fetched_at, crawl_id, site}``, the record
+    ``{url, warc_file, warc_offset, content_type, fetched_at, crawl_id, site, body_ids, body_classes}``
+    (the last two: the JSON lists the crawl recorded of its profile, None before they were), the record
     of its latest version (``warc_file`` None when that version was not archived: an
     older version's bytes would not give the current record).
 
@@ -89,7 +96,7 @@ def reparse_sources(db: sqlite_utils.Database, *, since: str | None = None, site
     """
     cursor = db.execute(
         """SELECT d.url, v.warc_file, v.warc_offset, a.content_type, coalesce(a.fetched_at, v.fetched_at),
-                  v.crawl_id, r.site
+                  v.crawl_id, r.site, r.body_ids, r.body_classes
            FROM documents AS d
            LEFT JOIN document_versions AS v ON v.id = (
                SELECT max(id) FROM document_versions WHERE url = d.url)
@@ -100,7 +107,8 @@ def reparse_sources(db: sqlite_utils.Database, *, since: str | None = None, site
            ORDER BY v.warc_file, v.warc_offset""",
         {"since": since, "site": site},
     )
-    keys = ("url", "warc_file", "warc_offset", "content_type", "fetched_at", "crawl_id", "site")
+    keys = ("url", "warc_file", "warc_offset", "content_type", "fetched_at", "crawl_id", "site", "body_ids",
+            "body_classes")
     return [dict(zip(keys, row)) for row in cursor.fetchall()]
 
 

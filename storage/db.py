@@ -16,7 +16,8 @@ from storage.alerts import create_alerts_table
 from storage.archive import create_archive_tables
 from storage.column_reads import create_column_reads_table
 from storage.listed_pages import create_listed_pages_table
-from storage.report_files import create_report_files_table
+from storage.report_files import add_report_file_pointers, create_report_files_table
+from storage.runs import add_run_profile_columns
 from storage.transactions import write_transaction
 
 # How long a connection waits for another one's write lock before it gives up.
@@ -451,7 +452,21 @@ def _site_column(db: sqlite_utils.Database) -> None:
             )
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column]
+def _run_profile_and_report_archive(db: sqlite_utils.Database) -> None:
+    """What a re-parse or an audit needs of a crawl later: the body hints of the profile it
+    used and the archive it wrote (``crawl_runs``), and which archived record holds each
+    report file's bytes (``report_files``).
+
+    Rows from before it keep their ``body`` and have no pointer: their crawls' bytes may
+    be in no archive, so nothing is dropped. A report file archived from now on is stored
+    once, in the archive, with ``body`` null.
+    """
+    add_run_profile_columns(db)
+    add_report_file_pointers(db)
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column,
+              _run_profile_and_report_archive]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -13,7 +13,17 @@ def utc_now() -> str:
     return dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def start_run(db: sqlite_utils.Database, *, site: str, start_urls: list[str]) -> int:
+def add_run_profile_columns(db: sqlite_utils.Database) -> None:
+    """``crawl_runs.body_ids`` / ``body_classes`` (JSON lists: the article containers of the
+    profile the crawl used, which a re-parse applies again, even for a profile read from a
+    file) and ``archive_dir`` (where the crawl wrote its WARC files; null when it archived
+    nothing, and for crawls from before ``_run_profile_and_report_archive``)."""
+    for column in ("body_ids", "body_classes", "archive_dir"):
+        db["crawl_runs"].add_column(column, str)
+
+
+def start_run(db: sqlite_utils.Database, *, site: str, start_urls: list[str], body_ids: tuple[str, ...] = (),
+              body_classes: tuple[str, ...] = (), archive_dir: str | None = None) -> int:
     """Record a crawl as ``running`` and return its id.
 
     A run that is never finished (the process was killed) keeps ``running`` with no
@@ -26,6 +36,9 @@ def start_run(db: sqlite_utils.Database, *, site: str, start_urls: list[str]) ->
                 "status": "running",
                 "site": site,
                 "start_urls": json.dumps(start_urls, ensure_ascii=False),
+                "body_ids": json.dumps(list(body_ids), ensure_ascii=False),
+                "body_classes": json.dumps(list(body_classes), ensure_ascii=False),
+                "archive_dir": archive_dir,
                 "pages_fetched": 0,
                 "documents_new": 0,
                 "documents_updated": 0,

@@ -375,7 +375,7 @@ class PortalSpider(scrapy.Spider):
             yield AttachmentFileItem(meta["report_file"], hashlib.sha256(response.body).hexdigest(),
                                      len(response.body), meta["warc"])
         yield ReportFileItem(meta["report_file"], meta["report_page"], meta["report_title"],
-                             _header(response, b"Content-Type"), response.body)
+                             _header(response, b"Content-Type"), response.body, meta.get("warc"))
 
     def verify(self, url: str, known: Known) -> scrapy.Request:
         """Fetch a known document again, conditionally unless it was removed (then in full)."""

@@ -7,6 +7,7 @@ look similar and must not be read as dates.
 """
 
 import datetime
+import functools
 import re
 
 from crawler.text.numerals import parse_number, to_halfwidth
@@ -25,6 +26,10 @@ _DATE_RE = re.compile(
 
 # How much of an unreadable value a warning repeats; page cells can be huge.
 _WARNING_EXCERPT = 60
+# Pages of one portal repeat the same few hundred date values and signature lines, and a
+# re-parse reads them all again; only short text is remembered, so hostile cells cannot
+# fill the memory.
+_REMEMBERED_CHARS = 80
 
 
 def _match_to_iso(match: re.Match) -> tuple[str | None, str | None]:
@@ -51,6 +56,11 @@ def parse_date(text: str | None) -> tuple[str | None, str | None]:
     """
     if not isinstance(text, str) or not text.strip():
         return None, None
+    return _remembered_date(text) if len(text) <= _REMEMBERED_CHARS else _parse_date_text(text)
+
+
+def _parse_date_text(text: str) -> tuple[str | None, str | None]:
+    """``parse_date`` for non-blank text."""
     match = _DATE_RE.search(to_halfwidth(text))
     if match is None:
         excerpt = " ".join(text.split())[:_WARNING_EXCERPT]
@@ -75,5 +85,14 @@ def standalone_date(line: str | None) -> str | None:
     first = line.lstrip()[:1]
     if not (first.isdecimal() or (first and first in _CN_YEAR_DIGITS)):
         return None
+    return _remembered_line(line) if len(line) <= _REMEMBERED_CHARS else _standalone_date_text(line)
+
+
+def _standalone_date_text(line: str) -> str | None:
+    """``standalone_date`` for a line that starts like a year."""
     match = _DATE_RE.fullmatch(to_halfwidth(line).strip())
     return None if match is None else _match_to_iso(match)[0]
+
+
+_remembered_date = functools.lru_cache(maxsize=4096)(_parse_date_text)
+_remembered_line = functools.lru_cache(maxsize=4096)(_standalone_date_text)

@@ -49,7 +49,8 @@ def _one_line_cell(element) -> bool:
     cell and the row must stay one line. Layout tables that hold a whole article in a
     cell do not count: their text is long or holds a table of its own.
     """
-    if not len(element) or element.find(".//table") is not None:
+    # iter() filters in C; find(".//table") runs ElementPath's Python generators.
+    if not len(element) or next(element.iter("table"), None) is not None:
         return False
     return len("".join(text_of(element).split())) <= _MAX_CELL_LINE
 
@@ -64,8 +65,9 @@ def html_lines(root, skip: frozenset = frozenset()) -> list[str]:
     is neither copied nor changed and nesting deeper than Python's recursion limit is fine.
     """
     parts = [_BREAK] if root.tag in BLOCK_TAGS else []
+    add = parts.append
     if root.text:
-        parts.append(root.text)
+        add(root.text)
     walker = etree.iterwalk(root, events=("start", "end"))
     next(walker)  # the root's own start, handled above
     skipped = None  # the element whose subtree was just skipped: its end adds only its tail
@@ -82,20 +84,23 @@ def html_lines(root, skip: frozenset = frozenset()) -> list[str]:
             if one_line is None and tag in _CELL_END_TAGS and _one_line_cell(element):
                 one_line = element
             elif tag in BLOCK_TAGS and one_line is None:
-                parts.append(_BREAK)
-            if element.text:
-                parts.append(element.text)
+                add(_BREAK)
+            # Read once: each read of .text or .tail decodes a new string from the tree.
+            text = element.text
+            if text:
+                add(text)
             continue
         if element is not skipped:
             if element is one_line:
                 one_line = None
-                parts.append(_CELL)
+                add(_CELL)
             elif tag in BLOCK_TAGS and one_line is None:
-                parts.append(_BREAK)
+                add(_BREAK)
             elif tag in _CELL_END_TAGS:
-                parts.append(_CELL)
-        if element.tail:
-            parts.append(element.tail)
+                add(_CELL)
+        tail = element.tail
+        if tail:
+            add(tail)
     # Source line breaks are plain whitespace in HTML; only markup breaks lines.
     text = "".join(parts)
     segments = text.split(_BREAK)

@@ -22,9 +22,13 @@ _HALFWIDTH[0x3000] = 0x20
 _ARABIC = re.compile(r"^\d{1,3}(,\d{3})+$|^\d+$")
 
 
+# str.translate with a dict looks every character up in Python; most text has nothing to map.
+_FULLWIDTH_RE = re.compile("[\uff01-\uff5e\u3000]")
+
+
 def to_halfwidth(text: str) -> str:
     """Return ``text`` with full-width ASCII forms and the ideographic space made ASCII."""
-    return text.translate(_HALFWIDTH)
+    return text.translate(_HALFWIDTH) if _FULLWIDTH_RE.search(text) else text
 
 
 def cn_digits_to_int(text: str) -> int | None:

@@ -16,6 +16,7 @@ import sqlite_utils
 
 from crawler.profiles import PROFILES, SiteProfile
 from monitor.claims.extract import UnreadableReport, extract_claims, read_report, report_text
+from monitor.audit.archived_files import MissingFile, file_bytes
 from monitor.audit.findings import run_checks
 from monitor.audit.personal_data import mask_all
 from monitor.audit.rulebook import RULES, Scope, SettingError, column_ages, default_as_of, run_rulebook, veto_summary
@@ -50,15 +51,25 @@ def find_report(db: sqlite_utils.Database, year: int) -> dict | None:
     """
     found = annual_report_page(db, year)
     if found:
-        return {**found, "files": files_of_page(db, found["url"])}
+        return {**found, "files": [_with_bytes(db, file) for file in files_of_page(db, found["url"])]}
     listed = listed_report_file(db, year)
     if listed is None:
         return None
-    return {"url": listed["page_url"], "title": listed["title"], "body_text": None, "files": [listed]}
+    return {"url": listed["page_url"], "title": listed["title"], "body_text": None, "files": [_with_bytes(db, listed)]}
+
+
+def _with_bytes(db, file: dict) -> dict:
+    """A stored file with its bytes in ``body`` (read from the archive), or its ``missing`` reason."""
+    try:
+        return {**file, "body": file_bytes(db, file)}
+    except MissingFile as exc:
+        return {**file, "body": None, "missing": str(exc)}
 
 
 def _file_claims(file: dict) -> dict:
     """The claims of one downloaded report file, or ``{"error"}`` when it cannot be read."""
+    if file["body"] is None:
+        return {"error": file["missing"]}
     try:
         return extract_claims(report_text(file["body"]))
     # Whatever a reader raises on a downloaded file (an unreadable format, a damaged

@@ -84,10 +84,12 @@ TABLES = {
         "content_type": "the Content-Type the portal sent",
         "sha256": "SHA-256 of the file",
         "size": "bytes",
-        "body": "the file itself",
+        "body": "the file itself when it is not in the archive; null for a file stored once, in its WARC record",
         "fetched_at": "UTC time it was last downloaded",
         "changed_at": "UTC time its content was first stored or last replaced",
         "crawl_id": "the crawl that last downloaded it",
+        "warc_file": "the WARC file (in the crawl's archive_dir) holding the file's bytes; null when not archived",
+        "warc_offset": "the byte offset of its record in that file",
     }),
     "crawl_runs": ("One row per crawl.", {
         "id": "crawl id",
@@ -101,6 +103,9 @@ TABLES = {
         "documents_updated": "documents whose content changed",
         "documents_unchanged": "documents seen again unchanged",
         "errors": "fetch errors",
+        "body_ids": "JSON list: the article container ids of the site profile the crawl used",
+        "body_classes": "JSON list: the article container classes of that profile",
+        "archive_dir": "the directory the crawl wrote its WARC archive to; null when not archived",
     }),
     "fetch_errors": ("Pages a crawl could not fetch.", {
         "id": "row id",

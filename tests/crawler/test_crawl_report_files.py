@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from crawler.archive import read_record
 from crawler.spiders.portal import PortalSpider, rota_turn
 from monitor.demo.sample_portal.server import serve
 from tests.conftest import govwatch
@@ -21,9 +22,13 @@ CHANGED_2020 = REPORT_2020 + "\n本报告于2021年2月1日更正。\n".encode("
 
 
 def rows(db) -> dict:
+    """Each stored file's row, with ``bytes`` read from the archive record it points to."""
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    return {row["url"]: dict(row) for row in conn.execute("SELECT * FROM report_files")}
+    found = {row["url"]: dict(row) for row in conn.execute("SELECT * FROM report_files")}
+    for row in found.values():
+        row["bytes"] = read_record(db.parent / (db.name + ".warc") / row["warc_file"], row["warc_offset"])[2]
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +58,16 @@ def test_the_file_a_report_page_attaches_is_stored(crawls):
     row = crawls["first"][crawls["url"] + REPORT_2020_FILE]
     page = DETAILS[1]
     assert (row["page_url"], row["title"]) == (crawls["url"] + page.path, page.title)
-    assert (row["body"], row["size"], row["content_type"]) == (REPORT_2020, len(REPORT_2020), "application/octet-stream")
+    assert (row["bytes"], row["size"], row["content_type"]) == (REPORT_2020, len(REPORT_2020), "application/octet-stream")
+    # Archived, so not stored a second time in the database.
+    assert row["body"] is None
     assert row["sha256"] == hashlib.sha256(REPORT_2020).hexdigest()
 
 
 def test_the_file_the_listing_links_is_stored_under_its_full_title(crawls):
     row = crawls["first"][crawls["url"] + REPORT_2018_FILE]
-    assert (row["page_url"], row["title"], row["body"]) == (
-        crawls["url"] + "/xxgk/nb.htm", "示例区2018年政府信息公开工作年度报告", REPORT_2018)
+    assert (row["page_url"], row["title"], row["bytes"], row["body"]) == (
+        crawls["url"] + "/xxgk/nb.htm", "示例区2018年政府信息公开工作年度报告", REPORT_2018, None)
 
 
 def test_only_report_files_are_stored_as_report_files(crawls):
@@ -99,14 +106,14 @@ def test_downloading_the_same_files_again_adds_and_changes_nothing(crawls):
     assert crawls["requested_again"][REPORT_2020_FILE] == crawls["requested_again"][REPORT_2018_FILE] == 2
     for url, row in crawls["again"].items():
         first = crawls["first"][url]
-        assert (row["sha256"], row["body"], row["changed_at"]) == (first["sha256"], first["body"], first["changed_at"])
+        assert (row["sha256"], row["bytes"], row["changed_at"]) == (first["sha256"], first["bytes"], first["changed_at"])
         assert row["crawl_id"] == 2
     assert set(crawls["again"]) == set(crawls["first"])
 
 
 def test_a_changed_file_replaces_the_stored_one(crawls):
     row = crawls["changed"][crawls["url"] + REPORT_2020_FILE]
-    assert (row["body"], row["sha256"]) == (CHANGED_2020, hashlib.sha256(CHANGED_2020).hexdigest())
+    assert (row["bytes"], row["sha256"]) == (CHANGED_2020, hashlib.sha256(CHANGED_2020).hexdigest())
     assert row["changed_at"] >= crawls["first"][crawls["url"] + REPORT_2020_FILE]["changed_at"]
     assert row["crawl_id"] == 3 and set(crawls["changed"]) == set(crawls["first"])
 

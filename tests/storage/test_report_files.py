@@ -87,3 +87,48 @@ def test_a_database_from_before_report_files_gains_the_table(tmp_path):
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     assert conn.execute("SELECT count(*) FROM report_files").fetchone() == (0,)
+
+
+ARCHIVED = {"warc_file": "govwatch-1-20260101000000-00000.warc.gz", "warc_offset": 512}
+
+
+def test_an_archived_file_is_stored_once_in_the_archive(db):
+    assert store_report_file(db, url=FILE, page_url=PAGE, title="年报", content_type="application/pdf",
+                             body=b"%PDF-1.7 report", crawl_id=1, fetched_at="2026-01-01T00:00:00Z", warc=ARCHIVED) == "new"
+    row = db["report_files"].get(FILE)
+    assert (row["body"], row["warc_file"], row["warc_offset"], row["size"]) == (None, *ARCHIVED.values(), 15)
+    assert row["sha256"] == hashlib.sha256(b"%PDF-1.7 report").hexdigest()
+
+
+def test_a_file_stored_before_the_archive_loses_its_body_once_the_same_bytes_are_archived(db):
+    store(db)
+    assert db["report_files"].get(FILE)["body"] == b"%PDF-1.7 report"
+    assert store_report_file(db, url=FILE, page_url=PAGE, title="年报", content_type="application/pdf",
+                             body=b"%PDF-1.7 report", crawl_id=2, fetched_at="2026-01-02T00:00:00Z",
+                             warc=ARCHIVED) == "unchanged"
+    row = db["report_files"].get(FILE)
+    assert (row["body"], row["warc_file"], row["crawl_id"]) == (None, ARCHIVED["warc_file"], 2)
+
+
+def test_rows_name_the_archive_their_crawl_wrote(db):
+    from storage.runs import start_run
+
+    start_run(db, site="leda", start_urls=["http://portal/"], archive_dir="/srv/govwatch.db.warc")
+    store(db, page=LISTING)
+    assert listed_report_file(db, 2020)["archive_dir"] == "/srv/govwatch.db.warc"
+
+
+def test_an_upgraded_database_keeps_the_bodies_it_held(tmp_path):
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    for step in MIGRATIONS[:-1]:
+        step(old)
+    old.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    old["report_files"].insert({"url": FILE, "page_url": PAGE, "sha256": "x", "body": b"%PDF old"})
+    old.close()
+    upgraded = open_db(path)
+    try:
+        row = upgraded["report_files"].get(FILE)
+        assert (row["body"], row["warc_file"], row["warc_offset"]) == (b"%PDF old", None, None)
+    finally:
+        upgraded.close()

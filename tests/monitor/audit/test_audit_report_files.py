@@ -8,6 +8,7 @@ import io
 import json
 import os
 import re
+import shutil
 import sqlite3
 from html import escape
 
@@ -51,8 +52,8 @@ def docx_of(markdown: bytes) -> bytes:
     return out.getvalue()
 
 
-def crawl_and_audit(url: str, db, *years) -> dict:
-    result = govwatch("crawl", "--start-url", url + "/xxgk/nb.htm", "--db", db)
+def crawl_and_audit(url: str, db, *years, options=()) -> dict:
+    result = govwatch("crawl", "--start-url", url + "/xxgk/nb.htm", "--db", db, *options)
     assert result.returncode == 0, result.stderr
     audits = {}
     for year in years:
@@ -140,6 +141,67 @@ def test_a_docx_attachment_is_read(tmp_path):
     assert audit["report"]["source"] == portal.url + REPORT_2020_FILE
     claims = {claim["key"]: claim["value"] for claim in audit["claims"]}
     assert (claims["portal_items"], claims["applications_new"], claims["applications_handled_total"]) == (2763, 3, 3)
+
+
+# The file's bytes: once, in the archive, when the crawl archived it; else in the database.
+
+
+def audit_2020(db) -> dict:
+    result = govwatch("audit", "--db", db, "--year", 2020, "--json")
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def moved(db, tmp_path, *, with_archive: bool):
+    """A copy of the database (and its archive, if asked) whose crawls' recorded archive is gone."""
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    target = tmp_path / "govwatch.db"
+    shutil.copy(db, target)
+    if with_archive:
+        shutil.copytree(str(db) + ".warc", str(target) + ".warc")
+    conn = sqlite3.connect(target)
+    with conn:
+        conn.execute("UPDATE crawl_runs SET archive_dir = ?", [str(tmp_path / "moved-away.warc")])
+    conn.close()
+    return target
+
+
+@pytest.mark.slow
+def test_an_archived_file_is_read_from_the_archive_alone(audited):
+    stored = sqlite3.connect(audited["db"]).execute("SELECT url, body IS NULL, warc_file IS NOT NULL FROM report_files").fetchall()
+    assert stored and all(row[1:] == (1, 1) for row in stored)
+    # ... and yet its figures are the file's (test_the_claims_are_the_files_own).
+    assert audited[2020]["report"]["file"] == audited["url"] + REPORT_2020_FILE
+
+
+@pytest.mark.slow
+def test_a_database_moved_with_its_archive_reads_the_archive_beside_it(audited, tmp_path):
+    audit = audit_2020(moved(audited["db"], tmp_path, with_archive=True))
+    assert audit["report"]["file"] == audited["url"] + REPORT_2020_FILE
+    assert pairs(audit["claims"]) == pairs(audited[2020]["claims"])
+
+
+@pytest.mark.slow
+def test_a_file_whose_archive_is_gone_is_named_unreadable_with_why(audited, tmp_path):
+    audit = audit_2020(moved(audited["db"], tmp_path, with_archive=False))
+    assert audit["report"]["file"] is None
+    [missing] = audit["report"]["unreadable_files"]
+    assert missing["url"] == audited["url"] + REPORT_2020_FILE
+    assert "not in the archive" in missing["error"] and "moved-away.warc" in missing["error"]
+
+
+@pytest.mark.slow
+def test_with_archiving_off_the_file_is_kept_in_the_database_and_read(tmp_path):
+    db = tmp_path / "govwatch.db"
+    with serve(faults=ReportSite()) as portal:
+        audit = crawl_and_audit(portal.url, db, 2020, options=("--archive", "off"))[2020]
+    assert audit["report"]["file"] == portal.url + REPORT_2020_FILE
+    assert pairs(audit["claims"]) == pairs(extract_claims(report_text(REPORT_2020))["claims"])
+    stored = sqlite3.connect(db).execute("SELECT body, warc_file FROM report_files WHERE url = ?",
+                                         [portal.url + REPORT_2020_FILE]).fetchall()
+    assert stored == [(REPORT_2020, None)]
 
 
 # crawled_report picks between a report's page and its files.
