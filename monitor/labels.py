@@ -131,11 +131,17 @@ LIMITS = {
     15: Label(N_("15 working days"), N_("the report's own sentence")),
 }
 
+# Where a document's date of formation (成文日期) was read: crawler.parsing's created_on_source.
+DATE_SOURCES = {
+    "metadata": Label(N_("from the page's metadata")),
+    "body": Label(N_("from the signature date of the body")),
+}
+
 # The kinds of column the inspection's update thresholds tell apart (monitor.audit.rulebook).
 COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"), "other": N_("other")}
 
 GROUPS = {"claim": CLAIMS, "status": STATUSES, "rule": RULES, "finding": FINDINGS, "alert": ALERTS,
-          "review_group": REVIEW_GROUPS}
+          "review_group": REVIEW_GROUPS, "date_source": DATE_SOURCES}
 
 
 def _subject(subject: str) -> str:
