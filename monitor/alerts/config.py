@@ -29,7 +29,8 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
 
     [schedule]
     cron = "30 2 * * *"           # minute hour day month weekday (default 02:30)
-    timezone = "Asia/Shanghai"    # the zone the cron expression is read in
+    timezone = "Asia/Shanghai"    # the zone the cron expression is read in and times are shown in
+                                  # (GOVWATCH_TIMEZONE, when set, overrides it for display)
 
 The password is never stored in the file: a ``password`` key is refused,
 ``password_env`` must be a variable's name (anything else is refused without being

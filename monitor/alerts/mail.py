@@ -36,6 +36,7 @@ import sqlite_utils
 from monitor.alerts.config import Config, SmtpConfig
 from monitor.i18n import N_, _, html_lang, ngettext
 from monitor.labels import label, limit_label
+from monitor.localtime import shown
 from storage.alerts import queue_alert, resolve_health
 from storage.runs import utc_now
 
@@ -160,8 +161,8 @@ def message(batch: list[dict], smtp: SmtpConfig, now: str | None) -> EmailMessag
     if now:
         mail["Date"] = format_datetime(dt.datetime.fromisoformat(now))
     mail["Message-ID"] = message_id(batch, smtp.sender)
-    mail.set_content(plain_text(batch))
-    mail.add_alternative(html_text(batch), subtype="html")
+    mail.set_content(plain_text(batch, now))
+    mail.add_alternative(html_text(batch, now), subtype="html")
     return mail
 
 
@@ -239,9 +240,9 @@ def _health_alerts(batch: list[dict]) -> list[dict]:
     return [alert["payload"] for alert in batch if alert["kind"] != "late"]
 
 
-def plain_text(batch: list[dict]) -> str:
+def plain_text(batch: list[dict], now: str | None = None) -> str:
     """The plain-text part: an introduction, the late documents by publisher, then the crawl problems."""
-    blocks = [_introduction(batch)]
+    blocks = [_introduction(batch, now)]
     for publisher, documents in late_documents(batch).items():
         blocks.append(_publisher_heading(publisher, documents))
         for document in documents:
@@ -254,9 +255,9 @@ def plain_text(batch: list[dict]) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def html_text(batch: list[dict]) -> str:
+def html_text(batch: list[dict], now: str | None = None) -> str:
     """The HTML part: the same as the plain text, every portal value escaped."""
-    parts = [f"<p>{html.escape(_introduction(batch))}</p>"]
+    parts = [f"<p>{html.escape(_introduction(batch, now))}</p>"]
     for publisher, documents in late_documents(batch).items():
         parts.append(f"<h2>{html.escape(_publisher_heading(publisher, documents))}</h2>")
         for document in documents:
@@ -285,12 +286,13 @@ def _html_value(payload: dict, key: str) -> str:
     return text
 
 
-def _introduction(batch: list[dict]) -> str:
-    """The first sentence of a mail: what it reports."""
+def _introduction(batch: list[dict], now: str | None) -> str:
+    """The first sentence of a mail: what it reports, and when (in the display zone, named)."""
     late = sum(len(documents) for documents in late_documents(batch).values())
     health = len(_health_alerts(batch))
     phrases = [ngettext("{n} document published later than a working-day limit",
                         "{n} documents published later than a working-day limit", late).format(n=late) if late else None,
                ngettext("{n} crawl health problem", "{n} crawl health problems", health).format(n=health)
                if health else None]
-    return _("govwatch found {what}.").format(what=_(" and ").join(phrase for phrase in phrases if phrase))
+    found = _("govwatch found {what}.").format(what=_(" and ").join(phrase for phrase in phrases if phrase))
+    return _("As of {time}, {found}").format(time=shown(now), found=found) if now else found

@@ -517,7 +517,8 @@ def test_the_chinese_digest_lists_each_document_once_by_publisher_with_every_lim
     assert mail["Subject"] == "govwatch: 超时公开 5 件" and mail["Bcc"] is None
     text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
     blocks = text.strip().split("\n\n")
-    assert blocks[0] == "govwatch 发现超过工作日时限公开的文件 5 件。"
+    # NOW is 18:30 UTC: half past two the next morning in Shanghai.
+    assert blocks[0] == "截至 2026-03-03 02:30:00 Asia/Shanghai，govwatch 发现超过工作日时限公开的文件 5 件。"
     headings = [block for block in blocks if block.startswith("发布机构：")]
     # Publishers in name order, the unnamed last; the hostile name is one line, shown as text.
     assert headings == ["发布机构：<b>局</b> Bcc: evil@example.com（超时公开文件 1 件）",
@@ -540,3 +541,22 @@ def test_the_chinese_digest_lists_each_document_once_by_publisher_with_every_lim
 
 def documents_in_text(text: str) -> list[str]:
     return re.findall(r"/info/1041/(\d+)\.htm", text)
+
+
+def test_the_configured_zone_shows_in_the_test_mail_unless_the_environment_overrides_it(
+        tmp_path, smtp_server, monkeypatch, chinese):
+    inbox = Inbox()
+    path = write_config(tmp_path, f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server(inbox)}\nsecurity = "none"\n'
+                                  'sender = "g@example.org"\nrecipients = ["a@example.org"]\n'
+                                  '[schedule]\ntimezone = "Asia/Urumqi"\n')
+    monkeypatch.delenv("GOVWATCH_TIMEZONE", raising=False)
+    assert cmd_alerts_test(SimpleNamespace(config=path)) == 0
+    monkeypatch.setenv("GOVWATCH_TIMEZONE", "Europe/Berlin")
+    assert cmd_alerts_test(SimpleNamespace(config=path)) == 0
+    configured, overridden = inbox.mails
+    assert configured["Subject"] == "govwatch: 测试邮件"
+    body = configured.get_content()
+    assert re.search(r"发送时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Urumqi。", body), body
+    assert "以汇总方式（每次运行一封邮件）发送至 a@example.org" in body
+    assert "超过 15 个工作日（年报自述）或20 个工作日（《中华人民共和国政府信息公开条例》第二十六条）公开的文件" in body
+    assert "Europe/Berlin" in overridden.get_content() and "Asia/Urumqi" not in overridden.get_content()
