@@ -137,6 +137,9 @@ DATE_SOURCES = {
     "body": Label(N_("from the signature date of the body")),
 }
 
+# The kinds of body whose annual report Article 49 gives a deadline (crawler.profiles.LEVELS).
+BODY_LEVELS = {"department": N_("department"), "government": N_("government")}
+
 # The kinds of column the inspection's update thresholds tell apart (monitor.audit.rulebook).
 COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"), "other": N_("other")}
 
