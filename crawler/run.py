@@ -119,16 +119,3 @@ def failure(run: dict) -> str | None:
     if run["errors"] and not documents_seen(run):
         return f"crawl {run['id']} stored no document: {errors}"
     return None
-
-
-def summary(run: dict) -> str:
-    """The one-paragraph account of a crawl printed at its end."""
-    seconds = max(run["seconds"], 0.001)
-    documents = documents_seen(run)
-    return (
-        f"Crawl {run['id']} of site {run['site']} {run['status']}: "
-        f"{run['pages_fetched']} pages fetched in {seconds:.1f} s "
-        f"({run['pages_fetched'] / seconds:.1f} pages/s); "
-        f"{documents} documents: {run['documents_new']} new, {run['documents_updated']} updated, "
-        f"{run['documents_unchanged']} unchanged; {run['errors']} errors."
-    )

@@ -137,6 +137,14 @@ DATE_SOURCES = {
     "body": Label(N_("from the signature date of the body")),
 }
 
+# How a crawl ended (crawl_runs.status: "running" until then, else Scrapy's close reason).
+CRAWL_STATUSES = {
+    "finished": Label(N_("completed")),
+    "running": Label(N_("still running")),
+    "shutdown": Label(N_("interrupted")),
+    "closespider_timeout": Label(N_("stopped at its time limit")),
+}
+
 # The kinds of body whose annual report Article 49 gives a deadline (crawler.profiles.LEVELS).
 BODY_LEVELS = {"department": N_("department"), "government": N_("government")}
 
@@ -144,7 +152,8 @@ BODY_LEVELS = {"department": N_("department"), "government": N_("government")}
 COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"), "other": N_("other")}
 
 GROUPS = {"claim": CLAIMS, "status": STATUSES, "rule": RULES, "finding": FINDINGS, "alert": ALERTS,
-          "review_group": REVIEW_GROUPS, "date_source": DATE_SOURCES}
+          "review_group": REVIEW_GROUPS, "date_source": DATE_SOURCES,
+          "crawl_status": CRAWL_STATUSES}
 
 
 def _subject(subject: str) -> str:

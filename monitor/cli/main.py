@@ -44,14 +44,15 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
     """Crawl every site of ``profiles`` in one run and print each one's summary; a storage
     failure, or a crawl that did not do its job, becomes a RunError (naming each failed
     site and its first fetch errors) once every site's crawl has ended."""
-    from crawler.run import failure, run_crawls, summary
+    from crawler.run import failure, run_crawls
+    from monitor.crawl_lines import PROGRESS_SETTING, summary
     from storage.db import DatabaseError
 
     try:
         # Every failed fetch is recorded in fetch_errors and counted in the summary, so
         # Scrapy's own log (tracebacks included) is only shown when asked for.
         runs = run_crawls(profiles, db_path, full=full, overrides={
-            "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
+            "LOG_LEVEL": "INFO" if verbose else "CRITICAL", **PROGRESS_SETTING,
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
             **({"CLOSESPIDER_TIMEOUT": time_limit} if time_limit else {}),

@@ -127,7 +127,7 @@ def _crawl_section(result: dict, crawl: dict | None, fetch_errors: dict) -> str:
         start_urls = json.loads(crawl["start_urls"] or "[]")
         intro = "<p>" + escape(_("Start URLs:")) + " " + ", ".join(_link(url) for url in start_urls) + "</p>"
         facts = [("crawl", _("crawl"), _("#{id} of site {site}: {status}").format(
-                     id=crawl["id"], site=crawl["site"] or _("(none)"), status=crawl["status"])),
+                     id=crawl["id"], site=crawl["site"] or _("(none)"), status=label("crawl_status", crawl["status"]))),
                  ("started", _("started"), shown(crawl["started_at"])),
                  ("finished", _("finished"), shown(crawl["finished_at"])),
                  ("pages fetched", _("pages fetched"), crawl["pages_fetched"]),

@@ -1,0 +1,31 @@
+"""What a crawl tells people, in the language in use: its progress line while it runs and
+its summary at the end.
+
+The crawler counts (crawler.progress, the ``crawl_runs`` row) and cannot import the
+catalogue, which lives above it; these functions word the counts. The ``govwatch``
+command hands :func:`progress_line` to the crawler by name (``GOVWATCH_PROGRESS_LINE``).
+Statuses stay English keys in ``crawl_runs`` and are named at display (monitor.labels).
+"""
+
+from monitor.i18n import _
+from monitor.labels import label
+from storage.runs import documents_seen
+
+# The setting that makes crawler.progress print this module's line.
+PROGRESS_SETTING = {"GOVWATCH_PROGRESS_LINE": "monitor.crawl_lines.progress_line"}
+
+
+def progress_line(counts: dict) -> str:
+    """The line crawler.progress prints every few seconds; ``counts`` are its progress_counts."""
+    return _("crawling: {pages} pages fetched, {items} items ({stored} stored), {errors} errors").format(**counts)
+
+
+def summary(run: dict) -> str:
+    """The one-paragraph account of a crawl printed at its end (``run`` as crawler.run.run_crawls gives it)."""
+    seconds = max(run["seconds"], 0.001)
+    return _("Crawl {id} of site {site} {status}: {pages} pages fetched in {seconds} s ({rate} pages/s); "
+             "{documents} documents: {new} new, {updated} updated, {unchanged} unchanged; {errors} errors.").format(
+        id=run["id"], site=run["site"], status=label("crawl_status", run["status"]), pages=run["pages_fetched"],
+        seconds=f"{seconds:.1f}", rate=f"{run['pages_fetched'] / seconds:.1f}", documents=documents_seen(run),
+        new=run["documents_new"], updated=run["documents_updated"], unchanged=run["documents_unchanged"],
+        errors=run["errors"])
