@@ -337,7 +337,8 @@ def _late_section(result: dict) -> str:
     items = timely["late_items"]
     rows = [
         f"<tr>{_cell(item['workdays'], 'num')}{_cell(item['published_on'], 'date')}{_cell(item['created_on'], 'date')}"
-        f"{_cell(item['created_on_source'])}{_cell(item['publisher'])}"
+        f"{_cell(item['created_on_source'] and label('date_source', item['created_on_source']))}"
+        f"{_cell(item['publisher'])}"
         f"<td>{_link(item['url'], item['title'] or item['url'])}</td>{_cell(item['index_no'])}"
         f"{_cell(', '.join(map(str, item['late_for'])))}</tr>"
         for item in items
