@@ -7,7 +7,7 @@ command hands :func:`progress_line` to the crawler by name (``GOVWATCH_PROGRESS_
 Statuses stay English keys in ``crawl_runs`` and are named at display (monitor.labels).
 """
 
-from monitor.i18n import _
+from monitor.i18n import LANGUAGES, N_, _, translations
 from monitor.labels import label
 from storage.runs import documents_seen
 
@@ -15,9 +15,17 @@ from storage.runs import documents_seen
 PROGRESS_SETTING = {"GOVWATCH_PROGRESS_LINE": "monitor.crawl_lines.progress_line"}
 
 
+PROGRESS = N_("crawling: {pages} pages fetched, {items} items ({stored} stored), {errors} errors")
+
+
 def progress_line(counts: dict) -> str:
     """The line crawler.progress prints every few seconds; ``counts`` are its progress_counts."""
-    return _("crawling: {pages} pages fetched, {items} items ({stored} stored), {errors} errors").format(**counts)
+    return _(PROGRESS).format(**counts)
+
+
+def is_progress(line: str) -> bool:
+    """Whether ``line`` is a progress line, in whichever language the crawl printed it."""
+    return line.startswith(tuple(translations(code).gettext(PROGRESS).split("{")[0] for code in LANGUAGES))
 
 
 def summary(run: dict) -> str:

@@ -125,6 +125,15 @@ ALERTS = {
     "health": Label(N_("crawl health")),
 }
 
+# The crawl's health checks (monitor.alerts.health.CHECKS and rendered_by_javascript).
+HEALTH_CHECKS = {
+    "crawl_failed": Label(N_("the crawl did not finish")),
+    "no_documents": Label(N_("the crawl stored no document")),
+    "documents_dropped": Label(N_("far fewer documents than the crawl before")),
+    "error_rate": Label(N_("too many pages could not be fetched")),
+    "rendered_by_javascript": Label(N_("listings rendered by JavaScript")),
+}
+
 # The working-day limits: the statutory 20 and the annual reports' own 15.
 LIMITS = {
     20: Label(N_("20 working days"), N_("Article 26 of the Regulations")),
@@ -153,7 +162,7 @@ COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"), "othe
 
 GROUPS = {"claim": CLAIMS, "status": STATUSES, "rule": RULES, "finding": FINDINGS, "alert": ALERTS,
           "review_group": REVIEW_GROUPS, "date_source": DATE_SOURCES,
-          "crawl_status": CRAWL_STATUSES}
+          "crawl_status": CRAWL_STATUSES, "health_check": HEALTH_CHECKS}
 
 
 def _subject(subject: str) -> str:

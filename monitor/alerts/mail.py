@@ -115,7 +115,8 @@ def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | No
 
 def health_title(result: dict) -> str:
     """What a failing health result reports: its own ``title`` (a failed nightly stage), or the check that failed."""
-    return one_line(result.get("title") or _("crawl health check failed: {check}").format(check=result["check"]))
+    return one_line(result.get("title") or _("crawl health check failed: {check}").format(
+        check=label("health_check", result["check"])))
 
 
 def health_subject(result: dict) -> str:

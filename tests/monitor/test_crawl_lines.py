@@ -39,3 +39,16 @@ def test_the_summary_is_in_chinese_with_the_status_named(chinese):
 def test_the_summary_in_english_keeps_the_figures_the_benchmarks_read():
     assert summary(RUN) == ("Crawl 3 of site leda completed: 301 pages fetched in 12.0 s (25.0 pages/s); "
                             "287 documents: 5 new, 2 updated, 280 unchanged; 1 errors.")
+
+
+def test_the_nightly_leaves_progress_lines_of_either_language_out_of_a_crawl_error(chinese):
+    from monitor.alerts.nightly import crawl_error, stage_result
+    from monitor.crawl_lines import is_progress, progress_line
+
+    chinese_line = progress_line({"pages": 1, "items": 0, "stored": 0, "errors": 1})
+    stderr = "\n".join([chinese_line, "govwatch crawl: crawl 2 fetched nothing (1 request failed)", chinese_line,
+                        "crawling: 1 pages fetched, 0 items (0 stored), 1 errors", "  http://p/: refused"])
+    assert is_progress(chinese_line) and not is_progress("govwatch crawl: x")
+    assert crawl_error("", stderr) == "crawl 2 fetched nothing (1 request failed); http://p/: refused"
+    assert stage_result("audit", "x")["title"] == "夜间运行的审核阶段失败"
+

@@ -421,7 +421,8 @@ def test_health_alert_mail_names_the_check_and_its_detail(db, smtp_server):
     send_pending(db, config(port), now=NOW)
     (mail,) = inbox.mails
     assert mail["Subject"] == "govwatch: 1 late publication, 1 crawl problem"
-    assert "Crawl health check failed: documents_dropped" in mail.get_body(("plain",)).get_content()
+    assert "Crawl health check failed: far fewer documents than the crawl before" in mail.get_body(
+        ("plain",)).get_content()
     assert "crawl 9 stored 10 documents, &lt;fewer&gt;" in mail.get_body(("html",)).get_content()
 
 
@@ -560,3 +561,18 @@ def test_the_configured_zone_shows_in_the_test_mail_unless_the_environment_overr
     assert "以汇总方式（每次运行一封邮件）发送至 a@example.org" in body
     assert "超过 15 个工作日（年报自述）或20 个工作日（《中华人民共和国政府信息公开条例》第二十六条）公开的文件" in body
     assert "Europe/Berlin" in overridden.get_content() and "Asia/Urumqi" not in overridden.get_content()
+
+
+def test_a_crawl_problem_is_mailed_in_chinese_with_the_check_named(db, smtp_server, chinese):
+    from monitor.alerts.health import check_health
+    from tests.monitor.alerts.test_health import run
+
+    inbox = Inbox()
+    results = check_health([run(1, unchanged=100), run(2, unchanged=40)])
+    queue_health(db, results, at=NOW)
+    send_pending(db, config(smtp_server(inbox)), now=NOW)
+    (mail,) = inbox.mails
+    assert mail["Subject"] == "govwatch: 采集健康检查未通过：文件数比上次采集大幅减少"
+    text = mail.get_body(("plain",)).get_content()
+    assert "  第 2 次采集存入文件 40 件，第 1 次 100 件：减少 60%（超过 30%；网站是否已改版？）" in text.splitlines()
+    assert "采集健康问题 1 项" in text and "documents_dropped" not in text
