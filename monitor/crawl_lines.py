@@ -1,5 +1,5 @@
-"""What a crawl tells people, in the language in use: its progress line while it runs and
-its summary at the end.
+"""What a crawl tells people, in the language in use: its progress line while it runs, its
+summary at the end, and why it failed.
 
 The crawler counts (crawler.progress, the ``crawl_runs`` row) and cannot import the
 catalogue, which lives above it; these functions word the counts. The ``govwatch``
@@ -7,7 +7,7 @@ command hands :func:`progress_line` to the crawler by name (``GOVWATCH_PROGRESS_
 Statuses stay English keys in ``crawl_runs`` and are named at display (monitor.labels).
 """
 
-from monitor.i18n import LANGUAGES, N_, _, translations
+from monitor.i18n import LANGUAGES, N_, _, ngettext, translations
 from monitor.labels import label
 from storage.runs import documents_seen
 
@@ -37,3 +37,27 @@ def summary(run: dict) -> str:
         seconds=f"{seconds:.1f}", rate=f"{run['pages_fetched'] / seconds:.1f}", documents=documents_seen(run),
         new=run["documents_new"], updated=run["documents_updated"], unchanged=run["documents_unchanged"],
         errors=run["errors"])
+
+
+# Why a crawl that did not finish stopped, by its status (Scrapy's close reason).
+STOPPED = {
+    "closespider_timeout": N_("crawl {id} stopped at its time limit before it was done"),
+    "shutdown": N_("crawl {id} was interrupted"),
+}
+
+
+def failure(run: dict) -> str | None:
+    """Why a crawl did not do its job, or None: it did not finish, fetched nothing, or
+    every request it made failed (no document stored, and fetch errors)."""
+    if run["status"] != "finished":
+        stopped = STOPPED.get(run["status"])
+        if stopped:
+            return _(stopped).format(id=run["id"])
+        return _("crawl {id} ended with status {status!r}").format(id=run["id"], status=run["status"])
+    errors = ngettext("{n} request failed", "{n} requests failed", run["errors"]).format(n=run["errors"])
+    if not run["pages_fetched"]:
+        return _("crawl {id} fetched nothing").format(id=run["id"]) + (
+            _(" ({errors})").format(errors=errors) if run["errors"] else "")
+    if run["errors"] and not documents_seen(run):
+        return _("crawl {id} stored no document: {errors}").format(id=run["id"], errors=errors)
+    return None

@@ -44,8 +44,8 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
     """Crawl every site of ``profiles`` in one run and print each one's summary; a storage
     failure, or a crawl that did not do its job, becomes a RunError (naming each failed
     site and its first fetch errors) once every site's crawl has ended."""
-    from crawler.run import failure, run_crawls
-    from monitor.crawl_lines import PROGRESS_SETTING, summary
+    from crawler.run import run_crawls
+    from monitor.crawl_lines import PROGRESS_SETTING, failure, summary
     from storage.db import DatabaseError
 
     try:
@@ -66,7 +66,8 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
         problem = failure(run)
         if problem:
             errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
-            problems.append(f"{problem}; the first errors:{errors}" if errors else problem)
+            problems.append(_("{problem}; the first errors:{errors}").format(problem=problem, errors=errors)
+                            if errors else problem)
     if problems:
         raise RunError("\n".join(problems))
     return runs

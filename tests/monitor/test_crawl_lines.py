@@ -5,6 +5,7 @@ from scrapy.utils.test import get_crawler
 from crawler.progress import Progress
 from crawler.settings import GOVWATCH_PROGRESS_LINE
 from monitor.crawl_lines import PROGRESS_SETTING, summary
+from monitor.i18n import set_language
 
 RUN = {"id": 3, "site": "leda", "status": "finished", "seconds": 12.04, "pages_fetched": 301, "documents_new": 5,
        "documents_updated": 2, "documents_unchanged": 280, "errors": 1}
@@ -52,3 +53,15 @@ def test_the_nightly_leaves_progress_lines_of_either_language_out_of_a_crawl_err
     assert crawl_error("", stderr) == "crawl 2 fetched nothing (1 request failed); http://p/: refused"
     assert stage_result("audit", "x")["title"] == "夜间运行的审核阶段失败"
 
+
+
+def test_why_a_crawl_failed_in_each_language(chinese):
+    from monitor.crawl_lines import failure
+
+    empty = {**RUN, "pages_fetched": 0, "documents_unchanged": 0, "documents_new": 0, "documents_updated": 0}
+    assert failure(RUN) is None
+    assert failure(empty) == "第 3 次采集未抓取到任何页面（1 个请求失败）"
+    assert failure({**RUN, "status": "closespider_timeout"}) == "第 3 次采集到达时限，未完成即停止"
+    set_language("en")
+    assert failure({**empty, "errors": 2}) == "crawl 3 fetched nothing (2 requests failed)"
+    assert failure({**RUN, "status": "killed"}) == "crawl 3 ended with status 'killed'"
