@@ -13,7 +13,7 @@ import re
 from monitor.audit.similarity import similarity
 from monitor.claims.extract import extract_claims, report_text
 from monitor.i18n import _
-from monitor.labels import BODY_LEVELS
+from monitor.labels import BODY_LEVELS, label
 from storage import rulebook as rows
 
 # The year a report is on, as its title names it: 2020年 or 2020 年.
@@ -65,7 +65,7 @@ def report_changed(scope) -> list[dict]:
         versions = rows.version_records(scope.db, url)
         for (_at, before), (at, after) in zip(versions, versions[1:]):
             old, new = _figures(json.loads(before).get("body_text")), _figures(json.loads(after).get("body_text"))
-            changed = [f"{key} {old.get(key)} → {new.get(key)}" for key in sorted(set(old) | set(new))
+            changed = [f"{label('claim', key)} {old.get(key)} → {new.get(key)}" for key in sorted(set(old) | set(new))
                        if old.get(key) != new.get(key)]
             if changed:
                 found.append(_finding("report_changed", url, _("the report on {year} changed {day}: ").format(

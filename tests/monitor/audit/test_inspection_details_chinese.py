@@ -54,3 +54,11 @@ def test_the_annual_report_details_are_in_chinese(db, chinese):
         "2020 年度报告的上年结转为 0 件（二、上年结转），2019 年度报告的结转下年度为 3 件（四、结转下年度继续办理）"))]
     ((url, similar),) = findings(db, "report_similar")
     assert similar.startswith("2020 年度报告的正文有 100% 与 2019 年度报告相同（不计数字）；最长的相同段落：“")
+
+
+def test_a_changed_report_names_its_figures_in_chinese(db, chinese):
+    crawl(db, [report(URL_2020, 2020, "2021-01-20", REPORT_2020)], "2026-01-01T00:00:00Z")
+    crawl(db, [report(URL_2020, 2020, "2021-01-20", REPORT_2020.replace("主动公开信息2763条", "主动公开信息2863条"))],
+          "2026-02-03T00:00:00Z")
+    assert findings(db, "report_changed") == [
+        (URL_2020, "2020 年度报告于 2026-02-03 被修改：门户网站主动公开信息条数 2763 → 2863")]
