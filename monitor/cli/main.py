@@ -130,7 +130,8 @@ def cmd_demo(args) -> int:
         f"  govwatch query --db {args.db} \"{YEARLY_COUNTS}\"\n"
         f"  govwatch audit --db {args.db} --year 2020 --json\n"
         f"  sqlite3 {args.db} \"{VERY_LATE_DOCUMENTS}\"\n"
-        f"\nEvery page as served is archived in {default_archive_dir(args.db)}/ (WARC):\n"
+        + "\n" + _("Every page as served is archived in {archive}/ (WARC):").format(
+            archive=default_archive_dir(args.db)) + "\n"
         f"  govwatch reparse --db {args.db}\n"
         f"  govwatch evidence URL --db {args.db} --out evidence.zip"
     )

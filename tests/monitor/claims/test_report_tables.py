@@ -1,5 +1,7 @@
 """Blank cells are unknown, never zero: what each table rule says when cells are blank."""
 
+import re
+
 import pytest
 
 from monitor.claims.extract import extract_claims
@@ -170,3 +172,12 @@ def test_the_results_detail_is_in_chinese(chinese):
     detail = _rules(RESULTS)["results_sum"]["detail"]
     assert detail.startswith("（一）至（六）共 3 行相加为 10 = 三（七）10；3 行总计空白，按该行各单元格之和计")
     assert "；按申请人类别：自然人 8 = 8" in detail
+
+
+def test_the_prose_and_table_detail_is_in_chinese(chinese):
+    from importlib.resources import files
+
+    report = files("monitor.demo.sample_portal").joinpath("annual_report_2020.md").read_text(encoding="utf-8")
+    detail = _rules(report)["prose_table:applications_received"]["detail"]
+    assert detail.startswith("正文称 3（“") and "，统计表一、本年新收为 3（“" in detail
+    assert not re.search(r"[A-Za-z]{3,}", detail), detail
