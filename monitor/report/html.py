@@ -160,11 +160,16 @@ def _span(span: dict) -> str:
     return f"{span['from']} – {span['to']}" if span["from"] else _("none")
 
 
+# The words storage.publications' count queries put in their key column, named at display.
+COUNT_KEYS = {"(none)": N_("(none)"), "with attachments": N_("with attachments"), "without": N_("without")}
+
+
 def _counts_section(result: dict, params: dict) -> str:
     counts, tables = result["counts"], []
     for name, heading in (("by_publisher", N_("By publisher")), ("by_category", N_("By category (信息类别)")),
                           ("by_attachments", N_("With attachments")), ("by_year", N_("By year"))):
-        rows = [f"<tr>{_cell(key)}{_cell(value, 'num', value=value)}</tr>" for key, value in counts[name].items()]
+        rows = [f"<tr>{_cell(_(COUNT_KEYS[key]) if key in COUNT_KEYS else key)}{_cell(value, 'num', value=value)}</tr>"
+                for key, value in counts[name].items()]
         tables.append(f"<div><h3>{escape(_(heading))}</h3>"
                       + _table(["", _("documents")], rows, numeric={_("documents")}, data_count=name)
                       + _sql_block(name, COUNT_QUERIES[name], params) + "</div>")

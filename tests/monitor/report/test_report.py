@@ -368,6 +368,7 @@ def test_the_chinese_report_shows_no_code_word_and_no_english_sentence(built_zh)
     assert not re.search(r"\b(finished|metadata|notice column|news column)\b", text)
     assert "取自页面元数据" in page.get_element_by_id("late").text_content()
     assert "已完成" in page.get_element_by_id("crawl").text_content()
+    assert "有附件" in page.get_element_by_id("counts").text_content()
     from monitor.i18n import translations
 
     for anchor, title in SECTIONS:
