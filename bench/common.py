@@ -80,7 +80,8 @@ def run_crawl_process(url: str, db: str | Path, *, full: bool = False, options: 
     # crawl's progress lines would fill one and stall the crawl.
     with tempfile.TemporaryFile() as stdout, tempfile.TemporaryFile() as stderr:
         began = time.perf_counter()
-        process = subprocess.Popen(args, cwd=ROOT, stdout=stdout, stderr=stderr)
+        # In English: the crawl's seconds are read from its English summary line.
+        process = subprocess.Popen(args, cwd=ROOT, stdout=stdout, stderr=stderr, env={**os.environ, "GOVWATCH_LANG": "en"})
         _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - began
         process.returncode = os.waitstatus_to_exitcode(status)

@@ -1,4 +1,5 @@
-"""Running crawls in this process, one site or a fleet at once, and reporting them."""
+"""Running crawls in this process, one site or a fleet at once; monitor.crawl_lines words
+what they did for people."""
 
 import datetime as dt
 import sqlite3
@@ -10,15 +11,10 @@ from scrapy.settings import Settings
 from crawler.profiles import SiteProfile, is_loopback
 from crawler.spiders.portal import PortalSpider, load_known
 from storage.db import DatabaseError, explain, open_db
-from storage.runs import documents_seen, first_fetch_errors
+from storage.runs import first_fetch_errors
 
 # Fetch errors a failed crawl shows (all of them are in fetch_errors).
 FIRST_ERRORS = 5
-# Scrapy's close reasons other than "finished", as a person says them.
-CLOSE_REASONS = {
-    "closespider_timeout": "stopped at its time limit before it was done",
-    "shutdown": "was interrupted",
-}
 
 
 def crawl_settings(profile: SiteProfile, db_path: str, overrides: dict | None = None) -> Settings:
@@ -105,30 +101,3 @@ def _seconds(row: dict) -> float | None:
         return None
     began, ended = (dt.datetime.fromisoformat(row[key].replace("Z", "+00:00")) for key in ("started_at", "finished_at"))
     return max((ended - began).total_seconds(), 0.0) or None
-
-
-def failure(run: dict) -> str | None:
-    """Why a crawl did not do its job, or None: it did not finish, fetched nothing, or
-    every request it made failed (no document stored, and fetch errors)."""
-    if run["status"] != "finished":
-        reason = CLOSE_REASONS.get(run["status"], f"ended with status {run['status']!r}")
-        return f"crawl {run['id']} {reason}"
-    errors = f"{run['errors']} request{'s' * (run['errors'] != 1)} failed"
-    if not run["pages_fetched"]:
-        return f"crawl {run['id']} fetched nothing" + (f" ({errors})" if run["errors"] else "")
-    if run["errors"] and not documents_seen(run):
-        return f"crawl {run['id']} stored no document: {errors}"
-    return None
-
-
-def summary(run: dict) -> str:
-    """The one-paragraph account of a crawl printed at its end."""
-    seconds = max(run["seconds"], 0.001)
-    documents = documents_seen(run)
-    return (
-        f"Crawl {run['id']} of site {run['site']} {run['status']}: "
-        f"{run['pages_fetched']} pages fetched in {seconds:.1f} s "
-        f"({run['pages_fetched'] / seconds:.1f} pages/s); "
-        f"{documents} documents: {run['documents_new']} new, {run['documents_updated']} updated, "
-        f"{run['documents_unchanged']} unchanged; {run['errors']} errors."
-    )

@@ -54,6 +54,8 @@ EXTENSIONS = {"crawler.progress.Progress": 500}
 GOVWATCH_DB = "govwatch.db"
 GOVWATCH_BATCH_SIZE = 200
 GOVWATCH_PROGRESS_INTERVAL = 2.0
+# The function wording the progress line (crawler.progress); govwatch's command gives its translated one.
+GOVWATCH_PROGRESS_LINE = "crawler.progress.progress_line"
 # Every stored document is fetched again at least this often (a 1/N share per crawl).
 GOVWATCH_REVERIFY_DAYS = 30
 # Annual-report files (PDF, Word) are downloaded up to this size; pages stop at DOWNLOAD_MAXSIZE.

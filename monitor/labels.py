@@ -125,17 +125,44 @@ ALERTS = {
     "health": Label(N_("crawl health")),
 }
 
+# The crawl's health checks (monitor.alerts.health.CHECKS and rendered_by_javascript).
+HEALTH_CHECKS = {
+    "crawl_failed": Label(N_("the crawl did not finish")),
+    "no_documents": Label(N_("the crawl stored no document")),
+    "documents_dropped": Label(N_("far fewer documents than the crawl before")),
+    "error_rate": Label(N_("too many pages could not be fetched")),
+    "rendered_by_javascript": Label(N_("listings rendered by JavaScript")),
+}
+
 # The working-day limits: the statutory 20 and the annual reports' own 15.
 LIMITS = {
     20: Label(N_("20 working days"), N_("Article 26 of the Regulations")),
     15: Label(N_("15 working days"), N_("the report's own sentence")),
 }
 
+# Where a document's date of formation (成文日期) was read: crawler.parsing's created_on_source.
+DATE_SOURCES = {
+    "metadata": Label(N_("from the page's metadata")),
+    "body": Label(N_("from the signature date of the body")),
+}
+
+# How a crawl ended (crawl_runs.status: "running" until then, else Scrapy's close reason).
+CRAWL_STATUSES = {
+    "finished": Label(N_("completed")),
+    "running": Label(N_("still running")),
+    "shutdown": Label(N_("interrupted")),
+    "closespider_timeout": Label(N_("stopped at its time limit")),
+}
+
+# The kinds of body whose annual report Article 49 gives a deadline (crawler.profiles.LEVELS).
+BODY_LEVELS = {"department": N_("department"), "government": N_("government")}
+
 # The kinds of column the inspection's update thresholds tell apart (monitor.audit.rulebook).
 COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"), "other": N_("other")}
 
 GROUPS = {"claim": CLAIMS, "status": STATUSES, "rule": RULES, "finding": FINDINGS, "alert": ALERTS,
-          "review_group": REVIEW_GROUPS}
+          "review_group": REVIEW_GROUPS, "date_source": DATE_SOURCES,
+          "crawl_status": CRAWL_STATUSES, "health_check": HEALTH_CHECKS}
 
 
 def _subject(subject: str) -> str:

@@ -1,7 +1,10 @@
 """Times shown to people, in the portal's zone; the database keeps UTC.
 
-The zone is ``GOVWATCH_TIMEZONE`` (an IANA name), else Asia/Shanghai, where the portals
-govwatch watches keep their office hours. Every time shown names its zone.
+The zone is ``GOVWATCH_TIMEZONE`` (an IANA name), else the ``[schedule] timezone`` of the
+configuration file a command runs with (:func:`set_configured_zone`: ``nightly``,
+``schedule``, ``alerts test``), else Asia/Shanghai, where the portals govwatch watches
+keep their office hours. The variable wins over the file as it wins elsewhere: it is the
+operator's override for one run. Every time shown names its zone.
 """
 
 import datetime as dt
@@ -10,10 +13,19 @@ import zoneinfo
 
 DEFAULT_ZONE = "Asia/Shanghai"
 
+_configured: str | None = None
+
+
+def set_configured_zone(name: str | None) -> None:
+    """Show times in ``name``, the configuration file's zone, unless GOVWATCH_TIMEZONE says
+    otherwise; None goes back to the default."""
+    global _configured
+    _configured = name
+
 
 def display_zone() -> zoneinfo.ZoneInfo:
     """The zone times are shown in; an unknown name falls back to the default (it is display only)."""
-    name = os.environ.get("GOVWATCH_TIMEZONE") or DEFAULT_ZONE
+    name = os.environ.get("GOVWATCH_TIMEZONE") or _configured or DEFAULT_ZONE
     try:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):

@@ -17,6 +17,7 @@ import pytest
 
 from monitor.command import govwatch_command
 from monitor.i18n import set_language
+from monitor.localtime import set_configured_zone
 from monitor.demo.sample_portal.server import serve
 
 # The fixtures below serve the sample portal or crawl it: a test using one, directly or
@@ -32,9 +33,11 @@ def pytest_configure(config):
 
 @pytest.fixture(autouse=True)
 def _language_reset():
-    """``main(["--lang", …])`` sets the process's language: no test leaves it to the next."""
+    """``main(["--lang", …])`` sets the process's language, a command with a configuration
+    file its display zone: no test leaves them to the next."""
     yield
     set_language(None)
+    set_configured_zone(None)
 
 
 @pytest.fixture

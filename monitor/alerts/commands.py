@@ -4,7 +4,7 @@ from monitor.alerts.config import ConfigError, load_config
 from monitor.alerts.smtp import send_test
 from monitor.errors import RunError, UsageError
 from monitor.i18n import N_, _
-from monitor.localtime import display_zone
+from monitor.localtime import display_zone, set_configured_zone
 from storage.alerts import alerts_with_status
 
 
@@ -15,6 +15,7 @@ def cmd_alerts_test(args) -> int:
         config = load_config(args.config)
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    set_configured_zone(config.schedule.timezone)
     if config.smtp is None:
         raise UsageError(config.alerts_disabled_reason)
     error = send_test(config)
@@ -95,9 +96,10 @@ def _nightly_config(path: str):
     try:
         config = load_config(path)
         config.require_crawl()
-        return config
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
+    set_configured_zone(config.schedule.timezone)
+    return config
 
 
 def cmd_nightly(args) -> int:

@@ -29,7 +29,8 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
 
     [schedule]
     cron = "30 2 * * *"           # minute hour day month weekday (default 02:30)
-    timezone = "Asia/Shanghai"    # the zone the cron expression is read in
+    timezone = "Asia/Shanghai"    # the zone the cron expression is read in and times are shown in
+                                  # (GOVWATCH_TIMEZONE, when set, overrides it for display)
 
 The password is never stored in the file: a ``password`` key is refused,
 ``password_env`` must be a variable's name (anything else is refused without being
@@ -54,6 +55,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from monitor.audit import DEFAULT_LIMITS
+from monitor.i18n import _
 
 SECURITY_MODES = ("starttls", "ssl", "none")
 ALERT_MODES = ("digest", "each")
@@ -127,7 +129,7 @@ class Config:
     def alerts_disabled_reason(self) -> str | None:
         """Why alerts are not mailed, or None when they are."""
         if self.smtp is None:
-            return f"alerts are disabled: {self.path} has no [smtp] section"
+            return _("alerts are disabled: {path} has no [smtp] section").format(path=self.path)
         return None
 
     def require_crawl(self) -> None:
@@ -232,7 +234,7 @@ class _Section:
 
 def _address(section: _Section, key: str, value: str) -> str:
     """``value`` when it is one mail address; control characters would forge headers."""
-    _, address = parseaddr(value)
+    _name, address = parseaddr(value)
     if "@" not in address or any(ord(char) < 32 or ord(char) == 127 for char in value):
         section.fail(key, f"{value!r} is not a mail address")
     return value

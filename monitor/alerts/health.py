@@ -14,6 +14,7 @@ failing for as long as the portal keeps its template, hiding the failures that m
 from collections.abc import Sequence
 
 from crawler.items import RENDERED_BY_JAVASCRIPT
+from monitor.i18n import _, ngettext
 from storage.runs import documents_seen
 
 MAX_DROP = 0.30
@@ -23,27 +24,31 @@ MAX_ERROR_RATE = 0.10
 def crawl_failed(latest: dict, previous: dict | None) -> tuple[bool, str]:
     """The crawl did not finish: it was stopped, crashed, or was killed (still 'running')."""
     if latest["status"] == "finished":
-        return True, f"crawl {latest['id']} finished"
-    return False, f"crawl {latest['id']} ended with status {latest['status']!r}, not 'finished'"
+        return True, _("crawl {id} finished").format(id=latest["id"])
+    return False, _("crawl {id} ended with status {status!r}, not 'finished'").format(id=latest["id"],
+                                                                                     status=latest["status"])
 
 
 def no_documents(latest: dict, previous: dict | None) -> tuple[bool, str]:
     """The crawl stored no document at all: the portal was down or its layout changed."""
     seen = documents_seen(latest)
     if seen:
-        return True, f"crawl {latest['id']} stored {seen} documents"
-    return False, f"crawl {latest['id']} stored no documents ({latest['pages_fetched'] or 0} pages fetched)"
+        return True, _("crawl {id} stored {n} documents").format(id=latest["id"], n=seen)
+    return False, _("crawl {id} stored no documents ({pages} pages fetched)").format(
+        id=latest["id"], pages=latest["pages_fetched"] or 0)
 
 
 def documents_dropped(latest: dict, previous: dict | None) -> tuple[bool, str]:
     """Far fewer documents than the previous crawl: the site was probably redesigned."""
     if previous is None or not documents_seen(previous):
-        return True, f"crawl {latest['id']}: no earlier crawl with documents to compare with"
+        return True, _("crawl {id}: no earlier crawl with documents to compare with").format(id=latest["id"])
     before, now = documents_seen(previous), documents_seen(latest)
     drop = (before - now) / before
-    detail = f"crawl {latest['id']} stored {now} documents, crawl {previous['id']} {before}"
+    detail = _("crawl {id} stored {now} documents, crawl {previous} {before}").format(
+        id=latest["id"], now=now, previous=previous["id"], before=before)
     if drop > MAX_DROP:
-        return False, f"{detail}: {drop:.0%} fewer (more than {MAX_DROP:.0%}; has the site been redesigned?)"
+        return False, _("{detail}: {drop} fewer (more than {most}; has the site been redesigned?)").format(
+            detail=detail, drop=f"{drop:.0%}", most=f"{MAX_DROP:.0%}")
     return True, detail
 
 
@@ -52,9 +57,10 @@ def error_rate(latest: dict, previous: dict | None) -> tuple[bool, str]:
     errors, pages = latest["errors"] or 0, latest["pages_fetched"] or 0
     # Errors without any response (host unreachable) count as a rate of 100%.
     rate = errors / pages if pages else float(errors > 0)
-    detail = f"crawl {latest['id']}: {errors} fetch errors for {pages} pages fetched ({rate:.0%})"
+    detail = _("crawl {id}: {errors} fetch errors for {pages} pages fetched ({rate})").format(
+        id=latest["id"], errors=errors, pages=pages, rate=f"{rate:.0%}")
     if rate > MAX_ERROR_RATE:
-        return False, f"{detail}, more than {MAX_ERROR_RATE:.0%}"
+        return False, _("{detail}, more than {most}").format(detail=detail, most=f"{MAX_ERROR_RATE:.0%}")
     return True, detail
 
 
@@ -67,11 +73,14 @@ def rendered_by_javascript(latest: dict, notes: list[dict]) -> dict:
     columns = [note for note in notes if note["kind"] == RENDERED_BY_JAVASCRIPT]
     result = {"check": "rendered_by_javascript", "ok": True}
     if not columns:
-        return {**result, "detail": f"crawl {latest['id']}: no listing is rendered by JavaScript", "findings": []}
-    named = "; ".join(f"{note['url']} ({note['title'] or 'no title'}): {note['detail']}" for note in columns)
+        return {**result, "detail": _("crawl {id}: no listing is rendered by JavaScript").format(id=latest["id"]),
+                "findings": []}
+    untitled = _("no title")
+    named = _("; ").join(f"{note['url']} ({note['title'] or untitled}): {note['detail']}" for note in columns)
     return {**result, "findings": columns,
-            "detail": f"crawl {latest['id']}: {len(columns)} listing{'s' * (len(columns) != 1)} rendered by "
-                      f"JavaScript: {named}"}
+            "detail": ngettext("crawl {id}: {n} listing rendered by JavaScript: {named}",
+                               "crawl {id}: {n} listings rendered by JavaScript: {named}", len(columns)).format(
+                id=latest["id"], n=len(columns), named=named)}
 
 
 def check_health(runs: list[dict], notes: Sequence[dict] = ()) -> list[dict]:
@@ -105,7 +114,8 @@ def check_tonight(runs: list[dict], notes: Sequence[dict], *, started_at: str, c
     """
     if crawl_error is None:
         return check_health(runs, notes)
-    failed = {"check": "crawl_failed", "ok": False, "detail": f"the nightly crawl failed: {crawl_error}"}
+    failed = {"check": "crawl_failed", "ok": False,
+              "detail": _("the nightly crawl failed: {error}").format(error=crawl_error)}
     if not any(run["started_at"] >= started_at for run in runs):
         return [failed]
     return [failed if result["check"] == "crawl_failed" else result for result in check_health(runs, notes)]

@@ -4,7 +4,8 @@ The night's work queues alerts in the database (:func:`queue_late`,
 :func:`queue_health`), then :func:`send_pending` mails whatever is still unsent. The
 queue makes delivery safe to repeat: an alert is marked sent only after the mail server
 accepted it, an alert that could not be mailed stays queued with the error and is tried
-again on the next run, and a document is queued once per limit for ever.
+again on the next run, and a document is queued once per limit for ever. A mail lists
+each document once, under its publisher (发布机构), with every limit it exceeds.
 
 Delivery is at least once, not exactly once: when the connection drops after the
 server took a mail but before it said so, govwatch cannot know whether the mail
@@ -33,7 +34,9 @@ from urllib.parse import urlsplit
 import sqlite_utils
 
 from monitor.alerts.config import Config, SmtpConfig
-from monitor.i18n import _, ngettext
+from monitor.i18n import N_, _, html_lang, ngettext
+from monitor.labels import label, limit_label
+from monitor.localtime import shown
 from storage.alerts import queue_alert, resolve_health
 from storage.runs import utc_now
 
@@ -43,14 +46,15 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
 LATE_FIELDS = ("title", "url", "publisher", "index_no", "column_path", "created_on", "created_on_source",
                "published_on", "workdays")
 # (label, payload key) of the lines describing a late document, in mail order.
+# The publisher is the heading of the document's group, not one of its lines.
 LATE_LINES = (
-    ("URL", "url"),
-    ("Publisher 发布机构", "publisher"),
-    ("Index number 索引号", "index_no"),
-    ("Column 栏目", "column_path"),
-    ("Formed on 成文日期", "created_on"),
-    ("Published on 公开日期", "published_on"),
+    (N_("URL"), "url"),
+    (N_("Index number"), "index_no"),
+    (N_("Column"), "column_path"),
+    (N_("Formed on"), "created_on"),
+    (N_("Published on"), "published_on"),
 )
+TAKEN = N_("Working days taken")
 
 
 def one_line(text) -> str:
@@ -111,7 +115,8 @@ def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | No
 
 def health_title(result: dict) -> str:
     """What a failing health result reports: its own ``title`` (a failed nightly stage), or the check that failed."""
-    return one_line(result.get("title") or _("crawl health check failed: {check}").format(check=result["check"]))
+    return one_line(result.get("title") or _("crawl health check failed: {check}").format(
+        check=label("health_check", result["check"])))
 
 
 def health_subject(result: dict) -> str:
@@ -157,24 +162,18 @@ def message(batch: list[dict], smtp: SmtpConfig, now: str | None) -> EmailMessag
     if now:
         mail["Date"] = format_datetime(dt.datetime.fromisoformat(now))
     mail["Message-ID"] = message_id(batch, smtp.sender)
-    mail.set_content(plain_text(batch))
-    mail.add_alternative(html_text(batch), subtype="html")
+    mail.set_content(plain_text(batch, now))
+    mail.add_alternative(html_text(batch, now), subtype="html")
     return mail
 
 
-def _tally(batch: list[dict], late_phrase: str, health_phrase: str) -> list[str]:
-    """The numbers of late and health alerts in ``batch`` as phrases; ``{s}`` marks the plural."""
-    late = sum(1 for alert in batch if alert["kind"] == "late")
-    counts = ((late, late_phrase), (len(batch) - late, health_phrase))
-    return [f"{count} {phrase.format(s='s' * (count != 1))}" for count, phrase in counts if count]
-
-
 def digest_subject(batch: list[dict]) -> str:
-    """The subject of a mail carrying several alerts: what it holds, counted."""
-    late = sum(1 for alert in batch if alert["kind"] == "late")
+    """The subject of a mail carrying several alerts: what it holds, counted (a late
+    document once, however many limits it exceeds)."""
+    late = len({alert["payload"]["url"] for alert in batch if alert["kind"] == "late"})
+    health = len(_health_alerts(batch))
     counts = [ngettext("{n} late publication", "{n} late publications", late).format(n=late) if late else None,
-              ngettext("{n} crawl problem", "{n} crawl problems", len(batch) - late).format(n=len(batch) - late)
-              if len(batch) - late else None]
+              ngettext("{n} crawl problem", "{n} crawl problems", health).format(n=health) if health else None]
     return "govwatch: " + _(", ").join(phrase for phrase in counts if phrase)
 
 
@@ -196,41 +195,84 @@ def _value(payload: dict, key: str) -> str:
     """One field of a late document as one line of text, a dash when it is unknown."""
     value = payload.get(key)
     if key == "created_on" and value and payload.get("created_on_source"):
-        value = f"{value} (from the {payload['created_on_source']})"
+        value = _("{date} ({source})").format(date=value, source=label("date_source", payload["created_on_source"]))
     return "—" if value in (None, "") else one_line(value)
 
 
-def plain_text(batch: list[dict]) -> str:
-    """The plain-text part: an introduction, then every alert as a block of lines."""
-    blocks = [_introduction(batch)]
+def late_documents(batch: list[dict]) -> dict[str, list[dict]]:
+    """The late alerts of ``batch`` as documents grouped by publisher (发布机构): a document
+    once, with ``limits`` every limit it exceeds in increasing order.
+
+    The queue holds one alert per document and limit, but a reader wants each document
+    once. Publishers come in name order, documents without one last (key "").
+    """
+    documents: dict[str, dict] = {}
     for alert in batch:
-        payload = alert["payload"]
         if alert["kind"] == "late":
-            lines = [f"Late publication: {_value(payload, 'title')}"]
-            lines += [f"  {label}: {_value(payload, key)}" for label, key in LATE_LINES]
-            lines.append(f"  Working days taken: {payload['workdays']} (limit {payload['limit']})")
-        else:
-            lines = [_sentence(health_title(payload)), f"  {one_line(payload['detail'])}"]
-        blocks.append("\n".join(lines))
+            payload = alert["payload"]
+            document = documents.setdefault(payload["url"], {"limits": []})
+            # The latest alert's figures: a document re-read between nights may have changed.
+            document.update({key: value for key, value in payload.items() if key != "limit"})
+            document["limits"].append(int(payload["limit"]))
+    by_publisher: dict[str, list[dict]] = {}
+    for document in documents.values():
+        document["limits"].sort()
+        by_publisher.setdefault(one_line(document.get("publisher") or ""), []).append(document)
+    return dict(sorted(by_publisher.items(), key=lambda item: (not item[0], item[0])))
+
+
+def _publisher_heading(publisher: str, documents: list[dict]) -> str:
+    name = publisher or _("publisher not stated")
+    return ngettext("Publisher {publisher}: {n} late document", "Publisher {publisher}: {n} late documents",
+                    len(documents)).format(publisher=name, n=len(documents))
+
+
+def _exceeded(document: dict) -> str:
+    """The working days a document took and every limit it exceeds, in words."""
+    limits = _("; ").join(_("over {limit}").format(limit=limit_label(limit)) for limit in document["limits"])
+    return _("{workdays} working days, {limits}").format(workdays=int(document["workdays"]), limits=limits)
+
+
+def _field(name: str, value: str) -> str:
+    return _("{name}: {value}").format(name=name, value=value)
+
+
+def _health_alerts(batch: list[dict]) -> list[dict]:
+    return [alert["payload"] for alert in batch if alert["kind"] != "late"]
+
+
+def plain_text(batch: list[dict], now: str | None = None) -> str:
+    """The plain-text part: an introduction, the late documents by publisher, then the crawl problems."""
+    blocks = [_introduction(batch, now)]
+    for publisher, documents in late_documents(batch).items():
+        blocks.append(_publisher_heading(publisher, documents))
+        for document in documents:
+            lines = [_("Late publication: {title}").format(title=_value(document, "title"))]
+            lines += ["  " + _field(_(label_), _value(document, key)) for label_, key in LATE_LINES]
+            lines.append("  " + _field(_(TAKEN), _exceeded(document)))
+            blocks.append("\n".join(lines))
+    for payload in _health_alerts(batch):
+        blocks.append("\n".join([_sentence(health_title(payload)), f"  {one_line(payload['detail'])}"]))
     return "\n\n".join(blocks) + "\n"
 
 
-def html_text(batch: list[dict]) -> str:
+def html_text(batch: list[dict], now: str | None = None) -> str:
     """The HTML part: the same as the plain text, every portal value escaped."""
-    parts = [f"<p>{html.escape(_introduction(batch))}</p>"]
-    for alert in batch:
-        payload = alert["payload"]
-        if alert["kind"] == "late":
-            rows = [f"<tr><th>{html.escape(label)}</th><td>{_html_value(payload, key)}</td></tr>"
-                    for label, key in LATE_LINES]
-            rows.append(f"<tr><th>Working days taken</th><td>{int(payload['workdays'])}"
-                        f" (limit {int(payload['limit'])})</td></tr>")
-            parts.append(f"<h3>Late publication: {html.escape(_value(payload, 'title'))}</h3>"
-                         f"<table>{''.join(rows)}</table>")
-        else:
-            parts.append(f"<h3>{html.escape(_sentence(health_title(payload)))}</h3>"
-                         f"<p>{html.escape(one_line(payload['detail']))}</p>")
-    return f"<!DOCTYPE html><html><body>{''.join(parts)}</body></html>"
+    parts = [f"<p>{html.escape(_introduction(batch, now))}</p>"]
+    for publisher, documents in late_documents(batch).items():
+        parts.append(f"<h2>{html.escape(_publisher_heading(publisher, documents))}</h2>")
+        for document in documents:
+            rows = [f"<tr><th>{html.escape(_(label_))}</th><td>{_html_value(document, key)}</td></tr>"
+                    for label_, key in LATE_LINES]
+            rows.append(f"<tr><th>{html.escape(_(TAKEN))}</th>"
+                        f"<td>{html.escape(_exceeded(document))}</td></tr>")
+            title = _("Late publication: {title}").format(title=_value(document, "title"))
+            parts.append(f"<h3>{html.escape(title)}</h3><table>{''.join(rows)}</table>")
+    for payload in _health_alerts(batch):
+        parts.append(f"<h3>{html.escape(_sentence(health_title(payload)))}</h3>"
+                     f"<p>{html.escape(one_line(payload['detail']))}</p>")
+    lang = html.escape(html_lang(), quote=True)
+    return f'<!DOCTYPE html><html lang="{lang}"><body>{"".join(parts)}</body></html>'
 
 
 def _sentence(text: str) -> str:
@@ -245,8 +287,13 @@ def _html_value(payload: dict, key: str) -> str:
     return text
 
 
-def _introduction(batch: list[dict]) -> str:
-    """The first sentence of a mail: what it reports."""
-    phrases = _tally(batch, "document publication{s} later than the working-day limit (Article 26 of the "
-                     "disclosure regulations allows 20 working days)", "crawl health problem{s}")
-    return f"govwatch found {' and '.join(phrases)}."
+def _introduction(batch: list[dict], now: str | None) -> str:
+    """The first sentence of a mail: what it reports, and when (in the display zone, named)."""
+    late = sum(len(documents) for documents in late_documents(batch).values())
+    health = len(_health_alerts(batch))
+    phrases = [ngettext("{n} document published later than a working-day limit",
+                        "{n} documents published later than a working-day limit", late).format(n=late) if late else None,
+               ngettext("{n} crawl health problem", "{n} crawl health problems", health).format(n=health)
+               if health else None]
+    found = _("govwatch found {what}.").format(what=_(" and ").join(phrase for phrase in phrases if phrase))
+    return _("As of {time}, {found}").format(time=shown(now), found=found) if now else found

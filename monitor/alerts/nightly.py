@@ -31,7 +31,8 @@ from monitor.audit.run import AuditError, run_audit
 from monitor.alerts.config import Config
 from monitor.command import govwatch_command
 from monitor.errors import database_failure
-from monitor.i18n import N_, _
+from monitor.crawl_lines import is_progress
+from monitor.i18n import N_, _, language
 from monitor.alerts.health import check_tonight
 from monitor.report.output import plain
 from storage.alerts import pending_alerts
@@ -124,7 +125,7 @@ def crawl_error(stdout: str, stderr: str) -> str:
     lines = stderr.splitlines()
     starts = [index for index, line in enumerate(lines) if line.startswith("govwatch crawl: ")]
     if starts:
-        told = [line.strip() for line in lines[starts[0]:] if not line.startswith("crawling:")]
+        told = [line.strip() for line in lines[starts[0]:] if not is_progress(line)]
         return "; ".join(told).removeprefix("govwatch crawl: ")
     output = (stderr.strip() or stdout.strip() or "no output").splitlines()
     return output[-1]
@@ -134,30 +135,34 @@ def crawl_stage(config: Config, full: bool) -> str | None:
     """Run the crawl in its own process (Scrapy's reactor starts once per process);
     return why it failed, or None."""
     limit, grace = config.crawl.time_limit, config.crawl.stop_grace
+    # The crawl speaks the nightly's language, which --lang may have set in this process only.
     process = subprocess.Popen(crawl_command(config, full), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True, preexec_fn=die_with_parent())
+                               text=True, preexec_fn=die_with_parent(), env={**os.environ, "GOVWATCH_LANG": language()})
     try:
         stdout, stderr = process.communicate(timeout=limit + grace)
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        error = f"still running {grace:g} s after its time limit of {limit:g} s, so it was killed"
-        log("crawl", f"failed: {error}")
+        error = _("still running {grace} s after its time limit of {limit} s, so it was killed").format(
+            grace=f"{grace:g}", limit=f"{limit:g}")
+        log("crawl", _("failed: {error}").format(error=error))
         return error
     if process.returncode == 0:
-        log("crawl", (stdout.strip() or "done").splitlines()[-1])
+        log("crawl", (stdout.strip() or _("done")).splitlines()[-1])
         return None
     error = crawl_error(stdout, stderr)
-    log("crawl", f"failed (exit {process.returncode}): {error}")
+    log("crawl", _("failed (exit {code}): {error}").format(code=process.returncode, error=error))
     return error
 
 
 def stage_result(stage: str, error: str | None) -> dict:
     """A stage's outcome as a health result: a failure is alerted, a success resolves it."""
     check = f"{stage}_failed"
+    name = _(STAGE_NAMES.get(stage, stage))
     if error is None:
-        return {"check": check, "ok": True, "detail": f"the nightly {stage} stage did its job"}
-    return {"check": check, "ok": False, "title": f"the nightly {stage} stage failed", "detail": error}
+        return {"check": check, "ok": True, "detail": _("the nightly {stage} stage did its job").format(stage=name)}
+    return {"check": check, "ok": False, "title": _("the nightly {stage} stage failed").format(stage=name),
+            "detail": error}
 
 
 class Night:
@@ -187,7 +192,7 @@ class Night:
     def fail(self, stage: str, error: str) -> None:
         """Log ``stage`` as failed; the run's exit status will say so."""
         self.failed.append(stage)
-        log(stage, f"failed: {error}")
+        log(stage, _("failed: {error}").format(error=error))
 
     def describe(self, exc: Exception) -> str:
         """A stage's exception as one line (a damaged database named as such)."""
@@ -196,7 +201,7 @@ class Night:
     def skipped(self, stage: str) -> bool:
         """Whether ``stage`` must not run, as the database is damaged (and say so)."""
         if self.damaged:
-            log(stage, "skipped: the database is damaged")
+            log(stage, _("skipped: the database is damaged"))
         return bool(self.damaged)
 
     def check_database(self) -> None:
@@ -275,17 +280,19 @@ class Night:
                     self.send_pending(db)
                 return
             except STAGE_ERRORS as exc:
-                self.fail("alerts", f"cannot queue alerts: {self.describe(exc)}")
+                self.fail("alerts", _("cannot queue alerts: {error}").format(error=self.describe(exc)))
         self.send_directly()
 
     def send_pending(self, db) -> None:
         """Mail every alert the database holds unsent."""
         if self.config.smtp is None:
-            log("alerts", f"{self.config.alerts_disabled_reason}; {len(pending_alerts(db))} alerts wait in the database")
+            log("alerts", _("{reason}; {n} alerts wait in the database").format(
+                reason=self.config.alerts_disabled_reason, n=len(pending_alerts(db))))
             return
         sent = send_pending(db, self.config, now=utc_now())
         if sent["error"]:
-            self.fail("alerts", f"{sent['failed']} alerts kept for the next run: {sent['error']}")
+            self.fail("alerts", _("{n} alerts kept for the next run: {error}").format(n=sent["failed"],
+                                                                                     error=sent["error"]))
         else:
             log("alerts", _("{sent} alerts sent in {mails} mails").format(sent=sent["sent"], mails=sent["mails"]))
 
@@ -293,12 +300,15 @@ class Night:
         """Print and mail the failures the database could not take."""
         failing = [result for result in self.outcomes if not result["ok"]]
         for result in failing:
-            log("alerts", f"not queued: {health_title(result)}: {result['detail']}")
+            log("alerts", _("not queued: {title}: {detail}").format(title=health_title(result),
+                                                                     detail=result["detail"]))
         error = send_direct(self.config, failing, now=utc_now())
         if error:
-            self.fail("alerts", f"{len(failing)} alerts could not be mailed directly either: {error}")
+            self.fail("alerts", _("{n} alerts could not be mailed directly either: {error}").format(
+                n=len(failing), error=error))
         elif failing:
-            log("alerts", f"{len(failing)} alerts mailed directly, not queued: the database could not take them")
+            log("alerts", _("{n} alerts mailed directly, not queued: the database could not take them").format(
+                n=len(failing)))
 
 
 def run_nightly(config: Config, *, full: bool = False, today: dt.date | None = None) -> int:

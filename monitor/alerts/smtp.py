@@ -19,6 +19,9 @@ import sqlite_utils
 
 from monitor.alerts.config import Config, SmtpConfig
 from monitor.alerts.mail import batches, compose, health_subject, one_line
+from monitor.i18n import N_, _
+from monitor.labels import limit_label
+from monitor.localtime import shown
 from storage.alerts import assign_mail, mark_failed, mark_sent, pending_alerts
 
 
@@ -151,20 +154,28 @@ def send_direct(config: Config, results: list[dict], *, now: str) -> str | None:
     return deliver(config.smtp, compose(alerts, config, now=now), lambda index, refused: None)
 
 
+# How alerts are grouped into mails (config.ALERT_MODES), in words.
+MODE_NAMES = {"digest": N_("in digest mode (one mail per run)"), "each": N_("one mail per alert")}
+
+
 def send_test(config: Config) -> str | None:
     """Mail one test message with ``config``; return None, or what went wrong in one line."""
     if config.smtp is None:
         return config.alerts_disabled_reason
     smtp = config.smtp
     mail = EmailMessage(policy=SMTP)
-    mail["Subject"] = "govwatch: test mail"
+    mail["Subject"] = "govwatch: " + _("test mail")
     mail["From"] = smtp.sender
     mail["To"] = ", ".join(smtp.recipients)
-    mail["Date"] = format_datetime(dt.datetime.now(dt.timezone.utc))
+    now = dt.datetime.now(dt.timezone.utc)
+    mail["Date"] = format_datetime(now)
+    mode = _(MODE_NAMES[config.alerts.mode])
     mail.set_content(
-        f"This is a test mail from govwatch, configured in {config.path}.\n"
-        f"Alerts are mailed to {', '.join(smtp.recipients)} in {config.alerts.mode} mode, for documents "
-        f"published later than {' or '.join(str(limit) for limit in config.alerts.limits)} working days "
-        "and for crawls that look unhealthy.\n"
+        _("This is a test mail from govwatch, configured in {path}, sent at {time}.").format(
+            path=config.path, time=shown(now)) + "\n"
+        + _("Alerts are mailed to {recipients} {mode}, for documents published later than {limits} "
+            "and for crawls that look unhealthy.").format(
+            recipients=", ".join(smtp.recipients), mode=mode,
+            limits=_(" or ").join(limit_label(limit) for limit in config.alerts.limits)) + "\n"
     )
     return deliver(smtp, [mail], lambda index, refused: None)

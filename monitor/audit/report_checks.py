@@ -12,6 +12,8 @@ import re
 
 from monitor.audit.similarity import similarity
 from monitor.claims.extract import extract_claims, report_text
+from monitor.i18n import _
+from monitor.labels import BODY_LEVELS, label
 from storage import rulebook as rows
 
 # The year a report is on, as its title names it: 2020年 or 2020 年.
@@ -43,8 +45,10 @@ def report_late(scope) -> list[dict]:
         deadline = dt.date(year + 1, month, day)
         late = (dt.date.fromisoformat(appeared) - deadline).days
         if late > 0:
-            found.append(_finding("report_late", url, f"the report on {year} appeared {appeared}, {late} days after "
-                                                      f"the deadline {deadline} (a {scope.profile.level}'s report)"))
+            found.append(_finding("report_late", url, _(
+                "the report on {year} appeared {appeared}, {late} days after the deadline {deadline} "
+                "(a {level}'s report)").format(year=year, appeared=appeared, late=late, deadline=deadline,
+                                               level=_(BODY_LEVELS[scope.profile.level]))))
     return found
 
 
@@ -57,15 +61,15 @@ def _figures(text: str | None) -> dict:
 def report_changed(scope) -> list[dict]:
     """Report pages the portal changed after they were first seen: the figures that changed, old and new."""
     found = []
-    for year, url, _ in _reports(scope):
+    for year, url, _appeared in _reports(scope):
         versions = rows.version_records(scope.db, url)
-        for (_, before), (at, after) in zip(versions, versions[1:]):
+        for (_at, before), (at, after) in zip(versions, versions[1:]):
             old, new = _figures(json.loads(before).get("body_text")), _figures(json.loads(after).get("body_text"))
-            changed = [f"{key} {old.get(key)} → {new.get(key)}" for key in sorted(set(old) | set(new))
+            changed = [f"{label('claim', key)} {old.get(key)} → {new.get(key)}" for key in sorted(set(old) | set(new))
                        if old.get(key) != new.get(key)]
             if changed:
-                found.append(_finding("report_changed", url, f"the report on {year} changed {at[:10]}: "
-                                                              + "; ".join(changed)))
+                found.append(_finding("report_changed", url, _("the report on {year} changed {day}: ").format(
+                    year=year, day=at[:10]) + _("; ").join(changed)))
     return found
 
 
@@ -73,7 +77,7 @@ def _pairs(scope):
     """``(year, report, last year's report)`` for each report that appeared whose previous year's is crawled too."""
     from monitor.audit.run import crawled_report, find_report  # run imports this module's checks
 
-    for year, url, _ in _reports(scope):
+    for year, url, _appeared in _reports(scope):
         previous = find_report(scope.db, year - 1)
         current = find_report(scope.db, year)
         if previous and current and current["url"] == url:
@@ -88,19 +92,22 @@ def cross_year_mismatch(scope) -> list[dict]:
         forward = {c["key"]: c for c in read(previous)["claims"]}.get("applications_carried_forward")
         if carried and forward and carried["readable"] and forward["readable"] and carried["value"] != forward["value"]:
             found.append(_finding("cross_year_mismatch", current["url"],
-                                  f"the report on {year} carries over {carried['value']} requests (二、上年结转), "
-                                  f"the report on {year - 1} carried {forward['value']} forward (四、结转下年度继续办理)"))
+                                  _("the report on {year} carries over {carried} requests (二、上年结转), the report "
+                                    "on {last_year} carried {forward} forward (四、结转下年度继续办理)").format(
+                                      year=year, carried=carried["value"], last_year=year - 1,
+                                      forward=forward["value"])))
     return found
 
 
 def report_similar(scope, percent: int) -> list[dict]:
     """Reports whose prose (digits removed) is at least ``percent`` % last year's, with the longest copied passage."""
     found = []
-    for year, current, previous, _ in _pairs(scope):
+    for year, current, previous, _read in _pairs(scope):
         shared = similarity(current["body_text"], previous["body_text"])
         if shared and shared[0] * 100 >= percent:
             passage = shared[1] if len(shared[1]) <= 120 else shared[1][:120] + "…"
             found.append(_finding("report_similar", current["url"],
-                                  f"{shared[0]:.0%} of the report on {year}'s prose is the report on {year - 1}'s "
-                                  f"(digits removed); longest shared passage: “{passage}”"))
+                                  _("{share} of the report on {year}'s prose is the report on {last_year}'s "
+                                    "(digits removed); longest shared passage: “{passage}”").format(
+                                      share=f"{shared[0]:.0%}", year=year, last_year=year - 1, passage=passage)))
     return found

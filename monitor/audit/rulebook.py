@@ -20,7 +20,8 @@ from crawler.items import BLANK_LISTING, HOME_PAGE
 from crawler.profiles import SiteProfile
 from monitor.audit import report_checks
 from monitor.audit.personal_data import find_numbers, mask
-from monitor.i18n import N_
+from monitor.i18n import N_, _
+from monitor.labels import COLUMN_KINDS
 from storage import rulebook as rows
 
 WEBSITE_INDICATORS = "国办秘函〔2019〕19号"
@@ -136,15 +137,18 @@ def column_ages(scope: Scope) -> list[dict]:
 def stale_column(scope: Scope) -> list[dict]:
     """Columns whose newest document is older than their threshold at the as-of date."""
     return [_finding("stale_column", item["newest_url"], None,
-                     f"column {item['column']}: newest document {item['newest']}, {item['age_days']} days old "
-                     f"on {scope.as_of} ({item['kind']} column, threshold {item['threshold_days']} days)")
+                     _("column {column}: newest document {newest}, {age} days old on {as_of} "
+                       "({kind} column, threshold {threshold} days)").format(
+                         column=item["column"], newest=item["newest"], age=item["age_days"], as_of=scope.as_of,
+                         kind=_(COLUMN_KINDS[item["kind"]]), threshold=item["threshold_days"]))
             for item in column_ages(scope) if item["stale"]]
 
 
 def blank_column(scope: Scope) -> list[dict]:
     """Column listings the latest crawl reached that list nothing and say so (暂无信息); never
     one rendered by JavaScript, whose list the crawl cannot see."""
-    return [_finding("blank_column", url, None, f"column {title or url}: the listing shows “{marker}” and no document")
+    return [_finding("blank_column", url, None, _("column {column}: the listing shows “{marker}” and no document").format(
+        column=title or url, marker=marker))
             for url, title, marker in rows.latest_crawl_notes(scope.db, BLANK_LISTING)]
 
 
@@ -161,15 +165,16 @@ def homepage_stale(scope: Scope) -> list[dict]:
         dates = json.loads(detail or "[]")
         by_then = [day for day in dates if day <= scope.as_of.isoformat()]
         if not dates:
-            found.append(_finding("homepage_stale", url, None, "the home page shows no date beside its links"))
+            found.append(_finding("homepage_stale", url, None, _("the home page shows no date beside its links")))
             continue
         if not by_then or len(by_then) < len(dates):
             continue
         age = (scope.as_of - dt.date.fromisoformat(by_then[0])).days
         if age > limit:
             found.append(_finding("homepage_stale", url, None,
-                                  f"the home page's newest date is {by_then[0]}, {age} days before {scope.as_of} "
-                                  f"(threshold {limit} days)"))
+                                  _("the home page's newest date is {newest}, {age} days before {as_of} "
+                                    "(threshold {limit} days)").format(newest=by_then[0], age=age, as_of=scope.as_of,
+                                                                       limit=limit)))
     return found
 
 
@@ -177,11 +182,13 @@ def personal_data(scope: Scope) -> list[dict]:
     """Resident ID or mobile numbers, unmasked, in a title, body or attachment name."""
     found = []
     for url, index_no, title, body, attachments in rows.text_rows(scope.db, scope.date_from, scope.date_to):
-        places = [("title", title), ("body", body)] + [("attachment", name) for name in _attachment_names(attachments)]
+        places = [(N_("title"), title), (N_("body"), body)] + [
+            (N_("attachment"), name) for name in _attachment_names(attachments)]
         numbers = [(place, kind, number) for place, text in places for kind, number in find_numbers(text, scope.as_of)]
         if numbers:
-            shown = "; ".join(f"{'ID number' if kind == 'id' else 'mobile'} {mask(number)} in the {place}"
-                              for place, kind, number in dict.fromkeys(numbers))
+            shown = _("; ").join(_("{kind} {number} in the {place}").format(
+                kind=_("ID number") if kind == "id" else _("mobile"), number=mask(number), place=_(place))
+                for place, kind, number in dict.fromkeys(numbers))
             found.append(_finding("personal_data", url, index_no, shown))
     return found
 
@@ -193,8 +200,9 @@ def backdated(scope: Scope) -> list[dict]:
         event = json.loads(detail or "{}")
         found.append(_finding(
             "backdated", url, index_no,
-            f"stated published {event.get('stated_published_on')}, but first seen {str(event.get('first_seen_at'))[:10]}"
-            f" after its column already listed a document of {event.get('column_newest_already_listed')}"))
+            _("stated published {stated}, but first seen {seen} after its column already listed a document of "
+              "{newest}").format(stated=event.get("stated_published_on"), seen=str(event.get("first_seen_at"))[:10],
+                                 newest=event.get("column_newest_already_listed"))))
     return found
 
 

@@ -10,6 +10,7 @@ differs only when the table cannot reach it.
 """
 
 from monitor.claims.tables import Bounds, Row, blank_note, exact, table_figure, verdict
+from monitor.i18n import _
 
 # prose key: (the table figure it restates, that figure's name in the table)
 RESTATEMENTS = {
@@ -40,15 +41,17 @@ def _compare(claim: dict, prose: Bounds, figure: Bounds) -> bool | None:
 
 def _detail(claim: dict, label: str, figure: Bounds, table_quote: str, passed: bool | None) -> str:
     """The comparison in words, quoting the prose sentence and the table rows."""
-    said = f"the prose says {claim['value']} (“{claim['quote']}”)"
-    table = f"the table's {label} is {figure.plain} (“{table_quote}”)"
+    said = _("the prose says {value} (“{quote}”)").format(value=claim["value"], quote=claim["quote"])
+    table = _("the table's {row} is {value} (“{quote}”)").format(row=label, value=figure.plain, quote=table_quote)
     if claim["bound"] == "approx":
-        return f"{said} as an approximate figure; {table}"
+        return _("{said} as an approximate figure; {table}").format(said=said, table=table)
     if passed is None:
-        return (f"{said}; the table's {label} (“{table_quote}”) is at least {figure.low}, and its "
-                f"{figure.blanks} blank or unplaced cell(s) could hold the difference")
+        return _("{said}; the table's {row} (“{quote}”) is at least {low}, and its {blanks} blank or unplaced "
+                 "cell(s) could hold the difference").format(said=said, row=label, quote=table_quote, low=figure.low,
+                                                             blanks=figure.blanks)
     note = blank_note(passed, exact(claim["value"]), figure) if claim["bound"] is None else ""
-    return f"{said} {'but' if passed is False else 'and'} {table}{note}"
+    joined = _("{said} but {table}") if passed is False else _("{said} and {table}")
+    return joined.format(said=said, table=table) + note
 
 
 def prose_table_rules(claims: list[dict], table: dict, review: Row | None) -> tuple[list[dict], list[dict]]:
@@ -66,7 +69,8 @@ def prose_table_rules(claims: list[dict], table: dict, review: Row | None) -> tu
         rule = f"prose_table:{key}"
         found = table_figure(name, table, review)
         if found is None:
-            detail = f"the prose says {claim['value']} (“{claim['quote']}”); the table has no {label}"
+            detail = _("the prose says {value} (“{quote}”); the table has no {row}").format(
+                value=claim["value"], quote=claim["quote"], row=label)
             rules.append({"rule": rule, "figures": {"prose": claim["value"], "table": None}, "passed": None,
                           "detail": detail})
             continue

@@ -14,6 +14,7 @@ import re
 from typing import NamedTuple
 
 from crawler.text.numerals import parse_number, to_halfwidth
+from monitor.i18n import _
 
 # Section 三 columns, in the national template's order.
 APPLICANT_COLUMNS = ("自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")
@@ -119,7 +120,8 @@ def _fit(cells: list[str], width: int) -> tuple[list[str | None], list[str]]:
     while len(cells) > width and cells[0] in _BLANK_CELLS:
         cells.pop(0)
     if len(cells) > width:
-        notes.append(f"ignored {len(cells) - width} extra leading cell(s): {' '.join(cells[:-width])}")
+        notes.append(_("ignored {n} extra leading cell(s): {cells}").format(n=len(cells) - width,
+                                                                            cells=" ".join(cells[:-width])))
         cells = cells[-width:]
     if len(cells) < width:
         return _short_row(cells, width)
@@ -139,8 +141,9 @@ def _short_row(cells: list[str], width: int) -> tuple[list[str | None], list[str
     values = [parse_number(cell) for cell in figures]
     if None not in values and sum(values[:-1]) == values[-1]:
         return [None] * (width - 1) + [figures[-1]], [
-            f"{len(cells)} cell(s) for {width} columns: only the 总计 can be placed"]
-    return [None] * width, [f"{len(cells)} cell(s) for {width} columns: which column each figure is in is unknown"]
+            _("{n} cell(s) for {width} columns: only the 总计 can be placed").format(n=len(cells), width=width)]
+    return [None] * width, [_("{n} cell(s) for {width} columns: which column each figure is in is unknown").format(
+        n=len(cells), width=width)]
 
 
 def make_row(label: str, cells: list[str], columns: tuple, quote: str) -> Row:
@@ -150,9 +153,9 @@ def make_row(label: str, cells: list[str], columns: tuple, quote: str) -> Row:
     for name, cell in zip(columns, fitted):
         values.append(parse_number(cell) if cell not in _BLANK_CELLS and cell is not None else None)
         if cell is None:
-            gaps.append(f"{name} missing")
+            gaps.append(_("{name} missing").format(name=name))
         elif cell in _BLANK_CELLS:
-            gaps.append(f"{name} blank")
+            gaps.append(_("{name} blank").format(name=name))
     return Row(label, tuple(values), tuple(gaps), quote, tuple(notes))
 
 
@@ -384,13 +387,13 @@ def blank_note(passed: bool | None, left: Bounds, right: Bounds, gaps: tuple = (
     blanks = left.blanks + right.blanks
     if not blanks:
         return ""
-    named = f"{', '.join(gaps)}: " if gaps else f"{blanks} blank cell(s): "
+    named = _("{gaps}: ").format(gaps=_(", ").join(gaps)) if gaps else _("{n} blank cell(s): ").format(n=blanks)
     if passed is True:
-        return f"; {named}read as 0, it adds up"
+        return _("; {named}read as 0, it adds up").format(named=named)
     if passed is False:
-        return f"; {named}no figures in them could make it add up"
-    return (f"; {named}unknown: read as 0 it is {abs(left.plain - right.plain)} off, "
-            "which figures in them could make up")
+        return _("; {named}no figures in them could make it add up").format(named=named)
+    return _("; {named}unknown: read as 0 it is {off} off, which figures in them could make up").format(
+        named=named, off=abs(left.plain - right.plain))
 
 
 def _rule(rule: str, figures: dict, passed: bool | None, detail: str) -> dict:
@@ -399,7 +402,7 @@ def _rule(rule: str, figures: dict, passed: bool | None, detail: str) -> dict:
 
 
 def _notes(notes: tuple) -> str:
-    return "".join(f"; {note}" for note in notes)
+    return "".join(_("; ") + note for note in notes)
 
 
 def balance_rule(table: dict) -> dict:
@@ -408,7 +411,7 @@ def balance_rule(table: dict) -> dict:
     figures = {key: (row.values[-1] if row else None) for key, row in rows.items()}
     absent = [key for key, row in rows.items() if row is None or not any(value is not None for value in row.values)]
     if absent:
-        return _rule("applications_balance", figures, None, f"no figures for {', '.join(absent)}")
+        return _rule("applications_balance", figures, None, _("no figures for {rows}").format(rows=", ".join(absent)))
     new, carried, handled, forward = (group_total(row.values) for row in rows.values())
     left, right = add(new, carried), add(handled, forward)
     figures.update(new_plus_carried_over=left.plain, handled_plus_carried_forward=right.plain)
@@ -422,15 +425,16 @@ def columns_rule(key: str, row: Row | None) -> dict:
     """Rule (b) for one row: the six applicant columns add up to its 总计."""
     rule = f"applicant_columns:{key}"
     if row is None:
-        return _rule(rule, {}, None, "row not found")
+        return _rule(rule, {}, None, _("row not found"))
     figures = dict(zip(APPLICATION_COLUMNS, row.values))
     if row.values[-1] is None:
-        return _rule(rule, figures, None, f"总计 not readable in: {row.quote}")
+        return _rule(rule, figures, None, _("总计 not readable in: {quote}").format(quote=row.quote))
     columns, total = add(*(_cell(value) for value in row.values[:-1])), exact(row.values[-1])
     figures["sum_of_columns"] = columns.plain
     passed = verdict(columns, total)
-    detail = (f"columns add to {columns.plain} {_relation(columns, total)} 总计 {total.plain}"
-              f"{blank_note(passed, columns, total, row.gaps)}{_notes(row.notes)}")
+    detail = (_("columns add to {sum} {relation} 总计 {total}").format(
+        sum=columns.plain, relation=_relation(columns, total), total=total.plain)
+              + blank_note(passed, columns, total, row.gaps) + _notes(row.notes))
     return _rule(rule, figures, passed, detail)
 
 
@@ -468,18 +472,20 @@ def results_rule(table: dict) -> dict:
         if pair is not None:
             checked[name] = (*pair, verdict(*pair))
     if "总计" not in checked:
-        return _rule("results_sum", figures, None, "三(七) 总计 or the result rows not found")
+        return _rule("results_sum", figures, None, _("三(七) 总计 or the result rows not found"))
     parts, total, total_passed = checked["总计"]
     figures["sum_of_results"] = parts.plain
     figures["columns_failed"] = [name for name, (_, _, passed) in checked.items() if passed is False]
     figures["columns_unknown"] = [name for name, (_, _, passed) in checked.items() if passed is None]
     verdicts = [passed for _, _, passed in checked.values()]
     passed = False if False in verdicts else (True if all(verdicts) else None)
-    note = f"; {len(blank)} row(s) with a blank 总计, read as their cells added up" if blank else ""
+    note = _("; {n} row(s) with a blank 总计, read as their cells added up").format(n=len(blank)) if blank else ""
     by_column = ", ".join(f"{name} {left.plain} {_relation(left, right)} {right.plain}"
                           for name, (left, right, _) in checked.items() if name != "总计")
-    detail = (f"(一)…(六) over {len(results)} rows add to {parts.plain} {_relation(parts, total)} 三(七) {total.plain}"
-              f"{note}{blank_note(total_passed, parts, total)}; by applicant column: {by_column or 'no figures'}")
+    detail = (_("(一)…(六) over {n} rows add to {sum} {relation} 三(七) {total}").format(
+        n=len(results), sum=parts.plain, relation=_relation(parts, total), total=total.plain)
+              + note + blank_note(total_passed, parts, total)
+              + _("; by applicant column: {columns}").format(columns=by_column or _("no figures")))
     return _rule("results_sum", figures, passed, detail)
 
 
@@ -492,22 +498,23 @@ def review_rules(row: Row | None) -> list[dict]:
     for key, name in REVIEW_GROUPS:
         rule = f"review_results:{key}"
         if row is None:
-            rules.append(_rule(rule, {}, None, "section 四 figures not found"))
+            rules.append(_rule(rule, {}, None, _("section 四 figures not found")))
             continue
         cells = review_group(row, key)
         figures = dict(zip(REVIEW_RESULTS + ("总计",), cells))
         if not any(value is not None for value in cells):
-            rules.append(_rule(rule, figures, None, f"{name}: every cell blank"))
+            rules.append(_rule(rule, figures, None, _("{name}: every cell blank").format(name=name)))
             continue
         if cells[-1] is None:
-            rules.append(_rule(rule, figures, None, f"{name}总计 not readable"))
+            rules.append(_rule(rule, figures, None, _("{name}总计 not readable").format(name=name)))
             continue
         results, total = add(*(_cell(value) for value in cells[:-1])), exact(cells[-1])
         figures["sum_of_results"] = results.plain
         passed = verdict(results, total)
         gaps = tuple(gap for gap in row.gaps if gap.startswith(name))
-        detail = (f"{name}: results add to {results.plain} {_relation(results, total)} 总计 {total.plain}"
-                  f"{blank_note(passed, results, total, gaps)}{_notes(row.notes)}")
+        detail = (_("{name}: results add to {sum} {relation} 总计 {total}").format(
+            name=name, sum=results.plain, relation=_relation(results, total), total=total.plain)
+                  + blank_note(passed, results, total, gaps) + _notes(row.notes))
         rules.append(_rule(rule, figures, passed, detail))
     return rules
 

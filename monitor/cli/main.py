@@ -44,14 +44,15 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
     """Crawl every site of ``profiles`` in one run and print each one's summary; a storage
     failure, or a crawl that did not do its job, becomes a RunError (naming each failed
     site and its first fetch errors) once every site's crawl has ended."""
-    from crawler.run import failure, run_crawls, summary
+    from crawler.run import run_crawls
+    from monitor.crawl_lines import PROGRESS_SETTING, failure, summary
     from storage.db import DatabaseError
 
     try:
         # Every failed fetch is recorded in fetch_errors and counted in the summary, so
         # Scrapy's own log (tracebacks included) is only shown when asked for.
         runs = run_crawls(profiles, db_path, full=full, overrides={
-            "LOG_LEVEL": "INFO" if verbose else "CRITICAL",
+            "LOG_LEVEL": "INFO" if verbose else "CRITICAL", **PROGRESS_SETTING,
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
             **({"CLOSESPIDER_TIMEOUT": time_limit} if time_limit else {}),
@@ -65,7 +66,8 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
         problem = failure(run)
         if problem:
             errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
-            problems.append(f"{problem}; the first errors:{errors}" if errors else problem)
+            problems.append(_("{problem}; the first errors:{errors}").format(problem=problem, errors=errors)
+                            if errors else problem)
     if problems:
         raise RunError("\n".join(problems))
     return runs
@@ -128,7 +130,8 @@ def cmd_demo(args) -> int:
         f"  govwatch query --db {args.db} \"{YEARLY_COUNTS}\"\n"
         f"  govwatch audit --db {args.db} --year 2020 --json\n"
         f"  sqlite3 {args.db} \"{VERY_LATE_DOCUMENTS}\"\n"
-        f"\nEvery page as served is archived in {default_archive_dir(args.db)}/ (WARC):\n"
+        + "\n" + _("Every page as served is archived in {archive}/ (WARC):").format(
+            archive=default_archive_dir(args.db)) + "\n"
         f"  govwatch reparse --db {args.db}\n"
         f"  govwatch evidence URL --db {args.db} --out evidence.zip"
     )

@@ -4,6 +4,7 @@ The descriptions are README.md's "Querying the database" in a form Datasette rea
 test checks that every table, view and column of a real database is described here.
 """
 
+from monitor.report.export import DOCUMENT_COLUMNS, LATE_COLUMNS
 from storage.canned_queries import CANNED_QUERIES
 
 TABLES = {
@@ -249,6 +250,27 @@ QUERIES = {name: {"title": title, "description": description, **CANNED_QUERIES[n
            for name, (title, description) in DESCRIPTIONS.items()}
 
 
+# The Chinese names of the documents' columns (and the publications view's), which the
+# description of each column begins with: the words of the portals and of the exports.
+CHINESE_COLUMNS = {
+    **{key: header for key, header, _kind in DOCUMENT_COLUMNS + LATE_COLUMNS},
+    "url": "网址（主键）", "is_disclosure": "是否政府信息公开文件", "expires_on": "失效日期", "scope": "公开范围",
+    "breadcrumb": "栏目路径（JSON）", "attachments": "附件（JSON）", "body_text": "正文", "fields": "页面字段（JSON）",
+    "warnings": "解析提示（JSON）", "content_hash": "内容哈希", "first_seen_at": "首次发现时间（UTC）",
+    "last_seen_at": "最近发现时间（UTC）", "crawl_id": "采集批次", "etag": "ETag", "last_modified": "Last-Modified",
+    "verified_at": "最近核实时间（UTC）", "removed_at": "下架时间（UTC）", "parser_version": "解析器版本", "site": "站点",
+}
+# Newest first: the order a reader of a disclosure list expects.
+DOCUMENT_TABLE = {"sort_desc": "published_on"}
+
+
+def _labelled(table: str, columns: dict) -> dict:
+    if table not in ("documents", "publications"):
+        return columns
+    return {name: f"{CHINESE_COLUMNS[name]}：{text}" if name in CHINESE_COLUMNS else text
+            for name, text in columns.items()}
+
+
 def metadata(database: str) -> dict:
     """Datasette metadata for the database Datasette names ``database`` (its file's stem)."""
     return {
@@ -257,7 +279,8 @@ def metadata(database: str) -> dict:
                        "Read-only.",
         "databases": {
             database: {
-                "tables": {name: {"description": description, "columns": columns}
+                "tables": {name: {"description": description, "columns": _labelled(name, columns),
+                                  **(DOCUMENT_TABLE if name == "documents" else {})}
                            for name, (description, columns) in TABLES.items()},
                 "queries": QUERIES,
             }

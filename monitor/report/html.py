@@ -127,7 +127,7 @@ def _crawl_section(result: dict, crawl: dict | None, fetch_errors: dict) -> str:
         start_urls = json.loads(crawl["start_urls"] or "[]")
         intro = "<p>" + escape(_("Start URLs:")) + " " + ", ".join(_link(url) for url in start_urls) + "</p>"
         facts = [("crawl", _("crawl"), _("#{id} of site {site}: {status}").format(
-                     id=crawl["id"], site=crawl["site"] or _("(none)"), status=crawl["status"])),
+                     id=crawl["id"], site=crawl["site"] or _("(none)"), status=label("crawl_status", crawl["status"]))),
                  ("started", _("started"), shown(crawl["started_at"])),
                  ("finished", _("finished"), shown(crawl["finished_at"])),
                  ("pages fetched", _("pages fetched"), crawl["pages_fetched"]),
@@ -160,11 +160,16 @@ def _span(span: dict) -> str:
     return f"{span['from']} – {span['to']}" if span["from"] else _("none")
 
 
+# The words storage.publications' count queries put in their key column, named at display.
+COUNT_KEYS = {"(none)": N_("(none)"), "with attachments": N_("with attachments"), "without": N_("without")}
+
+
 def _counts_section(result: dict, params: dict) -> str:
     counts, tables = result["counts"], []
     for name, heading in (("by_publisher", N_("By publisher")), ("by_category", N_("By category (信息类别)")),
                           ("by_attachments", N_("With attachments")), ("by_year", N_("By year"))):
-        rows = [f"<tr>{_cell(key)}{_cell(value, 'num', value=value)}</tr>" for key, value in counts[name].items()]
+        rows = [f"<tr>{_cell(_(COUNT_KEYS[key]) if key in COUNT_KEYS else key)}{_cell(value, 'num', value=value)}</tr>"
+                for key, value in counts[name].items()]
         tables.append(f"<div><h3>{escape(_(heading))}</h3>"
                       + _table(["", _("documents")], rows, numeric={_("documents")}, data_count=name)
                       + _sql_block(name, COUNT_QUERIES[name], params) + "</div>")
@@ -337,7 +342,8 @@ def _late_section(result: dict) -> str:
     items = timely["late_items"]
     rows = [
         f"<tr>{_cell(item['workdays'], 'num')}{_cell(item['published_on'], 'date')}{_cell(item['created_on'], 'date')}"
-        f"{_cell(item['created_on_source'])}{_cell(item['publisher'])}"
+        f"{_cell(item['created_on_source'] and label('date_source', item['created_on_source']))}"
+        f"{_cell(item['publisher'])}"
         f"<td>{_link(item['url'], item['title'] or item['url'])}</td>{_cell(item['index_no'])}"
         f"{_cell(', '.join(map(str, item['late_for'])))}</tr>"
         for item in items

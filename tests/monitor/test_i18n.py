@@ -210,7 +210,8 @@ def test_mail_subjects_are_in_chinese(chinese):
 
     assert late_subject({"workdays": 31, "title": "关于某事的通知", "url": "u"}, 20) == (
         "govwatch: 31 个工作日后才公开（时限 20）：关于某事的通知")
-    batch = [{"kind": "late"}, {"kind": "late"}, {"kind": "health"}]
+    # Three late alerts of two documents: a document is counted once, whatever the limits it exceeds.
+    batch = [{"kind": "late", "payload": {"url": url}} for url in ("u1", "u1", "u2")] + [{"kind": "health", "payload": {}}]
     assert digest_subject(batch) == "govwatch: 超时公开 2 件，采集问题 1 项"
     set_language("en")
     assert digest_subject(batch) == "govwatch: 2 late publications, 1 crawl problem"

@@ -152,7 +152,8 @@ def test_digest_is_one_mail_with_every_field_in_both_parts(db):
     mails = compose(alerts_for([late_item(1, workdays=25), late_item(2, workdays=17)], db), config(25))
     assert len(mails) == 1
     mail = email.message_from_bytes(mails[0].as_bytes(), policy=default)
-    assert mail["Subject"] == "govwatch: 3 late publications"
+    # Two documents, three limits exceeded: the subject counts documents.
+    assert mail["Subject"] == "govwatch: 2 late publications"
     assert mail["To"] == ", ".join(RECIPIENTS)
     assert mail.get_content_type() == "multipart/alternative"
     text = mail.get_body(("plain",)).get_content()
@@ -162,9 +163,12 @@ def test_digest_is_one_mail_with_every_field_in_both_parts(db):
                       "jingkaiqucjj/2020-0001", "2020-05-06", "2020-06-12", "政府信息公开 &gt;&gt; 法定主动公开内容"
                       if part is page else "政府信息公开 >> 法定主动公开内容"):
             assert value in part
-    assert "Working days taken: 25 (limit 20)" in text
-    assert "Working days taken: 17 (limit 15)" in text
-    assert "<th>Working days taken</th><td>25 (limit 15)</td>" in page
+    assert "Working days taken: 25 working days, over 15 working days (the report's own sentence); " \
+           "over 20 working days (Article 26 of the Regulations)" in text
+    assert "  Working days taken: 17 working days, over 15 working days (the report's own sentence)" in text.splitlines()
+    assert "Formed on: 2020-05-06 (from the page's metadata)" in text
+    assert "<th>Working days taken</th><td>17 working days, over 15 working days (the report&#x27;s own " \
+           "sentence)</td>" in page
 
 
 def test_message_id_is_stable_across_retries_and_differs_between_alerts(db):
@@ -214,9 +218,9 @@ def test_digest_arrives_once_with_both_parts(db, smtp_server):
     (envelope,) = inbox.envelopes
     assert sorted(envelope.rcpt_tos) == sorted(RECIPIENTS)
     (mail,) = inbox.mails
-    assert mail["Subject"] == "govwatch: 3 late publications"
+    assert mail["Subject"] == "govwatch: 2 late publications"
     assert "关于印发第2号通知的通知" in mail.get_body(("html",)).get_content()
-    assert "Working days taken: 16 (limit 15)" in mail.get_body(("plain",)).get_content()
+    assert "Working days taken: 16 working days, over 15 working days" in mail.get_body(("plain",)).get_content()
     assert db.execute("SELECT DISTINCT status, sent_at, attempts FROM alerts").fetchall() == [("sent", NOW, 1)]
 
 
@@ -300,7 +304,7 @@ def test_a_digest_whose_acknowledgement_was_lost_is_resent_as_the_same_mail_alon
     resent, new = good.mails
     assert resent["Message-ID"] == arrived["Message-ID"]
     assert documents_in(resent) == documents_in(arrived) == {"1", "2"}
-    assert resent["Subject"] == arrived["Subject"] == "govwatch: 3 late publications"
+    assert resent["Subject"] == arrived["Subject"] == "govwatch: 2 late publications"
     assert new["Message-ID"] != arrived["Message-ID"] and documents_in(new) == {"3", "4"}
     assert db.execute("SELECT DISTINCT status FROM alerts").fetchall() == [("sent",)]
 
@@ -417,7 +421,8 @@ def test_health_alert_mail_names_the_check_and_its_detail(db, smtp_server):
     send_pending(db, config(port), now=NOW)
     (mail,) = inbox.mails
     assert mail["Subject"] == "govwatch: 1 late publication, 1 crawl problem"
-    assert "Crawl health check failed: documents_dropped" in mail.get_body(("plain",)).get_content()
+    assert "Crawl health check failed: far fewer documents than the crawl before" in mail.get_body(
+        ("plain",)).get_content()
     assert "crawl 9 stored 10 documents, &lt;fewer&gt;" in mail.get_body(("html",)).get_content()
 
 
@@ -499,3 +504,75 @@ def test_alerts_list_fits_80_columns_in_chinese(db, tmp_path, chinese):
     # One line per alert: the subject cut with an ellipsis, never wrapped onto a second line.
     assert "…" in row and "待发送" in row
     assert any("Asia/Shanghai" in line for line in lines)
+
+
+def test_the_chinese_digest_lists_each_document_once_by_publisher_with_every_limit(db, smtp_server, chinese):
+    inbox = Inbox()
+    port = smtp_server(inbox)
+    items = [late_item(1, workdays=25), late_item(2, workdays=17, publisher="经开区教育局"),
+             late_item(3, workdays=30), late_item(4, workdays=22, publisher=None, created_on_source="body"),
+             late_item(5, workdays=16, publisher="<b>局</b>\r\nBcc: evil@example.com")]
+    queue_late(db, items, (15, 20), at=NOW)
+    assert send_pending(db, config(port), now=NOW) == {"sent": 8, "failed": 0, "mails": 1, "error": None}
+    (mail,) = inbox.mails
+    assert mail["Subject"] == "govwatch: 超时公开 5 件" and mail["Bcc"] is None
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    blocks = text.strip().split("\n\n")
+    # NOW is 18:30 UTC: half past two the next morning in Shanghai.
+    assert blocks[0] == "截至 2026-03-03 02:30:00 Asia/Shanghai，govwatch 发现超过工作日时限公开的文件 5 件。"
+    headings = [block for block in blocks if block.startswith("发布机构：")]
+    # Publishers in name order, the unnamed last; the hostile name is one line, shown as text.
+    assert headings == ["发布机构：<b>局</b> Bcc: evil@example.com（超时公开文件 1 件）",
+                        "发布机构：经开区教育局（超时公开文件 1 件）",
+                        "发布机构：经开区财政金融局（超时公开文件 2 件）",
+                        "发布机构：未标明发布机构（超时公开文件 1 件）"]
+    documents = [block for block in blocks if block.startswith("超时公开：")]
+    assert [documents_in_text(block) for block in documents] == [["5"], ["2"], ["1"], ["3"], ["4"]]
+    assert sorted(documents_in_text(text)) == ["1", "2", "3", "4", "5"]  # each document once
+    taken = {documents_in_text(block)[0]: block.splitlines()[-1].strip() for block in documents}
+    assert taken["1"] == ("用时：25 个工作日，超过 15 个工作日（年报自述）；"
+                          "超过 20 个工作日（《中华人民共和国政府信息公开条例》第二十六条）")
+    assert taken["2"] == "用时：17 个工作日，超过 15 个工作日（年报自述）"
+    assert "  成文日期：2020-05-06（取自正文落款日期）" in documents[-1].splitlines()
+    page = mail.get_body(("html",)).get_content()
+    assert '<html lang="zh-Hans">' in page and "<b>局</b>" not in page
+    assert page.count("<h2>") == 4 and page.count("<h3>") == 5
+    assert "&lt;b&gt;局&lt;/b&gt; Bcc: evil@example.com" in page
+
+
+def documents_in_text(text: str) -> list[str]:
+    return re.findall(r"/info/1041/(\d+)\.htm", text)
+
+
+def test_the_configured_zone_shows_in_the_test_mail_unless_the_environment_overrides_it(
+        tmp_path, smtp_server, monkeypatch, chinese):
+    inbox = Inbox()
+    path = write_config(tmp_path, f'[smtp]\nhost = "127.0.0.1"\nport = {smtp_server(inbox)}\nsecurity = "none"\n'
+                                  'sender = "g@example.org"\nrecipients = ["a@example.org"]\n'
+                                  '[schedule]\ntimezone = "Asia/Urumqi"\n')
+    monkeypatch.delenv("GOVWATCH_TIMEZONE", raising=False)
+    assert cmd_alerts_test(SimpleNamespace(config=path)) == 0
+    monkeypatch.setenv("GOVWATCH_TIMEZONE", "Europe/Berlin")
+    assert cmd_alerts_test(SimpleNamespace(config=path)) == 0
+    configured, overridden = inbox.mails
+    assert configured["Subject"] == "govwatch: 测试邮件"
+    body = configured.get_content()
+    assert re.search(r"发送时间 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d Asia/Urumqi。", body), body
+    assert "以汇总方式（每次运行一封邮件）发送至 a@example.org" in body
+    assert "超过 15 个工作日（年报自述）或20 个工作日（《中华人民共和国政府信息公开条例》第二十六条）公开的文件" in body
+    assert "Europe/Berlin" in overridden.get_content() and "Asia/Urumqi" not in overridden.get_content()
+
+
+def test_a_crawl_problem_is_mailed_in_chinese_with_the_check_named(db, smtp_server, chinese):
+    from monitor.alerts.health import check_health
+    from tests.monitor.alerts.test_health import run
+
+    inbox = Inbox()
+    results = check_health([run(1, unchanged=100), run(2, unchanged=40)])
+    queue_health(db, results, at=NOW)
+    send_pending(db, config(smtp_server(inbox)), now=NOW)
+    (mail,) = inbox.mails
+    assert mail["Subject"] == "govwatch: 采集健康检查未通过：文件数比上次采集大幅减少"
+    text = mail.get_body(("plain",)).get_content()
+    assert "  第 2 次采集存入文件 40 件，第 1 次 100 件：减少 60%（超过 30%；网站是否已改版？）" in text.splitlines()
+    assert "采集健康问题 1 项" in text and "documents_dropped" not in text

@@ -69,7 +69,8 @@ def test_report_changed_names_the_figures_that_changed(db):
     edited = REPORT_2020.replace("主动公开信息2763条", "主动公开信息2863条")
     assert edited != REPORT_2020
     crawl(db, [report(URL_2020, 2020, "2021-01-20", edited)], "2026-02-03T00:00:00Z")
-    assert findings(db, "report_changed") == [(URL_2020, "the report on 2020 changed 2026-02-03: portal_items 2763 → 2863")]
+    assert findings(db, "report_changed") == [
+        (URL_2020, "the report on 2020 changed 2026-02-03: items published proactively on the portal 2763 → 2863")]
 
 
 def test_similarity_ignores_digits_and_tables():

@@ -125,7 +125,7 @@ def test_stale_columns_by_kind_threshold_and_profile(db):
     found = [f for f in run_rulebook(scope(db)) if f["kind"] == "stale_column"]
     assert [f["url"] for f in found] == ["http://portal/info/4.htm", "http://portal/info/2.htm"]
     assert found[1]["detail"] == ("column 政府信息公开 >> 通知公告: newest document 2020-06-01, 213 days old on "
-                                  "2020-12-31 (notice column, threshold 183 days)")
+                                  "2020-12-31 (notice/policy column, threshold 183 days)")
     # As of an earlier date the columns are younger, and documents published later do not count.
     earlier = {item["column"].split(" >> ")[-1]: item for item in column_ages(scope(db, "2020-12-15"))}
     assert (earlier["工作动态"]["newest"], earlier["工作动态"]["age_days"], earlier["通知公告"]["age_days"]) == (

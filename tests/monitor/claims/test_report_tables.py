@@ -1,5 +1,7 @@
 """Blank cells are unknown, never zero: what each table rule says when cells are blank."""
 
+import re
+
 import pytest
 
 from monitor.claims.extract import extract_claims
@@ -23,6 +25,22 @@ def test_applicant_columns_with_blank_cells(cells, passed, words):
     rule = _rules(f"{HEAD}一、本年新收政府信息公开申请数量\t{cells}\n")["applicant_columns:applications_new"]
     assert rule["passed"] is passed
     assert words in rule["detail"]
+
+
+
+@pytest.mark.parametrize(("cells", "passed", "words"), [
+    ("5\t\t\t\t\t\t5", True, "按 0 计，相加相符"),
+    ("5\t3\t\t\t\t\t7", False, "填入任何数字都无法相符"),
+    ("5\t\t\t\t\t\t7", None, "无法判断：按 0 计相差 2"),
+    ("5\t1\t0\t0\t0\t0\t7", False, "各列相加为 6 ≠ 总计 7"),
+    ("5\t1\t0\t0\t0\t0\t\t", None, "无法读出总计"),
+])
+def test_the_rule_details_are_in_chinese(cells, passed, words, chinese):
+    rule = _rules(f"{HEAD}一、本年新收政府信息公开申请数量\t{cells}\n")["applicant_columns:applications_new"]
+    assert rule["passed"] is passed
+    assert words in rule["detail"]
+    # Only the figures, the template's own words and the relation signs are not translated.
+    assert not [word for word in rule["detail"].split() if word.isascii() and word.isalpha()], rule["detail"]
 
 
 RESULTS = (
@@ -148,3 +166,18 @@ def test_row_short_of_cells_is_read_only_as_far_as_it_can_be_placed(row, total, 
     assert all(value is None for name, value in rule["figures"].items() if name not in ("总计", "sum_of_columns"))
     if total is not None:
         assert note in rule["detail"]
+
+
+def test_the_results_detail_is_in_chinese(chinese):
+    detail = _rules(RESULTS)["results_sum"]["detail"]
+    assert detail.startswith("（一）至（六）共 3 行相加为 10 = 三（七）10；3 行总计空白，按该行各单元格之和计")
+    assert "；按申请人类别：自然人 8 = 8" in detail
+
+
+def test_the_prose_and_table_detail_is_in_chinese(chinese):
+    from importlib.resources import files
+
+    report = files("monitor.demo.sample_portal").joinpath("annual_report_2020.md").read_text(encoding="utf-8")
+    detail = _rules(report)["prose_table:applications_received"]["detail"]
+    assert detail.startswith("正文称 3（“") and "，统计表一、本年新收为 3（“" in detail
+    assert not re.search(r"[A-Za-z]{3,}", detail), detail

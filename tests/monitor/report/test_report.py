@@ -342,12 +342,33 @@ def english_messages() -> set[str]:
             if isinstance(msgid, str) and " " in msgid.strip() and "{" not in msgid and msgid != msgstr}
 
 
+def english_phrases() -> set[str]:
+    """The English words between the placeholders of the catalogue's messages
+    (``"{n} cell(s) for {width} columns: …"`` gives "cell(s) for" and "columns: …"), of two words or more."""
+    import string
+
+    from monitor.i18n import translations
+
+    return {literal.strip() for msgid, msgstr in translations("zh")._catalog.items()
+            if isinstance(msgid, str) and "{" in msgid and msgid != msgstr
+            for literal, _name, _spec, _conv in string.Formatter().parse(msgid)
+            if len(re.findall(r"[A-Za-z]{2,}", literal)) >= 2}
+
+
 def test_the_chinese_report_shows_no_code_word_and_no_english_sentence(built_zh):
     page = lxml.html.fromstring(built_zh["html"])
     assert page.get("lang") == "zh-Hans"
     text = visible_text(built_zh["html"])
     assert [word for word in code_words() if word in text] == []
     assert [message for message in english_messages() if message in text] == []
+    # Nor the English of a sentence with figures in it (rule details, findings, the crawl's status).
+    phrases = english_phrases()
+    assert {"cell(s) for", "days old on", "pages fetched in"} <= phrases
+    assert [phrase for phrase in phrases if phrase in text] == []
+    assert not re.search(r"\b(finished|metadata|notice column|news column)\b", text)
+    assert "取自页面元数据" in page.get_element_by_id("late").text_content()
+    assert "已完成" in page.get_element_by_id("crawl").text_content()
+    assert "有附件" in page.get_element_by_id("counts").text_content()
     from monitor.i18n import translations
 
     for anchor, title in SECTIONS:
