@@ -57,18 +57,27 @@ _ACTION_NAMES = {
 }
 
 
-def _refusal(action: int, arg1: str | None, arg2: str | None, transactions: bool = False) -> str | None:
+def _refusal(action: int, arg1: str | None, arg2: str | None, transactions: bool = False,
+             database: str | None = None) -> str | None:
     """Why a read-only connection refuses ``action`` (an authorizer code), or None to allow it.
 
     Only reading is allowed: SELECT, reading columns, functions other than those that
     load code, recursive queries and pragmas that report, and with ``transactions`` the
     transactions and savepoints that hold reads to one snapshot (sqlite-utils' ``query``
-    opens a savepoint; the file is opened mode=ro, so no transaction can write it). Everything else (writes, ATTACH, which VACUUM INTO also
-    needs to write its copy, setting a pragma) is refused.
+    opens a savepoint; the file is opened mode=ro, so no transaction can write it), and the
+    temporary views that show one site's rows (``storage.sites``), which write nothing.
+    Everything else (writes, ATTACH, which VACUUM INTO also needs to write its copy,
+    setting a pragma) is refused.
     """
     if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
         return None
     if action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT) and transactions:
+        return None
+    if transactions and database == "temp" and action in (
+            sqlite3.SQLITE_CREATE_TEMP_VIEW, sqlite3.SQLITE_DROP_TEMP_VIEW,
+            sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE):
+        # Making or dropping a temporary view writes the connection's own temp schema, never
+        # a file; no temporary table can be made to write into.
         return None
     if action == sqlite3.SQLITE_FUNCTION:
         return f"the function {arg2}()" if arg2 and arg2.lower() in _REFUSED_FUNCTIONS else None
@@ -97,7 +106,7 @@ def _read_only(conn: sqlite3.Connection, *, transactions: bool = False) -> list[
     refused: list[str] = []
 
     def authorize(action, arg1, arg2, database, trigger):
-        reason = _refusal(action, arg1, arg2, transactions)
+        reason = _refusal(action, arg1, arg2, transactions, database)
         if reason is None:
             return sqlite3.SQLITE_OK
         refused.append(reason)

@@ -28,14 +28,22 @@ LIST_COLUMNS = ["id", "kind", "status", "attempts", "created_at", "sent_at", "su
 
 
 def cmd_alerts_list(args) -> int:
-    """``govwatch alerts list --db PATH [--json]``: the pending, failed and sent alerts."""
+    """``govwatch alerts list --db PATH [--site NAME] [--json]``: the pending, failed and sent
+    alerts, of one site of a database of several with ``--site`` (else of every site)."""
     from monitor.errors import open_existing_db
     from monitor.report.output import print_rows
+    from storage.sites import SiteError, site_scope, sites_to_read
 
     db = open_existing_db(args.db, read_only=True)
     try:
-        # A database no alerting govwatch has opened yet simply has no alerts.
-        rows = alerts_with_status(db, ("pending", "failed", "sent")) if "alerts" in db.table_names() else []
+        # A file of one site, or every site of several, is listed whole.
+        named = getattr(args, "site", None)
+        site = sites_to_read(db, named)[0] if named else None
+        with site_scope(db, site):
+            # A database no alerting govwatch has opened yet simply has no alerts.
+            rows = alerts_with_status(db, ("pending", "failed", "sent")) if "alerts" in db.table_names() else []
+    except SiteError as exc:
+        raise UsageError(str(exc)) from None
     finally:
         db.close()
     if args.json:

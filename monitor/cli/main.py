@@ -203,9 +203,15 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", metavar="DATE", type=iso_date,
                         help="judge the inspection checks as of this date (default: the end of a past --year, "
                              "else today)")
+    add_site_arguments(parser)
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which site of the database a command reads, and the profile it is read with."""
     site = parser.add_mutually_exclusive_group()
     parser.add_argument("--site", metavar="NAME",
-                        help="the site whose claim observations apply (default: leda, or the sites file's only site)")
+                        help="the site to read, and whose claim observations apply (default: of a database of "
+                             "several sites, each one; else leda, or the sites file's only site)")
     site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
     site.add_argument("--sites", metavar="FILE", help="a sites file ([[sites]] tables) that --site names a site of")
 
@@ -282,6 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_alerts_test)
     a = actions.add_parser("list", help="list the pending, failed and sent alerts")
     add_db_argument(a)
+    a.add_argument("--site", metavar="NAME", help="only the alerts of this site of a database of several")
     a.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     a.set_defaults(func=cmd_alerts_list)
 
@@ -302,6 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=KINDS)
     add_db_argument(p)
     add_period_arguments(p)
+    add_site_arguments(p)
     p.add_argument("--limit", type=int, metavar="N", help="export at most N rows")
     p.add_argument("--format", required=True, choices=FORMATS, help="csv (UTF-8 with a BOM) or xlsx")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write")

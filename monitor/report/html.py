@@ -21,6 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
+from crawler.profiles import PROFILES
 from monitor.audit.run import AuditError, compute_audit, latest_report_year
 from monitor.audit.timeliness import document_delays
 from monitor.audit.workdays import OFFICIAL, WorkCalendar
@@ -32,6 +33,7 @@ from monitor.localtime import now_shown, shown
 from storage.audits import FINDINGS_BY_KIND
 from storage.publications import COUNT_QUERIES, MONTHLY_BY_PUBLISHER, monthly_by_publisher
 from storage.runs import FETCH_ERRORS, crawl_fetch_errors
+from storage.sites import scoped_site, site_scope
 from storage.timeliness import DELAY_HISTOGRAM, TIMELINESS_VIEW
 
 VERDICTS = {True: N_("pass"), False: N_("FAIL"), None: N_("incomplete")}
@@ -528,14 +530,17 @@ def write_report(db_path: str | Path, out: str | Path, **audit) -> tuple[Path, d
     return the file and the audit's result.
 
     Without a year, a period or a report file, the audit is of the latest year whose
-    annual report the crawl found (of everything published when it found none).
+    annual report the crawl found (of everything published when it found none). Of a
+    file holding several sites, the report is of the ``profile``'s site alone.
     """
+    site = audit.get("profile", PROFILES["leda"]).name
     db = open_existing_db(db_path, read_only=True)
     try:
         if not any(audit.get(key) for key in ("year", "date_from", "date_to", "report_path")):
-            audit["year"] = latest_report_year(db)
+            with site_scope(db, scoped_site(db, site)):
+                audit["year"] = latest_report_year(db)
         result = compute_audit(db, **audit)
-        return save_report(db, result, out, audit.get("calendar", OFFICIAL), db_file=str(db_path)), result
+        return save_report(db, result, out, audit.get("calendar", OFFICIAL), db_file=str(db_path), site=site), result
     except AuditError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -543,11 +548,14 @@ def write_report(db_path: str | Path, out: str | Path, **audit) -> tuple[Path, d
 
 
 def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFICIAL,
-                db_file: str | None = None) -> Path:
+                db_file: str | None = None, site: str | None = None) -> Path:
     """Render the report of an audit already computed, on ``calendar``, and write it to ``out``;
-    ``db_file`` names the database in the report."""
+    ``db_file`` names the database in the report, ``site`` the site audited (the report's
+    series are of its rows alone when the file holds several)."""
     out = Path(out)
-    html = render_report(result, result["totals"]["last_crawl"], report_data(db, result, calendar), db_file)
+    with site_scope(db, scoped_site(db, site)):
+        data = report_data(db, result, calendar)
+    html = render_report(result, result["totals"]["last_crawl"], data, db_file)
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
@@ -556,12 +564,26 @@ def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFI
 
 
 def cmd_report(args) -> int:
-    """``govwatch report``: write the audit as one HTML file."""
-    from monitor.audit.commands import audit_request, warn_if_empty
+    """``govwatch report``: write the audit as one HTML file; of a file holding several sites
+    (and no ``--site``), a report per site and the fleet page linking them at ``--out``."""
+    from monitor.audit.commands import audit_request, audited_profiles, warn_if_empty
+    from monitor.report.fleet import write_fleet_report
 
     started = time.monotonic()
-    path, result = write_report(args.db, args.out, **audit_request(args))
-    warn_if_empty(args.command, result)
+    request = audit_request(args)
+    db = open_existing_db(args.db, read_only=True)
+    try:
+        profiles = audited_profiles(args, db)
+    finally:
+        db.close()
+    if len(profiles) == 1:
+        path, result = write_report(args.db, args.out, **request, profile=profiles[0])
+        results = [result]
+    else:
+        path, by_site = write_fleet_report(args.db, args.out, profiles, **request)
+        results = list(by_site.values())
+    for result in results:
+        warn_if_empty(args.command, result)
     print(_("wrote {path} ({size} bytes) in {seconds:.1f} s").format(
         path=path, size=path.stat().st_size, seconds=time.monotonic() - started))
     return 0
