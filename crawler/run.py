@@ -121,6 +121,13 @@ def failure(run: dict) -> str | None:
     return None
 
 
+def failure_report(run: dict) -> str | None:
+    """:func:`failure` with the first fetch errors of ``run`` (its ``first_errors``), or None."""
+    problem = failure(run)
+    errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
+    return f"{problem}; the first errors:{errors}" if problem and errors else problem
+
+
 def summary(run: dict) -> str:
     """The one-paragraph account of a crawl printed at its end."""
     seconds = max(run["seconds"], 0.001)

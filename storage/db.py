@@ -117,21 +117,29 @@ def _read_only(conn: sqlite3.Connection, *, transactions: bool = False) -> list[
     return refused
 
 
-def read_query(db: sqlite_utils.Database, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run ``sql`` on a read-only connection; return its column names and rows.
+def read_query(db: sqlite_utils.Database, sql: str, site: str | None = None) -> tuple[list[str], list[tuple]]:
+    """Run ``sql`` on a read-only connection; return its column names and rows. With
+    ``site``, its tables show that site's rows alone (``storage.sites``), as the audit of
+    one site of a fleet reads them, so the SQL a report shows gives the report's figures.
 
     A statement that would write anything, or that fails, raises QueryError with one line.
     """
-    refused = _read_only(db.conn)
-    try:
-        cursor = db.execute(sql)
-        return [item[0] for item in cursor.description or []], cursor.fetchall()
-    except sqlite3.Error as exc:
-        if refused:
-            raise QueryError(f"refused: queries only read the database, and this one needs {refused[0]}") from None
-        if is_damage(exc):
-            raise  # not the query's fault: the caller names the damaged file
-        raise QueryError(f"query failed: {exc}") from None
+    from storage.sites import site_scope
+
+    with site_scope(db, site):
+        refused = _read_only(db.conn)
+        try:
+            cursor = db.execute(sql)
+            return [item[0] for item in cursor.description or []], cursor.fetchall()
+        except sqlite3.Error as exc:
+            if refused:
+                raise QueryError(f"refused: queries only read the database, and this one needs {refused[0]}") from None
+            if is_damage(exc):
+                raise  # not the query's fault: the caller names the damaged file
+            raise QueryError(f"query failed: {exc}") from None
+        finally:
+            # The connection's own reads again, which may drop the site's views.
+            _read_only(db.conn, transactions=True)
 
 
 class DamagedDatabase(DatabaseError):

@@ -18,7 +18,7 @@ from contextlib import contextmanager
 
 import sqlite_utils
 
-from storage.runs import sites_held
+from storage.runs import sites_crawled, sites_held
 
 # The head of a stored view's SQL, which the site's copy repeats as a temporary view.
 _CREATE_VIEW = re.compile(r"^\s*CREATE\s+VIEW\s+", re.IGNORECASE)
@@ -67,14 +67,15 @@ def sites_to_read(db: sqlite_utils.Database, site: str | None) -> list[str | Non
     fleets, for a file of one site (or none), whatever ``site`` says; of a file of several,
     ``site`` or else every site held, by name.
 
-    A ``site`` a file of several does not hold is a :class:`SiteError` naming those it holds.
+    A ``site`` a file of several neither holds documents of nor records a crawl of (a site
+    that was down) is a :class:`SiteError` naming those it holds.
     """
     held = sites_held(db)
     if len(held) <= 1:
         return [None]
     if site is None:
         return held
-    if site not in held:
+    if site not in held and site not in sites_crawled(db):
         raise SiteError(f"the database holds no site {site!r}; it holds {', '.join(held)}")
     return [site]
 

@@ -70,11 +70,13 @@ def late_subject(item: dict, limit: int) -> str:
         workdays=item["workdays"], limit=limit, title=item["title"] or item["url"])
 
 
-def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at: str | None = None) -> int:
+def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at: str | None = None,
+               site: str | None = None) -> int:
     """Queue one alert per document and limit it exceeded; return how many were new.
 
     ``late_items`` are :func:`monitor.audit.timeliness.timeliness`'s; a document already
-    queued for a limit is not queued again.
+    queued for a limit is not queued again. ``site`` names the site of a fleet audited,
+    in the alert's row and its mail.
     """
     at = at or utc_now()
     queued = 0
@@ -83,10 +85,11 @@ def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at:
             for limit in limits:
                 if item.get("workdays") is None or item["workdays"] <= limit:
                     continue
-                payload = {**{key: item.get(key) for key in LATE_FIELDS}, "limit": limit}
+                payload = {**{key: item.get(key) for key in LATE_FIELDS}, "limit": limit,
+                           **({"site": site} if site else {})}
                 queued += queue_alert(
                     db, "late", f"late:{item['url']}:{limit}", url=item["url"], limit_workdays=limit,
-                    subject=late_subject(item, limit), payload=payload, at=at,
+                    subject=late_subject(item, limit), payload=payload, at=at, site=site,
                 )
     return queued
 
@@ -94,24 +97,29 @@ def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at:
 def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | None = None) -> dict:
     """Queue an alert for each failing check not already open; resolve those that pass.
 
-    ``results`` are :func:`monitor.alerts.health.check_health`'s. Returns the counts
-    ``{"queued", "resolved"}``.
+    ``results`` are :func:`monitor.alerts.health.check_health`'s; one that names a
+    ``site`` (of a fleet) is that site's alert, beside the same check's of other sites.
+    Returns the counts ``{"queued", "resolved"}``.
     """
     at = at or utc_now()
     counts = {"queued": 0, "resolved": 0}
     with db.atomic():
         for result in results:
-            key = f"health:{result['check']}"
+            site = result.get("site")
+            key = f"health:{site}:{result['check']}" if site else f"health:{result['check']}"
             if result["ok"]:
                 counts["resolved"] += resolve_health(db, key, at)
             else:
-                counts["queued"] += queue_alert(db, "health", key, subject=health_subject(result), payload=result, at=at)
+                counts["queued"] += queue_alert(db, "health", key, subject=health_subject(result), payload=result,
+                                                at=at, site=site)
     return counts
 
 
 def health_title(result: dict) -> str:
-    """What a failing health result reports: its own ``title`` (a failed nightly stage), or the check that failed."""
-    return one_line(result.get("title") or _("crawl health check failed: {check}").format(check=result["check"]))
+    """What a failing health result reports: its own ``title`` (a failed nightly stage), or the
+    check that failed; the site first when it is one site's of a fleet."""
+    title = result.get("title") or _("crawl health check failed: {check}").format(check=result["check"])
+    return one_line(_("site {site}: {title}").format(site=result["site"], title=title) if result.get("site") else title)
 
 
 def health_subject(result: dict) -> str:
@@ -207,7 +215,7 @@ def plain_text(batch: list[dict]) -> str:
         payload = alert["payload"]
         if alert["kind"] == "late":
             lines = [f"Late publication: {_value(payload, 'title')}"]
-            lines += [f"  {label}: {_value(payload, key)}" for label, key in LATE_LINES]
+            lines += [f"  {label}: {_value(payload, key)}" for label, key in _late_lines(payload)]
             lines.append(f"  Working days taken: {payload['workdays']} (limit {payload['limit']})")
         else:
             lines = [_sentence(health_title(payload)), f"  {one_line(payload['detail'])}"]
@@ -222,7 +230,7 @@ def html_text(batch: list[dict]) -> str:
         payload = alert["payload"]
         if alert["kind"] == "late":
             rows = [f"<tr><th>{html.escape(label)}</th><td>{_html_value(payload, key)}</td></tr>"
-                    for label, key in LATE_LINES]
+                    for label, key in _late_lines(payload)]
             rows.append(f"<tr><th>Working days taken</th><td>{int(payload['workdays'])}"
                         f" (limit {int(payload['limit'])})</td></tr>")
             parts.append(f"<h3>Late publication: {html.escape(_value(payload, 'title'))}</h3>"
@@ -231,6 +239,11 @@ def html_text(batch: list[dict]) -> str:
             parts.append(f"<h3>{html.escape(_sentence(health_title(payload)))}</h3>"
                          f"<p>{html.escape(one_line(payload['detail']))}</p>")
     return f"<!DOCTYPE html><html><body>{''.join(parts)}</body></html>"
+
+
+def _late_lines(payload: dict) -> tuple:
+    """The lines describing a late document: the site first when it is one of a fleet's."""
+    return ((("Site 站点", "site"),) if payload.get("site") else ()) + LATE_LINES
 
 
 def _sentence(text: str) -> str:

@@ -148,6 +148,7 @@ def compute_audit(
     profile: SiteProfile = PROFILES["leda"],
     today: dt.date | None = None,
     as_of: dt.date | None = None,
+    fleet: bool = False,
 ) -> dict:
     """Audit the documents of one period without writing anything; return its result.
 
@@ -158,13 +159,15 @@ def compute_audit(
     The figures are read from one snapshot of the database, without a write lock, so a
     crawl writing meanwhile neither waits for the audit nor changes its figures half-way.
     Of a file holding several sites, every figure is of ``profile``'s site alone
-    (``storage.sites``); a site such a file does not hold is an AuditError.
+    (``storage.sites``); a site such a file does not hold is an AuditError. With ``fleet``
+    the site is one of a fleet crawled into the file (the nightly's), audited on its own
+    rows even while the file holds no other site's documents, or none of its own.
     """
     if date_from and date_to and date_from > date_to:
         raise AuditError(f"the period {date_from} .. {date_to} ends before it starts")
     with read_snapshot(db):
         try:
-            [site] = sites_to_read(db, profile.name)
+            [site] = [profile.name] if fleet else sites_to_read(db, profile.name)
         except SiteError as exc:
             raise AuditError(f"{exc}: name the site to audit with --site") from None
         with site_scope(db, site):

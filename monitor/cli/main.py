@@ -44,7 +44,7 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
     """Crawl every site of ``profiles`` in one run and print each one's summary; a storage
     failure, or a crawl that did not do its job, becomes a RunError (naming each failed
     site and its first fetch errors) once every site's crawl has ended."""
-    from crawler.run import failure, run_crawls, summary
+    from crawler.run import failure_report, run_crawls, summary
     from storage.db import DatabaseError
 
     try:
@@ -62,10 +62,9 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
     problems = []
     for run in runs:
         print(summary(run))
-        problem = failure(run)
+        problem = failure_report(run)
         if problem:
-            errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
-            problems.append(f"{problem}; the first errors:{errors}" if errors else problem)
+            problems.append(problem)
     if problems:
         raise RunError("\n".join(problems))
     return runs
@@ -349,6 +348,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")
     add_db_argument(p)
+    p.add_argument("--site", metavar="NAME",
+                   help="read only this site's rows of a database of several, as its audit and report do")
     p.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     p.set_defaults(func=cmd_query)
     return parser

@@ -450,13 +450,15 @@ def _memo_facts(result: dict, crawl: dict | None, db_file: str | None) -> str:
     return f'<dl class="facts memo">{items}</dl>'
 
 
-def render_report(result: dict, crawl: dict | None, sql: dict, db_file: str | None = None) -> str:
+def render_report(result: dict, crawl: dict | None, sql: dict, db_file: str | None = None,
+                  site: str | None = None) -> str:
     """The whole report as an HTML document, in the language in use.
 
     ``result`` is :func:`monitor.audit.run.compute_audit`'s result (with its ``audit_id``
     when it was recorded); ``crawl`` the crawl run the figures describe (a ``crawl_runs``
     row) or None; ``sql`` is :func:`report_data`'s; ``db_file`` the database it was read
-    from, named in the report's header.
+    from, named in the report's header; ``site`` the site audited when the file holds
+    several, whose rows alone the SQL shown must read.
     """
     period = result["period"]
     params = {"date_from": period["from"], "date_to": period["to"]}
@@ -483,6 +485,9 @@ def render_report(result: dict, crawl: dict | None, sql: dict, db_file: str | No
     lead = _("Documents published {date_from} – {date_to}, {recorded} "
              "Figures come from the crawled portal; each carries the SQL that reproduces it.").format(
         date_from=period["from"], date_to=period["to"], recorded=_recorded(result))
+    if site is not None:
+        lead += " " + _("The database holds several sites and these are the figures of {site} alone: "
+                        "each SQL gives them with govwatch query --site {site}.").format(site=site)
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -553,9 +558,10 @@ def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFI
     ``db_file`` names the database in the report, ``site`` the site audited (the report's
     series are of its rows alone when the file holds several)."""
     out = Path(out)
-    with site_scope(db, scoped_site(db, site)):
+    site = scoped_site(db, site)
+    with site_scope(db, site):
         data = report_data(db, result, calendar)
-    html = render_report(result, result["totals"]["last_crawl"], data, db_file)
+    html = render_report(result, result["totals"]["last_crawl"], data, db_file, site)
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:

@@ -201,3 +201,23 @@ def test_the_fleet_page_ranks_the_sites_as_their_audits_and_its_sql_do(audited):
         name = link.getparent().get("data-site")
         documents = site_page.xpath("//li[@data-headline='documents']/b")[0].text
         assert int(documents) == every[name]["totals"]["documents"]
+
+
+def test_the_sql_a_sites_report_shows_gives_its_figures_with_query_site(audited):
+    import lxml.html
+
+    from storage.publications import RANGE
+
+    db, every, _, _ = audited
+    sql = f"SELECT count(*) AS n FROM publications WHERE {RANGE}".replace(
+        ":date_from", "'2020-01-01'").replace(":date_to", "'2020-12-31'")
+    for name in SEEDS:
+        result = govwatch("query", "--db", db, "--site", name, "--json", sql)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == [{"n": every[name]["totals"]["documents"]}]
+    whole = govwatch("query", "--db", db, "--json", sql)
+    assert json.loads(whole.stdout) == [{"n": sum(every[name]["totals"]["documents"] for name in SEEDS)}]
+    [page] = db.parent.glob("fleet-1-*.html")
+    lead = lxml.html.parse(str(page)).getroot().xpath("//p[@class='lead']")[0].text_content()
+    site = page.stem.split("-", 2)[2]
+    assert f"govwatch query --site {site}" in lead

@@ -47,6 +47,9 @@ def test_the_sites_a_command_reads(tmp_path):
     assert sites_to_read(db, "alpha") == ["alpha"]
     with pytest.raises(SiteError, match="holds no site 'gamma'; it holds alpha, b'"):
         sites_to_read(db, "gamma")
+    # A site whose crawl stored nothing (it was down) is still one of the file's.
+    db["crawl_runs"].insert({"site": "gamma", "status": "finished", "pages_fetched": 0})
+    assert sites_to_read(db, "gamma") == ["gamma"]
     one = open_db(tmp_path / "one.db")
     one["documents"].insert({"url": "http://a.test/1", "site": "alpha"})
     # A file of one site is read whole, as before fleets, whatever site is named.
