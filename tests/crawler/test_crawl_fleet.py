@@ -221,3 +221,21 @@ def test_the_sql_a_sites_report_shows_gives_its_figures_with_query_site(audited)
     lead = lxml.html.parse(str(page)).getroot().xpath("//p[@class='lead']")[0].text_content()
     site = page.stem.split("-", 2)[2]
     assert f"govwatch query --site {site}" in lead
+
+
+def test_an_export_of_a_fleet_names_each_rows_site_and_one_site_is_exported_alone(fleet, audited, tmp_path):
+    import csv
+
+    (folder, _, _), (db, every, _, _) = fleet, audited
+    options = ("--db", db, "--year", 2020, "--format", "csv", "--sites", folder / "sites.toml")
+    together = govwatch("export", "documents", *options, "--out", tmp_path / "all.csv")
+    alpha = govwatch("export", "late", *options, "--site", "alpha", "--out", tmp_path / "alpha.csv")
+    assert together.returncode == 0 and alpha.returncode == 0, together.stderr + alpha.stderr
+    with open(tmp_path / "all.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "站点"
+    assert {name: sum(row[0] == name for row in rows[1:]) for name in SEEDS} == {
+        name: every[name]["totals"]["documents"] for name in SEEDS}
+    with open(tmp_path / "alpha.csv", encoding="utf-8-sig") as handle:
+        late = list(csv.reader(handle))
+    assert late[0][0] == "标题" and len(late) - 1 == len(every["alpha"]["timeliness"]["late_items"])
