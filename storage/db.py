@@ -468,7 +468,16 @@ def _site_column(db: sqlite_utils.Database) -> None:
             )
 
 
-MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column]
+def _site_audit_index(db: sqlite_utils.Database) -> None:
+    """The audit's covering index once more, led by the site, so the audit of one site of a
+    fleet's file reads that site's entries of the index alone, as a file of one site reads
+    ``idx_documents_audit``."""
+    columns = [name for _, _, name in db.execute("PRAGMA index_info(idx_documents_audit)").fetchall()]
+    db["documents"].create_index(["site", *columns], index_name="idx_documents_site_audit")
+
+
+MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column,
+              _site_audit_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -5,7 +5,7 @@ import json
 import sys
 
 from monitor.audit import DEFAULT_LIMITS
-from monitor.errors import UsageError, open_existing_db, site_profile
+from monitor.errors import UsageError, open_existing_db, site_profile, site_profiles
 
 
 def cmd_audit(args) -> int:
@@ -19,17 +19,17 @@ def cmd_audit(args) -> int:
 
     if not args.json and args.top < 0:
         raise UsageError(f"--top must be 0 or more, not {args.top}")
-    request = audit_request(args)
+    request, named = audit_request(args), site_profiles(args)
     db = open_existing_db(args.db)
     try:
-        profiles = audited_profiles(args, db)
+        profiles = audited_profiles(args, db, named)
         results = {profile.name: run_audit(db, **request, profile=profile) for profile in profiles}
     except AuditError as exc:
         raise UsageError(str(exc)) from None
     finally:
         db.close()
-    for result in results.values():
-        warn_if_empty(args.command, result)
+    for name, result in results.items():
+        warn_if_empty(args.command, result, name if len(results) > 1 else None)
     if args.json:
         # One site's audit in its own shape; several, keyed by site.
         shown = labelled_audit(results[profiles[0].name]) if len(results) == 1 else {
@@ -44,11 +44,13 @@ def cmd_audit(args) -> int:
     return 0
 
 
-def audited_profiles(args, db) -> list:
-    """The profile of each site an audit or report covers: of a file of one site, the one
-    the options name (as before fleets); of a file of several, the ``--site`` named, else
-    every site held, each described by ``--sites FILE`` or else the bundled sites."""
-    from crawler.profiles import PROFILES, ProfileError, load_sites
+def audited_profiles(args, db, named: list) -> list:
+    """The profile of each site an audit, report or export covers, of ``named`` (the
+    options' profiles, :func:`monitor.errors.site_profiles`, read before the database is
+    opened so a bad profile file is named first): of a file of one site, the one they name
+    (as before fleets); of a file of several, the ``--site`` named, else every site held,
+    each described by ``--sites FILE`` or else the bundled sites."""
+    from crawler.profiles import PROFILES
     from storage.sites import SiteError, sites_to_read
 
     try:
@@ -57,10 +59,7 @@ def audited_profiles(args, db) -> list:
         raise UsageError(str(exc)) from None
     if sites == [None] or args.profile:
         return [site_profile(args)]
-    try:
-        known = load_sites(args.sites) if args.sites else PROFILES
-    except ProfileError as exc:
-        raise UsageError(str(exc)) from None
+    known = {profile.name: profile for profile in named} if args.sites else PROFILES
     missing = [site for site in sites if site not in known]
     if missing:
         raise UsageError(f"{args.sites or 'the bundled sites file'} describes no site {', '.join(missing)} "
@@ -87,12 +86,14 @@ def audit_request(args) -> dict:
     }
 
 
-def warn_if_empty(command: str, result: dict) -> None:
-    """Say on stderr when the audited period holds no documents, naming the dates the database holds."""
+def warn_if_empty(command: str, result: dict, site: str | None = None) -> None:
+    """Say on stderr when the audited period holds no documents, naming the dates the
+    database holds (of ``site``, when it is one of several audited)."""
     if result["totals"]["documents"]:
         return
     period, span = result["period"], result["totals"]["published_span"]
-    held = (f"the database holds documents published {span['from']} .. {span['to']}" if span["from"]
-            else "the database holds no documents: run 'govwatch crawl' first")
+    of = f" of site {site}" if site else ""
+    held = (f"the database holds documents{of} published {span['from']} .. {span['to']}" if span["from"]
+            else f"the database holds no documents{of}: run 'govwatch crawl' first")
     print(f"govwatch {command}: no documents were published {period['from']} .. {period['to']}; {held}",
           file=sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.commands import audited_profiles
 from monitor.audit.personal_data import mask_text
-from monitor.errors import UsageError, open_existing_db
+from monitor.errors import UsageError, open_existing_db, site_profiles
 
 KINDS = ("documents", "late", "claims", "findings", "alerts")
 FORMATS = ("csv", "xlsx")
@@ -190,9 +190,10 @@ def cmd_export(args) -> int:
         raise UsageError(f"--limit must be a positive number of rows, not {args.limit}")
     out = check_out(args.out)
     request = {"year": args.year, "date_from": args.date_from, "date_to": args.date_to, "limits": DEFAULT_LIMITS}
+    named = site_profiles(args)
     db = open_existing_db(args.db, read_only=True)
     try:
-        profiles = audited_profiles(args, db)
+        profiles = audited_profiles(args, db, named)
         read = {profile.name: read_source(args.kind, db, {**request, "profile": profile}, args.limit)
                 for profile in profiles}
     finally:

@@ -138,7 +138,7 @@ def write_fleet_report(db_path, out, profiles: list, **audit) -> tuple[Path, dic
         db.close()
     period = next(iter(results.values()))["period"]
     html = render_fleet(fleet_rows(results), pages, {profile.name: profile.title for profile in profiles},
-                        audit["year"] if "year" in audit else None, period)
+                        audit.get("year"), period)
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:

@@ -26,7 +26,7 @@ from monitor.audit.run import AuditError, compute_audit, latest_report_year
 from monitor.audit.timeliness import document_delays
 from monitor.audit.workdays import OFFICIAL, WorkCalendar
 from monitor.report.charts import histogram, paired_bars, stacked_columns
-from monitor.errors import RunError, UsageError, open_existing_db
+from monitor.errors import RunError, UsageError, open_existing_db, site_profiles
 from monitor.i18n import N_, _, html_lang
 from monitor.labels import COLUMN_KINDS, basis, label, limit_label
 from monitor.localtime import now_shown, shown
@@ -576,20 +576,19 @@ def cmd_report(args) -> int:
     from monitor.report.fleet import write_fleet_report
 
     started = time.monotonic()
-    request = audit_request(args)
+    request, named = audit_request(args), site_profiles(args)
     db = open_existing_db(args.db, read_only=True)
     try:
-        profiles = audited_profiles(args, db)
+        profiles = audited_profiles(args, db, named)
     finally:
         db.close()
     if len(profiles) == 1:
         path, result = write_report(args.db, args.out, **request, profile=profiles[0])
-        results = [result]
-    else:
-        path, by_site = write_fleet_report(args.db, args.out, profiles, **request)
-        results = list(by_site.values())
-    for result in results:
         warn_if_empty(args.command, result)
+    else:
+        path, results = write_fleet_report(args.db, args.out, profiles, **request)
+        for name, result in results.items():
+            warn_if_empty(args.command, result, name)
     print(_("wrote {path} ({size} bytes) in {seconds:.1f} s").format(
         path=path, size=path.stat().st_size, seconds=time.monotonic() - started))
     return 0

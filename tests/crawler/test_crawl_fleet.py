@@ -161,11 +161,18 @@ def test_the_terminal_shows_one_block_per_site(audited):
     assert terminal.count("Audit ") >= len(SEEDS)
 
 
-def test_a_site_the_database_does_not_hold_is_named_in_one_line(fleet):
+def test_a_site_neither_the_sites_file_nor_the_database_holds_is_named_in_one_line(fleet, tmp_path):
     folder, _, _ = fleet
-    result = govwatch("audit", "--sites", folder / "sites.toml", "--site", "delta", "--db", folder / "fleet.db")
-    assert result.returncode == 2 and "Traceback" not in result.stderr
-    assert result.stderr.strip().endswith("holds no site 'delta'; it holds alpha, beta, gamma")
+    unknown = govwatch("audit", "--sites", folder / "sites.toml", "--site", "delta", "--db", folder / "fleet.db")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert unknown.stderr.strip().endswith("unknown site 'delta'; known sites: alpha, beta, gamma")
+    # A sites file that knows a site the database holds none of.
+    (tmp_path / "more.toml").write_text((folder / "sites.toml").read_text(encoding="utf-8")
+                                        + '[[sites]]\nname = "delta"\nstart_urls = ["http://127.0.0.1:9/"]\n',
+                                        encoding="utf-8")
+    absent = govwatch("audit", "--sites", tmp_path / "more.toml", "--site", "delta", "--db", folder / "fleet.db")
+    assert absent.returncode == 2 and absent.stderr.count("\n") == 1
+    assert absent.stderr.strip().endswith("holds no site 'delta'; it holds alpha, beta, gamma")
 
 
 def test_the_fleet_page_ranks_the_sites_as_their_audits_and_its_sql_do(audited):
