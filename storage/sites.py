@@ -84,3 +84,9 @@ def scoped_site(db: sqlite_utils.Database, site: str | None) -> str | None:
     """The site :func:`site_scope` narrows a read of ``site``'s rows to: None, the whole
     file, when it holds one site or none."""
     return site if len(sites_held(db)) > 1 else None
+
+
+def sites_recorded(db: sqlite_utils.Database) -> list[str]:
+    """Every site the file records, by name: those it holds documents of, and those whose
+    crawls stored none (a site that was down still has its alerts)."""
+    return sorted(set(sites_held(db)) | set(sites_crawled(db)))

@@ -6,6 +6,7 @@ an aiosmtpd server; one nightly run that every test here reads.
 """
 
 import json
+from collections import Counter
 from contextlib import ExitStack
 
 import pytest
@@ -106,5 +107,11 @@ def test_alerts_list_names_one_sites_alerts(night):
     assert listed.returncode == 0, listed.stderr
     assert [(row["kind"], row["subject"]) for row in json.loads(listed.stdout)] == [
         ("health", "govwatch: site gamma: crawl health check failed: crawl_failed")]
+    every = govwatch("alerts", "list", "--db", db, "--json")
+    assert Counter(row["site"] for row in json.loads(every.stdout)) == {
+        **{name: late_20(seed) for name, seed in SEEDS.items()}, "gamma": 1}
+    terminal = govwatch("alerts", "list", "--db", db)
+    assert [line.strip() for line in terminal.stdout.splitlines() if line.startswith(("Site ", "The whole"))] == [
+        "Site alpha", "Site beta", "Site gamma", "The whole fleet"]
     wrong = govwatch("alerts", "list", "--db", db, "--site", "delta")
     assert wrong.returncode == 2 and wrong.stderr.strip().endswith("holds no site 'delta'; it holds alpha, beta")
