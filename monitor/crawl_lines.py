@@ -61,3 +61,10 @@ def failure(run: dict) -> str | None:
     if run["errors"] and not documents_seen(run):
         return _("crawl {id} stored no document: {errors}").format(id=run["id"], errors=errors)
     return None
+
+
+def failure_report(run: dict) -> str | None:
+    """:func:`failure` with the first fetch errors of ``run`` (its ``first_errors``), or None."""
+    problem = failure(run)
+    errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
+    return _("{problem}; the first errors:{errors}").format(problem=problem, errors=errors) if problem and errors else problem

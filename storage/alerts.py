@@ -2,7 +2,7 @@
 
 Each alert has a ``key`` that is unique for ever: ``late:<url>:<limit>`` for a document
 published later than a working-day limit, ``health:<check>`` for a crawl-health check
-that fails. A late alert is queued once and never again, so a document is mailed once
+that fails (``health:<site>:<check>`` for a site of a fleet, whose row's ``site`` names it). A late alert is queued once and never again, so a document is mailed once
 per limit however often the audit finds it. A health alert's row is reused: once the
 check passes again the row is ``resolved``, and a later failure turns it back into a
 ``pending`` alert (the row then describes the latest failure).
@@ -61,10 +61,13 @@ def queue_alert(
     at: str,
     url: str | None = None,
     limit_workdays: int | None = None,
+    site: str | None = None,
 ) -> bool:
     """Queue an alert unless its key is already queued; return whether it was queued.
 
     A ``health`` key that was resolved is queued again, replacing the old row's content.
+    ``site`` names the site of a fleet the alert is about; without it the row takes its
+    document's site (the table's trigger), or none.
     """
     if kind not in KINDS:
         raise ValueError(f"unknown alert kind {kind!r}")
@@ -72,8 +75,8 @@ def queue_alert(
     with write_transaction(db):
         inserted = db.execute(
             "INSERT OR IGNORE INTO alerts (kind, key, url, limit_workdays, subject, payload, created_at,"
-            " status, attempts) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0)",
-            row,
+            " status, attempts, site) VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', 0, ?)",
+            [*row, site],
         ).rowcount
         if inserted or kind != "health":
             return bool(inserted)

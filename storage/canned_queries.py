@@ -7,7 +7,8 @@ gives each its title and description.
 
 # The fleet view: every site on the same figures, worst timeliness first. Share late is
 # over the documents whose delay is known (null when none is); claims and findings are
-# those of the site's newest audit (null before its first). The columns issue 13's
+# those of the site's newest audit (null before its first; claims null too when that
+# audit found no annual report, as nothing could be contradicted). The columns issue 13's
 # checks fill (stale and blank columns, dead-link rate) and the report deadline are
 # named slots holding null, "unknown", until their figures are in the database.
 FLEET_RANKING = (
@@ -20,7 +21,7 @@ FLEET_RANKING = (
     "  GROUP BY d.site),\n"
     "newest AS (SELECT site, max(id) AS audit_id FROM audit_runs GROUP BY site)\n"
     "SELECT late.site, late.checked, late.late_15_percent, late.late_20_percent,\n"
-    "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"
+    "  CASE WHEN (SELECT json_extract(result, '$.report') FROM audit_runs WHERE id = newest.audit_id) IS NOT NULL THEN\n"
     "    (SELECT count(*) FROM audit_runs AS a, json_each(a.result, '$.claims') AS c WHERE a.id = newest.audit_id\n"
     "     AND json_extract(c.value, '$.status') IN ('short', 'over')) END AS claims_contradicted,\n"
     "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"

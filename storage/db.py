@@ -58,18 +58,27 @@ _ACTION_NAMES = {
 }
 
 
-def _refusal(action: int, arg1: str | None, arg2: str | None, transactions: bool = False) -> str | None:
+def _refusal(action: int, arg1: str | None, arg2: str | None, transactions: bool = False,
+             database: str | None = None) -> str | None:
     """Why a read-only connection refuses ``action`` (an authorizer code), or None to allow it.
 
     Only reading is allowed: SELECT, reading columns, functions other than those that
     load code, recursive queries and pragmas that report, and with ``transactions`` the
     transactions and savepoints that hold reads to one snapshot (sqlite-utils' ``query``
-    opens a savepoint; the file is opened mode=ro, so no transaction can write it). Everything else (writes, ATTACH, which VACUUM INTO also
-    needs to write its copy, setting a pragma) is refused.
+    opens a savepoint; the file is opened mode=ro, so no transaction can write it), and the
+    temporary views that show one site's rows (``storage.sites``), which write nothing.
+    Everything else (writes, ATTACH, which VACUUM INTO also needs to write its copy,
+    setting a pragma) is refused.
     """
     if action in (sqlite3.SQLITE_SELECT, sqlite3.SQLITE_READ, sqlite3.SQLITE_RECURSIVE):
         return None
     if action in (sqlite3.SQLITE_TRANSACTION, sqlite3.SQLITE_SAVEPOINT) and transactions:
+        return None
+    if transactions and database == "temp" and action in (
+            sqlite3.SQLITE_CREATE_TEMP_VIEW, sqlite3.SQLITE_DROP_TEMP_VIEW,
+            sqlite3.SQLITE_INSERT, sqlite3.SQLITE_UPDATE, sqlite3.SQLITE_DELETE):
+        # Making or dropping a temporary view writes the connection's own temp schema, never
+        # a file; no temporary table can be made to write into.
         return None
     if action == sqlite3.SQLITE_FUNCTION:
         return f"the function {arg2}()" if arg2 and arg2.lower() in _REFUSED_FUNCTIONS else None
@@ -98,7 +107,7 @@ def _read_only(conn: sqlite3.Connection, *, transactions: bool = False) -> list[
     refused: list[str] = []
 
     def authorize(action, arg1, arg2, database, trigger):
-        reason = _refusal(action, arg1, arg2, transactions)
+        reason = _refusal(action, arg1, arg2, transactions, database)
         if reason is None:
             return sqlite3.SQLITE_OK
         refused.append(reason)
@@ -109,21 +118,29 @@ def _read_only(conn: sqlite3.Connection, *, transactions: bool = False) -> list[
     return refused
 
 
-def read_query(db: sqlite_utils.Database, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run ``sql`` on a read-only connection; return its column names and rows.
+def read_query(db: sqlite_utils.Database, sql: str, site: str | None = None) -> tuple[list[str], list[tuple]]:
+    """Run ``sql`` on a read-only connection; return its column names and rows. With
+    ``site``, its tables show that site's rows alone (``storage.sites``), as the audit of
+    one site of a fleet reads them, so the SQL a report shows gives the report's figures.
 
     A statement that would write anything, or that fails, raises QueryError with one line.
     """
-    refused = _read_only(db.conn)
-    try:
-        cursor = db.execute(sql)
-        return [item[0] for item in cursor.description or []], cursor.fetchall()
-    except sqlite3.Error as exc:
-        if refused:
-            raise QueryError(f"refused: queries only read the database, and this one needs {refused[0]}") from None
-        if is_damage(exc):
-            raise  # not the query's fault: the caller names the damaged file
-        raise QueryError(f"query failed: {exc}") from None
+    from storage.sites import site_scope
+
+    with site_scope(db, site):
+        refused = _read_only(db.conn)
+        try:
+            cursor = db.execute(sql)
+            return [item[0] for item in cursor.description or []], cursor.fetchall()
+        except sqlite3.Error as exc:
+            if refused:
+                raise QueryError(f"refused: queries only read the database, and this one needs {refused[0]}") from None
+            if is_damage(exc):
+                raise  # not the query's fault: the caller names the damaged file
+            raise QueryError(f"query failed: {exc}") from None
+        finally:
+            # The connection's own reads again, which may drop the site's views.
+            _read_only(db.conn, transactions=True)
 
 
 class DamagedDatabase(DatabaseError):
@@ -465,8 +482,16 @@ def _run_profile_and_report_archive(db: sqlite_utils.Database) -> None:
     add_report_file_pointers(db)
 
 
+def _site_audit_index(db: sqlite_utils.Database) -> None:
+    """The audit's covering index once more, led by the site, so the audit of one site of a
+    fleet's file reads that site's entries of the index alone, as a file of one site reads
+    ``idx_documents_audit``."""
+    columns = [name for _, _, name in db.execute("PRAGMA index_info(idx_documents_audit)").fetchall()]
+    db["documents"].create_index(["site", *columns], index_name="idx_documents_site_audit")
+
+
 MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column,
-              _run_profile_and_report_archive]
+              _run_profile_and_report_archive, _site_audit_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

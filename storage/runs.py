@@ -136,6 +136,11 @@ def sites_held(db: sqlite_utils.Database) -> list[str]:
     return [site for (site,) in db.execute("SELECT DISTINCT site FROM documents WHERE site IS NOT NULL ORDER BY site")]
 
 
+def sites_crawled(db: sqlite_utils.Database) -> list[str]:
+    """The sites the file records a crawl of, by name: a site whose crawls stored nothing too."""
+    return [site for (site,) in db.execute("SELECT DISTINCT site FROM crawl_runs WHERE site IS NOT NULL ORDER BY site")]
+
+
 def crawl_fetch_errors(db: sqlite_utils.Database, crawl_id: int | None) -> list[dict]:
     """Every fetch error of crawl ``crawl_id`` (``FETCH_ERRORS``), in the order they happened."""
     return list(db.query(FETCH_ERRORS, {"crawl_id": crawl_id}))

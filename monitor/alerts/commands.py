@@ -29,24 +29,54 @@ LIST_COLUMNS = ["id", "kind", "status", "attempts", "created_at", "sent_at", "su
 
 
 def cmd_alerts_list(args) -> int:
-    """``govwatch alerts list --db PATH [--json]``: the pending, failed and sent alerts."""
+    """``govwatch alerts list --db PATH [--site NAME] [--json]``: the pending, failed and sent
+    alerts; of a database of several sites, one site's with ``--site``, else each site's in
+    turn (then each row names its ``site``, null for an alert of the whole fleet)."""
     from monitor.errors import open_existing_db
     from monitor.report.output import print_rows
 
     db = open_existing_db(args.db, read_only=True)
     try:
-        # A database no alerting govwatch has opened yet simply has no alerts.
-        rows = alerts_with_status(db, ("pending", "failed", "sent")) if "alerts" in db.table_names() else []
+        sections = alert_sections(db, getattr(args, "site", None))
     finally:
         db.close()
     if args.json:
+        rows = [row if len(sections) == 1 else {**row, "site": site} for site, rows in sections.items() for row in rows]
         print_rows(rows, LIST_COLUMNS, as_json=True)
-    else:
-        from monitor.report.output import stdout_console
+        return 0
+    from monitor.report.output import line, stdout_console
 
-        console = stdout_console()
+    console = stdout_console()
+    for site, rows in sections.items():
+        if len(sections) > 1:
+            console.print(line((_("Site {name}").format(name=site) if site else _("The whole fleet"), "bold underline")))
         console.print(alerts_table(rows, args.db, console.width))
     return 0
+
+
+def alert_sections(db, named: str | None) -> dict[str | None, list[dict]]:
+    """The listed alerts by site: all under None for a file of one site, one site's under
+    its name with ``named``, else every site's in turn, then those of no site (the fleet's)."""
+    from storage.sites import SiteError, site_scope, sites_recorded, sites_to_read
+
+    # A database no alerting govwatch has opened yet simply has no alerts.
+    if "alerts" not in db.table_names():
+        return {named: []}
+    statuses = ("pending", "failed", "sent")
+    try:
+        sites = sites_to_read(db, named)
+    except SiteError as exc:
+        raise UsageError(str(exc)) from None
+    if sites == [None] or named:
+        with site_scope(db, sites[0]):
+            return {sites[0]: alerts_with_status(db, statuses)}
+    sections, placed = {}, set()
+    for site in sites_recorded(db):
+        with site_scope(db, site):
+            sections[site] = alerts_with_status(db, statuses)
+        placed |= {row["id"] for row in sections[site]}
+    sections[None] = [row for row in alerts_with_status(db, statuses) if row["id"] not in placed]
+    return sections
 
 
 # How an alert's delivery stands, for people.

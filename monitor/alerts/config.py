@@ -32,6 +32,11 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
     timezone = "Asia/Shanghai"    # the zone the cron expression is read in and times are shown in
                                   # (GOVWATCH_TIMEZONE, when set, overrides it for display)
 
+    [[sites]]                     # optional: a fleet of portals, one table each, in the
+    name = "district-a"           # shape of a sites file (crawler.profiles); the nightly
+    title = "District A"          # then crawls them all in one run and audits and alerts
+    start_urls = ["https://a.example.gov.cn/"]   # each site, instead of [crawl] site
+
 The password is never stored in the file: a ``password`` key is refused,
 ``password_env`` must be a variable's name (anything else is refused without being
 shown, as it may be the password typed in the wrong place), and the password is read
@@ -124,6 +129,8 @@ class Config:
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     # The sections the file has, so a run can tell defaults asked for from a file left empty.
     sections: frozenset[str] = frozenset()
+    # The fleet its [[sites]] tables list (SiteProfile each); empty for the one [crawl] site.
+    sites: tuple = ()
 
     @property
     def alerts_disabled_reason(self) -> str | None:
@@ -166,6 +173,8 @@ def load_config(path: str | Path) -> Config:
 def parse_config(data: dict, path: str) -> Config:
     """Check the parsed TOML ``data`` of the file ``path`` and build the configuration."""
     for name, value in data.items():
+        if name == "sites":
+            continue
         if name not in KNOWN_KEYS:
             raise ConfigError(f"{path}: unknown section [{name}]; known: {', '.join(f'[{k}]' for k in KNOWN_KEYS)}")
         if not isinstance(value, dict):
@@ -178,7 +187,24 @@ def parse_config(data: dict, path: str) -> Config:
         crawl=_crawl(sections["crawl"]),
         schedule=_schedule(sections["schedule"]),
         sections=frozenset(data),
+        sites=_sites(data, path, sections["crawl"]),
     )
+
+
+def _sites(data: dict, path: str, crawl: "_Section") -> tuple:
+    """The fleet of the file's ``[[sites]]`` tables, which the ``[crawl]`` site and start URLs
+    would contradict; none without them."""
+    from crawler.profiles import ProfileError, sites_from_data
+
+    if "sites" not in data:
+        return ()
+    for key in ("site", "start_urls"):
+        if key in crawl.values:
+            crawl.fail(key, "the file's [[sites]] tables name the sites to crawl: leave it out")
+    try:
+        return tuple(sites_from_data({"sites": data["sites"]}, path).values())
+    except ProfileError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 class _Section:

@@ -119,3 +119,20 @@ def check_tonight(runs: list[dict], notes: Sequence[dict], *, started_at: str, c
     if not any(run["started_at"] >= started_at for run in runs):
         return [failed]
     return [failed if result["check"] == "crawl_failed" else result for result in check_health(runs, notes)]
+
+
+def check_site_tonight(runs: list[dict], notes: Sequence[dict], *, site: str, started_at: str,
+                       crawl_error: str | None) -> list[dict]:
+    """:func:`check_tonight` for ``site``, one of a fleet crawled together: its own runs
+    judged, each result naming the site.
+
+    A site whose crawl tonight fetched nothing (it is down) is one failure, ``crawl_failed``
+    naming why: the checks of what a crawl stored have nothing of it to judge, and would
+    only say the same thing again.
+    """
+    own = [run for run in runs if run["site"] == site]
+    tonight = [run for run in own if run["started_at"] >= started_at]
+    results = check_tonight(own, notes, started_at=started_at, crawl_error=crawl_error)
+    if crawl_error is not None and tonight and not tonight[-1]["pages_fetched"]:
+        results = [result for result in results if result["check"] == "crawl_failed"]
+    return [{**result, "site": site} for result in results]

@@ -74,11 +74,13 @@ def late_subject(item: dict, limit: int) -> str:
         workdays=item["workdays"], limit=limit, title=item["title"] or item["url"])
 
 
-def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at: str | None = None) -> int:
+def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at: str | None = None,
+               site: str | None = None) -> int:
     """Queue one alert per document and limit it exceeded; return how many were new.
 
     ``late_items`` are :func:`monitor.audit.timeliness.timeliness`'s; a document already
-    queued for a limit is not queued again.
+    queued for a limit is not queued again. ``site`` names the site of a fleet audited,
+    in the alert's row and its mail.
     """
     at = at or utc_now()
     queued = 0
@@ -87,10 +89,11 @@ def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at:
             for limit in limits:
                 if item.get("workdays") is None or item["workdays"] <= limit:
                     continue
-                payload = {**{key: item.get(key) for key in LATE_FIELDS}, "limit": limit}
+                payload = {**{key: item.get(key) for key in LATE_FIELDS}, "limit": limit,
+                           **({"site": site} if site else {})}
                 queued += queue_alert(
                     db, "late", f"late:{item['url']}:{limit}", url=item["url"], limit_workdays=limit,
-                    subject=late_subject(item, limit), payload=payload, at=at,
+                    subject=late_subject(item, limit), payload=payload, at=at, site=site,
                 )
     return queued
 
@@ -98,25 +101,30 @@ def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at:
 def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | None = None) -> dict:
     """Queue an alert for each failing check not already open; resolve those that pass.
 
-    ``results`` are :func:`monitor.alerts.health.check_health`'s. Returns the counts
-    ``{"queued", "resolved"}``.
+    ``results`` are :func:`monitor.alerts.health.check_health`'s; one that names a
+    ``site`` (of a fleet) is that site's alert, beside the same check's of other sites.
+    Returns the counts ``{"queued", "resolved"}``.
     """
     at = at or utc_now()
     counts = {"queued": 0, "resolved": 0}
     with db.atomic():
         for result in results:
-            key = f"health:{result['check']}"
+            site = result.get("site")
+            key = f"health:{site}:{result['check']}" if site else f"health:{result['check']}"
             if result["ok"]:
                 counts["resolved"] += resolve_health(db, key, at)
             else:
-                counts["queued"] += queue_alert(db, "health", key, subject=health_subject(result), payload=result, at=at)
+                counts["queued"] += queue_alert(db, "health", key, subject=health_subject(result), payload=result,
+                                                at=at, site=site)
     return counts
 
 
 def health_title(result: dict) -> str:
-    """What a failing health result reports: its own ``title`` (a failed nightly stage), or the check that failed."""
-    return one_line(result.get("title") or _("crawl health check failed: {check}").format(
-        check=label("health_check", result["check"])))
+    """What a failing health result reports: its own ``title`` (a failed nightly stage), or the
+    check that failed; the site first when it is one site's of a fleet."""
+    title = result.get("title") or _("crawl health check failed: {check}").format(
+        check=label("health_check", result["check"]))
+    return one_line(_("site {site}: {title}").format(site=result["site"], title=title) if result.get("site") else title)
 
 
 def health_subject(result: dict) -> str:
@@ -248,7 +256,7 @@ def plain_text(batch: list[dict], now: str | None = None) -> str:
         blocks.append(_publisher_heading(publisher, documents))
         for document in documents:
             lines = [_("Late publication: {title}").format(title=_value(document, "title"))]
-            lines += ["  " + _field(_(label_), _value(document, key)) for label_, key in LATE_LINES]
+            lines += ["  " + _field(_(label_), _value(document, key)) for label_, key in _late_lines(document)]
             lines.append("  " + _field(_(TAKEN), _exceeded(document)))
             blocks.append("\n".join(lines))
     for payload in _health_alerts(batch):
@@ -263,7 +271,7 @@ def html_text(batch: list[dict], now: str | None = None) -> str:
         parts.append(f"<h2>{html.escape(_publisher_heading(publisher, documents))}</h2>")
         for document in documents:
             rows = [f"<tr><th>{html.escape(_(label_))}</th><td>{_html_value(document, key)}</td></tr>"
-                    for label_, key in LATE_LINES]
+                    for label_, key in _late_lines(document)]
             rows.append(f"<tr><th>{html.escape(_(TAKEN))}</th>"
                         f"<td>{html.escape(_exceeded(document))}</td></tr>")
             title = _("Late publication: {title}").format(title=_value(document, "title"))
@@ -273,6 +281,11 @@ def html_text(batch: list[dict], now: str | None = None) -> str:
                      f"<p>{html.escape(one_line(payload['detail']))}</p>")
     lang = html.escape(html_lang(), quote=True)
     return f'<!DOCTYPE html><html lang="{lang}"><body>{"".join(parts)}</body></html>'
+
+
+def _late_lines(payload: dict) -> tuple:
+    """The lines describing a late document: the site first when it is one of a fleet's."""
+    return (((N_("Site"), "site"),) if payload.get("site") else ()) + LATE_LINES
 
 
 def _sentence(text: str) -> str:

@@ -33,11 +33,11 @@ from monitor.command import govwatch_command
 from monitor.errors import database_failure
 from monitor.crawl_lines import is_progress
 from monitor.i18n import N_, _, language
-from monitor.alerts.health import check_tonight
+from monitor.alerts.health import check_site_tonight, check_tonight
 from monitor.report.output import plain
 from storage.alerts import pending_alerts
 from storage.db import DamagedDatabase, DatabaseError, check_sound, open_db
-from storage.runs import crawl_notes, crawl_runs, utc_now
+from storage.runs import crawl_notes, crawl_runs, first_fetch_errors, utc_now
 
 # linux/prctl.h: deliver a signal to this process when its parent dies.
 PR_SET_PDEATHSIG = 1
@@ -107,8 +107,10 @@ def die_with_parent() -> Callable[[], None] | None:
 
 
 def crawl_command(config: Config, full: bool) -> list[str]:
-    """The ``govwatch crawl`` command line of the nightly crawl."""
-    args = govwatch_command("crawl", "--site", config.crawl.site, "--db", config.crawl.db,
+    """The ``govwatch crawl`` command line of the nightly crawl: of the ``[crawl]`` site, or
+    of every site of the file's ``[[sites]]`` tables in one run (the file is their sites file)."""
+    sites = ("--sites", config.path) if config.sites else ("--site", config.crawl.site)
+    args = govwatch_command("crawl", *sites, "--db", config.crawl.db,
                             "--time-limit", f"{config.crawl.time_limit:g}")
     for url in config.crawl.start_urls:
         args += ["--start-url", url]
@@ -155,6 +157,25 @@ def crawl_stage(config: Config, full: bool) -> str | None:
     return error
 
 
+def for_site(site: str, message: str) -> str:
+    """A log line's message about one site of a fleet."""
+    return _("site {site}: {title}").format(site=site, title=message)
+
+
+def site_crawl_error(db, runs: list[dict], site: str, started_at: str, crawl_error: str | None) -> str | None:
+    """Why ``site``'s crawl tonight did not do its job, with its first fetch errors, or None;
+    the crawl's own error when it recorded no run of the site."""
+    # Here rather than at the top: crawler.run brings Scrapy in, which only a fleet needs.
+    from crawler.run import FIRST_ERRORS
+    from monitor.crawl_lines import failure_report
+
+    tonight = [run for run in runs if run["site"] == site and run["started_at"] >= started_at]
+    if not tonight:
+        return crawl_error or f"no crawl of site {site} was recorded"
+    run = tonight[-1]
+    return failure_report({**run, "first_errors": first_fetch_errors(db, run["id"], FIRST_ERRORS)})
+
+
 def stage_result(stage: str, error: str | None) -> dict:
     """A stage's outcome as a health result: a failure is alerted, a success resolves it."""
     check = f"{stage}_failed"
@@ -176,6 +197,8 @@ class Night:
         # Why the database must not be touched (it is damaged), or None.
         self.damaged: str | None = None
         self.crawl_error: str | None = None
+        # Whether a site of the fleet was found to be why the crawl failed.
+        self.blamed = False
         # Health results (failing or passing) the database has not taken yet: the alert
         # stage queues them, or mails the failing ones directly.
         self.outcomes: list[dict] = []
@@ -228,6 +251,9 @@ class Night:
         """Judge tonight's crawl and queue its health alerts."""
         if self.skipped("health"):
             return
+        if self.config.sites:
+            self.fleet_health()
+            return
         results = check_tonight([], [], started_at=self.started, crawl_error=self.crawl_error)
         try:
             with closing(open_db(self.path)) as db:
@@ -248,9 +274,42 @@ class Night:
         log("health", _("{state}; {queued} alerts queued, {resolved} resolved").format(
             state=state, queued=changed["queued"], resolved=changed["resolved"]) + found)
 
+    def fleet_health(self) -> None:
+        """Judge each site's crawl tonight on its own and queue its health alerts (naming
+        the site); a crawl that failed with no site to blame is alerted as the fleet's."""
+        try:
+            with closing(open_db(self.path)) as db:
+                runs = crawl_runs(db)
+                for profile in self.config.sites:
+                    error = site_crawl_error(db, runs, profile.name, self.started, self.crawl_error)
+                    own = [run for run in runs if run["site"] == profile.name]
+                    notes = crawl_notes(db, own[-1]["id"]) if own else []
+                    results = check_site_tonight(runs, notes, site=profile.name, started_at=self.started,
+                                                 crawl_error=error)
+                    changed = queue_health(db, results)
+                    failing = [result["check"] for result in results if not result["ok"]]
+                    state = (_("failing: {checks}").format(checks=", ".join(failing)) if failing
+                             else _("all checks pass"))
+                    log("health", for_site(profile.name, _("{state}; {queued} alerts queued, {resolved} resolved").format(
+                        state=state, queued=changed["queued"], resolved=changed["resolved"])))
+                    self.blamed = self.blamed or error is not None
+        except STAGE_ERRORS as exc:
+            error = self.describe(exc)
+            self.outcomes.append(stage_result("health", error))
+            self.fail("health", error)
+            return
+        if self.crawl_error and not self.blamed:
+            self.outcomes.append({"check": "crawl_failed", "ok": False,
+                                  "detail": f"the nightly crawl failed: {self.crawl_error}"})
+        self.outcomes.append(stage_result("health", None))
+
     def audit(self) -> None:
         """Audit the alert window and queue its late documents."""
         if self.skipped("audit"):
+            return
+        if self.config.sites:
+            for profile in self.config.sites:
+                self.audit_site(profile)
             return
         date_from, date_to = alert_window(self.config, self.today)
         limits = self.config.alerts.limits
@@ -269,6 +328,28 @@ class Night:
                        "{findings} findings; {queued} new late alerts").format(
             id=result["audit_id"], date_from=date_from, date_to=date_to, documents=result["totals"]["documents"],
             late=timely["late"], findings=len(result["findings"]), queued=queued))
+
+    def audit_site(self, profile) -> None:
+        """Audit one site of the fleet on its own rows and queue its late documents, naming it."""
+        date_from, date_to = alert_window(self.config, self.today)
+        limits = self.config.alerts.limits
+        try:
+            with closing(open_db(self.path)) as db:
+                result = run_audit(db, date_from=date_from, date_to=date_to, limits=limits, profile=profile,
+                                   fleet=True)
+                timely = result["timeliness"]
+                queued = queue_late(db, timely["late_items"], limits, site=profile.name)
+        except STAGE_ERRORS as exc:
+            error = self.describe(exc)
+            self.outcomes.append({**stage_result("audit", error), "site": profile.name})
+            self.fail("audit", for_site(profile.name, error))
+            return
+        self.outcomes.append({**stage_result("audit", None), "site": profile.name})
+        log("audit", for_site(profile.name, _(
+            "audit {id} of {date_from} .. {date_to}: {documents} documents, late {late}, "
+            "{findings} findings; {queued} new late alerts").format(
+            id=result["audit_id"], date_from=date_from, date_to=date_to, documents=result["totals"]["documents"],
+            late=timely["late"], findings=len(result["findings"]), queued=queued)))
 
     def alert(self) -> None:
         """Queue the stages' failures and mail what is pending; a database that cannot

@@ -30,7 +30,8 @@ from storage.publications import (
     total_documents,
 )
 from storage.report_files import files_of_page, listed_report_file
-from storage.runs import last_crawl, sites_held
+from storage.runs import last_crawl
+from storage.sites import SiteError, site_scope, sites_to_read
 from storage.transactions import read_snapshot
 
 
@@ -158,6 +159,7 @@ def compute_audit(
     profile: SiteProfile = PROFILES["leda"],
     today: dt.date | None = None,
     as_of: dt.date | None = None,
+    fleet: bool = False,
 ) -> dict:
     """Audit the documents of one period without writing anything; return its result.
 
@@ -167,50 +169,54 @@ def compute_audit(
 
     The figures are read from one snapshot of the database, without a write lock, so a
     crawl writing meanwhile neither waits for the audit nor changes its figures half-way.
+    Of a file holding several sites, every figure is of ``profile``'s site alone
+    (``storage.sites``); a site such a file does not hold is an AuditError. With ``fleet``
+    the site is one of a fleet crawled into the file (the nightly's), audited on its own
+    rows even while the file holds no other site's documents, or none of its own.
     """
     if date_from and date_to and date_from > date_to:
         raise AuditError(f"the period {date_from} .. {date_to} ends before it starts")
     with read_snapshot(db):
-        held = sites_held(db)
-        if len(held) > 1:
-            # The figures would mix every site's documents under one site's name.
-            raise AuditError(f"the database holds {len(held)} sites ({', '.join(held)}); auditing one site of a "
-                             "file of several is not built yet: crawl each site into its own database to audit it")
-        report = load_report(db, year, report_path)
-        if year is None and report and report.get("year") and not (date_from or date_to):
-            year = report["year"]
-        date_from, date_to = audit_period(year, date_from, date_to, db)
-        today = today or dt.date.today()
-        as_of = as_of or default_as_of(year, date_to, today)
-        scope = Scope(db, date_from, date_to, as_of, profile)
         try:
-            inspection, ages = run_rulebook(scope), column_ages(scope)
-        except SettingError as exc:
-            raise AuditError(str(exc)) from None
-        return mask_all({
-            "year": year,
-            "period": {"from": date_from, "to": date_to},
-            "as_of": as_of.isoformat(),
-            "totals": {
-                "documents": total_documents(db, date_from, date_to),
-                "documents_all_time": all_time_documents(db),
-                "published_span": dict(zip(("from", "to"), published_span(db))),
-                "calendar_missing_years": calendar_workdays(db, calendar)[1],
-                "last_crawl": last_crawl(db),
-            },
-            "counts": publication_counts(db, date_from, date_to),
-            "timeliness": timeliness(db, date_from, date_to, limits, calendar),
-            "report": {
-                "source": report["source"], "title": report.get("title"), "year": report.get("year"),
-                "page": report.get("page"),
-                "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
-            } if report else None,
-            "claims": reconcile(db, report["claims"], profile.claims, date_from, date_to) if report else [],
-            "consistency": report.get("consistency", []) if report else [],
-            "findings": run_checks(db, date_from, date_to, today.isoformat()) + report_findings(report) + inspection,
-            "inspection": {"rules": inspection_summary(inspection), "veto": veto_summary(inspection, ages),
-                           "columns": ages},
-        })
+            [site] = [profile.name] if fleet else sites_to_read(db, profile.name)
+        except SiteError as exc:
+            raise AuditError(f"{exc}: name the site to audit with --site") from None
+        with site_scope(db, site):
+            report = load_report(db, year, report_path)
+            if year is None and report and report.get("year") and not (date_from or date_to):
+                year = report["year"]
+            date_from, date_to = audit_period(year, date_from, date_to, db)
+            today = today or dt.date.today()
+            as_of = as_of or default_as_of(year, date_to, today)
+            scope = Scope(db, date_from, date_to, as_of, profile)
+            try:
+                inspection, ages = run_rulebook(scope), column_ages(scope)
+            except SettingError as exc:
+                raise AuditError(str(exc)) from None
+            return mask_all({
+                "year": year,
+                "period": {"from": date_from, "to": date_to},
+                "as_of": as_of.isoformat(),
+                "totals": {
+                    "documents": total_documents(db, date_from, date_to),
+                    "documents_all_time": all_time_documents(db),
+                    "published_span": dict(zip(("from", "to"), published_span(db))),
+                    "calendar_missing_years": calendar_workdays(db, calendar)[1],
+                    "last_crawl": last_crawl(db),
+                },
+                "counts": publication_counts(db, date_from, date_to),
+                "timeliness": timeliness(db, date_from, date_to, limits, calendar),
+                "report": {
+                    "source": report["source"], "title": report.get("title"), "year": report.get("year"),
+                    "page": report.get("page"),
+                    "file": report.get("file"), "unreadable_files": report.get("unreadable_files", []),
+                } if report else None,
+                "claims": reconcile(db, report["claims"], profile.claims, date_from, date_to) if report else [],
+                "consistency": report.get("consistency", []) if report else [],
+                "findings": run_checks(db, date_from, date_to, today.isoformat()) + report_findings(report) + inspection,
+                "inspection": {"rules": inspection_summary(inspection), "veto": veto_summary(inspection, ages),
+                               "columns": ages},
+            })
 
 
 def inspection_summary(findings: list[dict]) -> dict:

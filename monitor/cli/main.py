@@ -45,7 +45,7 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
     failure, or a crawl that did not do its job, becomes a RunError (naming each failed
     site and its first fetch errors) once every site's crawl has ended."""
     from crawler.run import run_crawls
-    from monitor.crawl_lines import PROGRESS_SETTING, failure, summary
+    from monitor.crawl_lines import PROGRESS_SETTING, failure_report, summary
     from storage.db import DatabaseError
 
     try:
@@ -63,11 +63,9 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
     problems = []
     for run in runs:
         print(summary(run))
-        problem = failure(run)
+        problem = failure_report(run)
         if problem:
-            errors = "".join(f"\n  {error['url']}: {error['error']}" for error in run["first_errors"])
-            problems.append(_("{problem}; the first errors:{errors}").format(problem=problem, errors=errors)
-                            if errors else problem)
+            problems.append(problem)
     if problems:
         raise RunError("\n".join(problems))
     return runs
@@ -206,9 +204,15 @@ def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--as-of", metavar="DATE", type=iso_date,
                         help="judge the inspection checks as of this date (default: the end of a past --year, "
                              "else today)")
+    add_site_arguments(parser)
+
+
+def add_site_arguments(parser: argparse.ArgumentParser) -> None:
+    """Which site of the database a command reads, and the profile it is read with."""
     site = parser.add_mutually_exclusive_group()
     parser.add_argument("--site", metavar="NAME",
-                        help="the site whose claim observations apply (default: leda, or the sites file's only site)")
+                        help="the site to read, and whose claim observations apply (default: of a database of "
+                             "several sites, each one; else leda, or the sites file's only site)")
     site.add_argument("--profile", metavar="FILE", help="a site profile file (TOML) instead of a named site")
     site.add_argument("--sites", metavar="FILE", help="a sites file ([[sites]] tables) that --site names a site of")
 
@@ -285,6 +289,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.set_defaults(func=cmd_alerts_test)
     a = actions.add_parser("list", help="list the pending, failed and sent alerts")
     add_db_argument(a)
+    a.add_argument("--site", metavar="NAME", help="only the alerts of this site of a database of several")
     a.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     a.set_defaults(func=cmd_alerts_list)
 
@@ -305,6 +310,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("kind", choices=KINDS)
     add_db_argument(p)
     add_period_arguments(p)
+    add_site_arguments(p)
     p.add_argument("--limit", type=int, metavar="N", help="export at most N rows")
     p.add_argument("--format", required=True, choices=FORMATS, help="csv (UTF-8 with a BOM) or xlsx")
     p.add_argument("--out", required=True, metavar="FILE", help="the file to write")
@@ -344,6 +350,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("query", help="run read-only SQL against the database")
     p.add_argument("sql")
     add_db_argument(p)
+    p.add_argument("--site", metavar="NAME",
+                   help="read only this site's rows of a database of several, as its audit and report do")
     p.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     p.set_defaults(func=cmd_query)
     return parser

@@ -12,8 +12,9 @@ import re
 from pathlib import Path
 
 from monitor.audit import DEFAULT_LIMITS
+from monitor.audit.commands import audited_profiles
 from monitor.audit.personal_data import mask_text
-from monitor.errors import UsageError, open_existing_db
+from monitor.errors import UsageError, open_existing_db, site_profiles
 
 KINDS = ("documents", "late", "claims", "findings", "alerts")
 FORMATS = ("csv", "xlsx")
@@ -52,6 +53,10 @@ ALERT_COLUMNS = [
 ]
 
 
+# The column a fleet's export leads with, naming the site of each row.
+SITE_COLUMN = ("site", "站点", "text")
+
+
 def late_columns(limits: tuple[int, ...]) -> list[tuple]:
     """The late export's columns: one yes/no column per limit, so each can be filtered and counted."""
     return LATE_COLUMNS + [(f"over_{limit}", f"超过{limit}个工作日", "text") for limit in limits]
@@ -81,7 +86,15 @@ def export_table(columns: list[tuple], rows: list[dict], limit: int | None = Non
 
 
 def read_source(kind: str, db, request: dict, limit: int | None) -> tuple[list[tuple], list[dict]]:
-    """The columns and rows of one export, read from the database (the audit computed, not recorded)."""
+    """The columns and rows of one export, read from the database (the audit computed, not
+    recorded); of a file holding several sites, those of ``request``'s profile's site."""
+    from storage.sites import scoped_site, site_scope
+
+    with site_scope(db, scoped_site(db, request["profile"].name)):
+        return _read_source(kind, db, request, limit)
+
+
+def _read_source(kind: str, db, request: dict, limit: int | None) -> tuple[list[tuple], list[dict]]:
     from monitor.audit.run import AuditError, audit_period, compute_audit
     from storage.exports import alert_queue, period_documents
 
@@ -169,18 +182,28 @@ def check_out(path: str) -> Path:
 
 
 def cmd_export(args) -> int:
-    """Export documents, late documents, claims, findings or alerts as CSV or XLSX."""
+    """Export documents, late documents, claims, findings or alerts as CSV or XLSX; of a
+    database of several sites (and no ``--site``), every site's rows, in a leading site column."""
     if args.format not in FORMATS:
         raise UsageError(f"unknown format {args.format!r}: use csv or xlsx")
     if args.limit is not None and args.limit < 1:
         raise UsageError(f"--limit must be a positive number of rows, not {args.limit}")
     out = check_out(args.out)
     request = {"year": args.year, "date_from": args.date_from, "date_to": args.date_to, "limits": DEFAULT_LIMITS}
+    named = site_profiles(args)
     db = open_existing_db(args.db, read_only=True)
     try:
-        columns, rows = read_source(args.kind, db, request, args.limit)
+        profiles = audited_profiles(args, db, named)
+        read = {profile.name: read_source(args.kind, db, {**request, "profile": profile}, args.limit)
+                for profile in profiles}
     finally:
         db.close()
+    if len(read) == 1:
+        [(columns, rows)] = read.values()
+    else:
+        # Every site's rows in turn, each under its name.
+        columns = [SITE_COLUMN, *next(iter(read.values()))[0]]
+        rows = [{"site": site, **row} for site, (_, site_rows) in read.items() for row in site_rows]
     columns, values = export_table(columns, rows, args.limit)
     try:
         (write_csv if args.format == "csv" else write_xlsx)(out, columns, values)

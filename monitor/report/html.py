@@ -21,17 +21,19 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from crawler import __version__
+from crawler.profiles import PROFILES
 from monitor.audit.run import AuditError, compute_audit, latest_report_year
 from monitor.audit.timeliness import document_delays
 from monitor.audit.workdays import OFFICIAL, WorkCalendar
 from monitor.report.charts import histogram, paired_bars, stacked_columns
-from monitor.errors import RunError, UsageError, open_existing_db
+from monitor.errors import RunError, UsageError, open_existing_db, site_profiles
 from monitor.i18n import N_, _, html_lang
 from monitor.labels import COLUMN_KINDS, basis, label, limit_label
 from monitor.localtime import now_shown, shown
 from storage.audits import FINDINGS_BY_KIND
 from storage.publications import COUNT_QUERIES, MONTHLY_BY_PUBLISHER, monthly_by_publisher
 from storage.runs import FETCH_ERRORS, crawl_fetch_errors
+from storage.sites import scoped_site, site_scope
 from storage.timeliness import DELAY_HISTOGRAM, TIMELINESS_VIEW
 
 VERDICTS = {True: N_("pass"), False: N_("FAIL"), None: N_("incomplete")}
@@ -454,13 +456,15 @@ def _memo_facts(result: dict, crawl: dict | None, db_file: str | None) -> str:
     return f'<dl class="facts memo">{items}</dl>'
 
 
-def render_report(result: dict, crawl: dict | None, sql: dict, db_file: str | None = None) -> str:
+def render_report(result: dict, crawl: dict | None, sql: dict, db_file: str | None = None,
+                  site: str | None = None) -> str:
     """The whole report as an HTML document, in the language in use.
 
     ``result`` is :func:`monitor.audit.run.compute_audit`'s result (with its ``audit_id``
     when it was recorded); ``crawl`` the crawl run the figures describe (a ``crawl_runs``
     row) or None; ``sql`` is :func:`report_data`'s; ``db_file`` the database it was read
-    from, named in the report's header.
+    from, named in the report's header; ``site`` the site audited when the file holds
+    several, whose rows alone the SQL shown must read.
     """
     period = result["period"]
     params = {"date_from": period["from"], "date_to": period["to"]}
@@ -487,6 +491,9 @@ def render_report(result: dict, crawl: dict | None, sql: dict, db_file: str | No
     lead = _("Documents published {date_from} – {date_to}, {recorded} "
              "Figures come from the crawled portal; each carries the SQL that reproduces it.").format(
         date_from=period["from"], date_to=period["to"], recorded=_recorded(result))
+    if site is not None:
+        lead += " " + _("The database holds several sites and these are the figures of {site} alone: "
+                        "each SQL gives them with govwatch query --site {site}.").format(site=site)
     return (
         f'<!DOCTYPE html>\n<html lang="{html_lang()}"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -534,14 +541,17 @@ def write_report(db_path: str | Path, out: str | Path, **audit) -> tuple[Path, d
     return the file and the audit's result.
 
     Without a year, a period or a report file, the audit is of the latest year whose
-    annual report the crawl found (of everything published when it found none).
+    annual report the crawl found (of everything published when it found none). Of a
+    file holding several sites, the report is of the ``profile``'s site alone.
     """
+    site = audit.get("profile", PROFILES["leda"]).name
     db = open_existing_db(db_path, read_only=True)
     try:
         if not any(audit.get(key) for key in ("year", "date_from", "date_to", "report_path")):
-            audit["year"] = latest_report_year(db)
+            with site_scope(db, scoped_site(db, site)):
+                audit["year"] = latest_report_year(db)
         result = compute_audit(db, **audit)
-        return save_report(db, result, out, audit.get("calendar", OFFICIAL), db_file=str(db_path)), result
+        return save_report(db, result, out, audit.get("calendar", OFFICIAL), db_file=str(db_path), site=site), result
     except AuditError as exc:
         raise UsageError(str(exc)) from None
     finally:
@@ -549,11 +559,15 @@ def write_report(db_path: str | Path, out: str | Path, **audit) -> tuple[Path, d
 
 
 def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFICIAL,
-                db_file: str | None = None) -> Path:
+                db_file: str | None = None, site: str | None = None) -> Path:
     """Render the report of an audit already computed, on ``calendar``, and write it to ``out``;
-    ``db_file`` names the database in the report."""
+    ``db_file`` names the database in the report, ``site`` the site audited (the report's
+    series are of its rows alone when the file holds several)."""
     out = Path(out)
-    html = render_report(result, result["totals"]["last_crawl"], report_data(db, result, calendar), db_file)
+    site = scoped_site(db, site)
+    with site_scope(db, site):
+        data = report_data(db, result, calendar)
+    html = render_report(result, result["totals"]["last_crawl"], data, db_file, site)
     try:
         out.write_text(html, encoding="utf-8")
     except OSError as exc:
@@ -562,12 +576,25 @@ def save_report(db, result: dict, out: str | Path, calendar: WorkCalendar = OFFI
 
 
 def cmd_report(args) -> int:
-    """``govwatch report``: write the audit as one HTML file."""
-    from monitor.audit.commands import audit_request, warn_if_empty
+    """``govwatch report``: write the audit as one HTML file; of a file holding several sites
+    (and no ``--site``), a report per site and the fleet page linking them at ``--out``."""
+    from monitor.audit.commands import audit_request, audited_profiles, warn_if_empty
+    from monitor.report.fleet import write_fleet_report
 
     started = time.monotonic()
-    path, result = write_report(args.db, args.out, **audit_request(args))
-    warn_if_empty(args.command, result)
+    request, named = audit_request(args), site_profiles(args)
+    db = open_existing_db(args.db, read_only=True)
+    try:
+        profiles = audited_profiles(args, db, named)
+    finally:
+        db.close()
+    if len(profiles) == 1:
+        path, result = write_report(args.db, args.out, **request, profile=profiles[0])
+        warn_if_empty(args.command, result)
+    else:
+        path, results = write_fleet_report(args.db, args.out, profiles, **request)
+        for name, result in results.items():
+            warn_if_empty(args.command, result, name)
     print(_("wrote {path} ({size} bytes) in {seconds:.1f} s").format(
         path=path, size=path.stat().st_size, seconds=time.monotonic() - started))
     return 0

@@ -1,6 +1,7 @@
 """A fleet of portals crawled in one run into one database: three sample portals on three
 ports, each site's rows carrying its name, and a dead site that fails alone."""
 
+import json
 import socket
 import sqlite3
 from contextlib import ExitStack
@@ -81,13 +82,6 @@ def test_a_dead_site_fails_alone_and_the_others_are_complete(fleet):
     assert dead.stderr.count("fetched nothing") == 1 and "Traceback" not in dead.stderr
 
 
-def test_a_sites_file_of_several_sites_needs_site_for_an_audit(fleet, tmp_path):
-    folder, _, _ = fleet
-    result = govwatch("audit", "--sites", folder / "sites.toml", "--db", folder / "fleet.db")
-    assert result.returncode == 2
-    assert result.stderr.strip().endswith("holds 3 sites (alpha, beta, gamma): name one with --site")
-
-
 def test_the_fleet_ranking_gives_each_sites_share_late_from_its_ground_truth(fleet):
     from monitor.audit.timeliness import refresh_workdays
     from monitor.audit.workdays import OFFICIAL
@@ -116,10 +110,139 @@ def test_the_fleet_ranking_gives_each_sites_share_late_from_its_ground_truth(fle
     assert {row[4:] for row in rows} == {(None,) * 6}
 
 
-def test_one_site_of_a_file_of_several_is_not_audited_with_every_sites_figures(fleet):
-    """Until audits filter by site, naming one site of a fleet file is refused, never answered
-    with figures that mix every site's documents."""
+@pytest.fixture(scope="module")
+def audited(fleet, tmp_path_factory):
+    """A copy of the fleet's database audited on 2020: every site at once as JSON, one site
+    named, and every site at the terminal."""
     folder, _, _ = fleet
-    result = govwatch("audit", "--sites", folder / "sites.toml", "--site", "alpha", "--db", folder / "fleet.db")
-    assert result.returncode != 0 and "Traceback" not in result.stderr
-    assert "holds 3 sites (alpha, beta, gamma); auditing one site of a file of several is not built yet" in result.stderr
+    db = tmp_path_factory.mktemp("audited") / "fleet.db"
+    source, copy = sqlite3.connect(folder / "fleet.db"), sqlite3.connect(db)
+    source.backup(copy)
+    source.close(), copy.close()
+    options = ("--sites", folder / "sites.toml", "--db", db, "--year", 2020)
+    every, alpha, terminal = (govwatch("audit", *options, *more) for more in (
+        ("--json",), ("--site", "alpha", "--json"), ()))
+    report = govwatch("report", *options, "--out", db.parent / "fleet.html")
+    for result in (every, alpha, terminal, report):
+        assert result.returncode == 0, result.stderr
+    return db, json.loads(every.stdout), json.loads(alpha.stdout), terminal.stdout
+
+
+def test_each_sites_audit_holds_its_own_portals_ground_truth(audited):
+    _, every, _, _ = audited
+    assert list(every) == list(SEEDS)
+    for name, seed in SEEDS.items():
+        truth, result = ground_truth(seed, 0, SIZE), every[name]
+        planted, timely = truth["timeliness"]["2020"], result["timeliness"]
+        assert result["totals"]["documents"] == truth["by_year"]["2020"]
+        assert result["totals"]["documents_all_time"] == sum(truth["by_year"].values())
+        assert (timely["checked"], timely["unknown"], timely["late"]) == (
+            planted["checked"], planted["unknown"], planted["late"])
+        assert result["totals"]["last_crawl"]["site"] == name
+        [claim] = [claim for claim in result["claims"] if claim["key"] == "portal_items"]
+        assert claim["observed"] == truth["by_year"]["2020"]
+
+
+def test_one_site_named_is_audited_in_the_shape_of_a_single_sites_audit(audited):
+    db, every, alpha, _ = audited
+    assert set(alpha) == set(every["alpha"]) and "year" in alpha
+    assert {key: alpha[key] for key in ("totals", "counts", "timeliness", "claims")} == {
+        key: every["alpha"][key] for key in ("totals", "counts", "timeliness", "claims")}
+    # Every audit is recorded under its site.
+    assert per_site(db, "SELECT site, count(*) FROM audit_runs GROUP BY site") == {"alpha": 3, "beta": 2, "gamma": 2}
+    assert per_site(db, "SELECT DISTINCT a.site, f.site FROM findings AS f JOIN audit_runs AS a ON a.id = f.audit_id"
+                        " WHERE a.site <> f.site") == {}
+
+
+def test_the_terminal_shows_one_block_per_site(audited):
+    *_, terminal = audited
+    heads = [line for line in terminal.splitlines() if line.startswith("Site ")]
+    assert heads == [f"Site {name}: {name} portal" for name in SEEDS]
+    assert terminal.count("Audit ") >= len(SEEDS)
+
+
+def test_a_site_neither_the_sites_file_nor_the_database_holds_is_named_in_one_line(fleet, tmp_path):
+    folder, _, _ = fleet
+    unknown = govwatch("audit", "--sites", folder / "sites.toml", "--site", "delta", "--db", folder / "fleet.db")
+    assert unknown.returncode == 2 and "Traceback" not in unknown.stderr
+    assert unknown.stderr.strip().endswith("unknown site 'delta'; known sites: alpha, beta, gamma")
+    # A sites file that knows a site the database holds none of.
+    (tmp_path / "more.toml").write_text((folder / "sites.toml").read_text(encoding="utf-8")
+                                        + '[[sites]]\nname = "delta"\nstart_urls = ["http://127.0.0.1:9/"]\n',
+                                        encoding="utf-8")
+    absent = govwatch("audit", "--sites", tmp_path / "more.toml", "--site", "delta", "--db", folder / "fleet.db")
+    assert absent.returncode == 2 and absent.stderr.count("\n") == 1
+    assert absent.stderr.strip().endswith("holds no site 'delta'; it holds alpha, beta, gamma")
+
+
+def test_the_fleet_page_ranks_the_sites_as_their_audits_and_its_sql_do(audited):
+    import lxml.html
+
+    from storage.canned_queries import FLEET_RANKING
+    from tests.sqlite_rows import query
+
+    db, every, _, _ = audited
+    page = lxml.html.parse(str(db.parent / "fleet.html")).getroot()
+    shown = [[cell.text_content().strip() for cell in row.xpath("td[@data-figure]")]
+             for row in page.xpath("//table[@data-table='fleet']/tbody/tr")]
+    order = [cell.get("data-site") for cell in page.xpath("//table[@data-table='fleet']/tbody/tr/td[1]")]
+
+    def text(value):
+        return "unknown" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+    # The figures each site's own audit (compute_audit) gives, ranked worst first.
+    by_audit = sorted(
+        ([name, timely["checked"], round(100.0 * timely["late"]["15"] / timely["checked"], 1),
+          round(100.0 * timely["late"]["20"] / timely["checked"], 1),
+          sum(claim["status"] in ("short", "over") for claim in result["claims"]), len(result["findings"])]
+         for name, result in every.items() for timely in [result["timeliness"]]),
+        key=lambda row: (-row[2], -row[3], row[0]))
+    assert order == [row[0] for row in by_audit]
+    assert shown == [[text(value) for value in row[1:]] + ["unknown"] * 4 for row in by_audit]
+    # The SQL the page shows gives the same rows from the file the audits were recorded in.
+    assert [list(row[:6]) for row in query(db, FLEET_RANKING, "2020")] == by_audit
+    assert page.xpath("//details[@class='sql']//code")[0].text_content().strip() == FLEET_RANKING.strip()
+    # Each site links to its own report, of its own documents.
+    for link in page.xpath("//table[@data-table='fleet']//a"):
+        site_page = lxml.html.parse(str(db.parent / link.get("href"))).getroot()
+        name = link.getparent().get("data-site")
+        documents = site_page.xpath("//li[@data-headline='documents']/b")[0].text
+        assert int(documents) == every[name]["totals"]["documents"]
+
+
+def test_the_sql_a_sites_report_shows_gives_its_figures_with_query_site(audited):
+    import lxml.html
+
+    from storage.publications import RANGE
+
+    db, every, _, _ = audited
+    sql = f"SELECT count(*) AS n FROM publications WHERE {RANGE}".replace(
+        ":date_from", "'2020-01-01'").replace(":date_to", "'2020-12-31'")
+    for name in SEEDS:
+        result = govwatch("query", "--db", db, "--site", name, "--json", sql)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout) == [{"n": every[name]["totals"]["documents"]}]
+    whole = govwatch("query", "--db", db, "--json", sql)
+    assert json.loads(whole.stdout) == [{"n": sum(every[name]["totals"]["documents"] for name in SEEDS)}]
+    [page] = db.parent.glob("fleet-1-*.html")
+    lead = lxml.html.parse(str(page)).getroot().xpath("//p[@class='lead']")[0].text_content()
+    site = page.stem.split("-", 2)[2]
+    assert f"govwatch query --site {site}" in lead
+
+
+def test_an_export_of_a_fleet_names_each_rows_site_and_one_site_is_exported_alone(fleet, audited, tmp_path):
+    import csv
+
+    (folder, _, _), (db, every, _, _) = fleet, audited
+    options = ("--db", db, "--year", 2020, "--format", "csv", "--sites", folder / "sites.toml")
+    together = govwatch("export", "documents", *options, "--out", tmp_path / "all.csv")
+    alpha = govwatch("export", "late", *options, "--site", "alpha", "--out", tmp_path / "alpha.csv")
+    assert together.returncode == 0 and alpha.returncode == 0, together.stderr + alpha.stderr
+    with open(tmp_path / "all.csv", encoding="utf-8-sig") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][0] == "站点"
+    assert {name: sum(row[0] == name for row in rows[1:]) for name in SEEDS} == {
+        name: every[name]["totals"]["documents"] for name in SEEDS}
+    with open(tmp_path / "alpha.csv", encoding="utf-8-sig") as handle:
+        late = list(csv.reader(handle))
+    assert late[0][0] == "标题" and len(late) - 1 == len(every["alpha"]["timeliness"]["late_items"])

@@ -124,3 +124,21 @@ def test_rows_written_after_the_upgrade_carry_their_crawls_site(old_copy):
                                           "attachments", "events")}
     db.close()
     assert sites == dict.fromkeys(sites, "jinan")
+
+
+def test_an_upgraded_database_audits_one_sites_period_from_an_index_alone(old_copy):
+    from storage.publications import COUNT_QUERIES
+    from storage.sites import site_scope
+
+    db = open_db(old_copy)
+    try:
+        audit_index = [row[2] for row in db.execute("PRAGMA index_info(idx_documents_audit)")]
+        assert [row[2] for row in db.execute("PRAGMA index_info(idx_documents_site_audit)")] == ["site", *audit_index]
+        # A second site, so the scope narrows; one site's count per publisher then reads the index alone.
+        db["documents"].insert({"url": "http://other.example/1", "site": "other", "is_disclosure": 1})
+        with site_scope(db, "leda"):
+            plan = db.execute("EXPLAIN QUERY PLAN " + COUNT_QUERIES["by_publisher"],
+                              {"date_from": "2020-01-01", "date_to": "2020-12-31"}).fetchall()
+        assert any("COVERING INDEX idx_documents_site_audit" in row[3] for row in plan), plan
+    finally:
+        db.close()

@@ -154,3 +154,40 @@ def test_the_nightly_crawl_has_a_time_limit_of_six_hours_by_default(tmp_path):
     assert (CrawlConfig().time_limit, CrawlConfig().stop_grace) == (6 * 3600, 300)
     crawl = load_config(write(tmp_path, "[crawl]\ntime_limit = 3600\nstop_grace = 30.5\n")).crawl
     assert (crawl.time_limit, crawl.stop_grace) == (3600, 30.5)
+
+
+FLEET = '[crawl]\ndb = "fleet.db"\n' + "".join(
+    f'[[sites]]\nname = "{name}"\nstart_urls = ["http://127.0.0.1:{port}/"]\n'
+    for name, port in (("alpha", 8001), ("beta", 8002)))
+
+
+def test_sites_tables_make_the_nightly_a_fleets_crawled_in_one_run(tmp_path):
+    from monitor.alerts.nightly import crawl_command
+
+    path = write(tmp_path, FLEET)
+    config = load_config(path)
+    assert [(site.name, site.start_urls) for site in config.sites] == [
+        ("alpha", ("http://127.0.0.1:8001/",)), ("beta", ("http://127.0.0.1:8002/",))]
+    command = crawl_command(config, full=False)
+    assert command[command.index("crawl") + 1:command.index("--db")] == ["--sites", str(path)]
+    # A file with no [[sites]] crawls its [crawl] site, as before fleets.
+    assert load_config(write(tmp_path, '[crawl]\nsite = "leda"\n')).sites == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[crawl]\nsite = "leda"\n' + FLEET.split("\n", 2)[2],
+         "[crawl] site: the file's [[sites]] tables name the sites to crawl: leave it out"),
+        (FLEET.replace('name = "beta"', 'name = "alpha"'), "sites file {path}: the site name 'alpha' is used twice"),
+        (FLEET.replace("http://127.0.0.1:8002/", "ftp://x/"),
+         "profile {path} [[sites]] #2: start_urls: start URL 'ftp://x/' is not an http(s) URL"),
+        ('sites = "alpha"\n', "sites file {path}: sites: needs one or more [[sites]] tables"),
+    ],
+)
+def test_a_fleet_mistake_is_one_line_naming_the_file(tmp_path, text, message):
+    path = write(tmp_path, text)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value).endswith(message.format(path=path)) and str(path) in str(error.value)
+    assert "\n" not in str(error.value)
