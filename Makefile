@@ -15,8 +15,10 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/govwatch demo
 
+# The suite on every core: test files are dealt out whole (--dist loadfile), so a module's
+# crawl fixture runs once; the session crawl runs once per worker.
 test: chromium $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto --dist loadfile
 
 # The fast tier: no crawl, server, browser or subprocess (tests marked slow are left out).
 test-fast: $(STAMP)

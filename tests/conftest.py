@@ -1,7 +1,9 @@
 """Session fixtures: the sample portal served on 127.0.0.1 and one crawl of it.
 
 Crawling the sample portal takes ~15 s, so the crawl is made once per session and
-tests that write to the database get their own copy of the file.
+tests that write to the database get their own copy of the file. A test that needs a
+portal of its own to crawl, but not the full-size one's figures, crawls ``small_portal``
+(a seventh of the size) or copies ``small_crawled_db``.
 """
 
 import http.server
@@ -22,7 +24,9 @@ from monitor.demo.sample_portal.server import serve
 
 # The fixtures below serve the sample portal or crawl it: a test using one, directly or
 # through another fixture, is in the slow tier.
-SLOW_FIXTURES = {"sample_portal", "crawled_db", "crawled_copy"}
+SLOW_FIXTURES = {"sample_portal", "crawled_db", "crawled_copy", "small_portal", "small_crawled_db"}
+# Documents of the small portal: enough for several listing pages per column.
+SMALL = 500
 
 
 def pytest_configure(config):
@@ -96,15 +100,33 @@ def sample_portal():
         yield portal
 
 
-@pytest.fixture(scope="session")
-def crawled_db(sample_portal, tmp_path_factory):
-    """A database holding one full crawl of the sample portal (do not write to it)."""
-    path = tmp_path_factory.mktemp("sample") / "crawled.db"
-    result = govwatch("crawl", "--site", "leda", "--start-url", sample_portal.url + "/", "--db", path)
+def crawl_into(portal, folder):
+    """``folder``/crawled.db holding one full crawl of ``portal`` as site leda."""
+    path = folder / "crawled.db"
+    result = govwatch("crawl", "--site", "leda", "--start-url", portal.url + "/", "--db", path)
     assert result.returncode == 0, result.stderr
     # Fold the WAL into the main file so copies of the file alone are complete.
     sqlite3.connect(path).execute("PRAGMA wal_checkpoint(TRUNCATE)").connection.close()
     return path
+
+
+@pytest.fixture(scope="session")
+def crawled_db(sample_portal, tmp_path_factory):
+    """A database holding one full crawl of the sample portal (do not write to it)."""
+    return crawl_into(sample_portal, tmp_path_factory.mktemp("sample"))
+
+
+@pytest.fixture(scope="session")
+def small_portal():
+    """The sample portal at day 0 with ``SMALL`` documents, served for the whole session."""
+    with serve(size=SMALL) as portal:
+        yield portal
+
+
+@pytest.fixture(scope="session")
+def small_crawled_db(small_portal, tmp_path_factory):
+    """A database holding one full crawl of ``small_portal`` (do not write to it)."""
+    return crawl_into(small_portal, tmp_path_factory.mktemp("small"))
 
 
 @pytest.fixture

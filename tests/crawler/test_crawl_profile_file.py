@@ -10,12 +10,12 @@ from tests.conftest import govwatch
 
 
 @pytest.fixture(scope="module")
-def profile_file(sample_portal, tmp_path_factory):
+def profile_file(small_portal, tmp_path_factory):
     """leda's bundled entry as a profile file of its own, renamed, with the sample portal as its start URL."""
     leda = files("crawler").joinpath("sites/bundled.toml").read_text(encoding="utf-8")
     text = leda.replace("[[sites]]\n", "").replace("[sites.claims]", "[claims]").replace('name = "leda"', 'name = "leda-file"').replace(
-        '"http://www.leda.gov.cn/"', json.dumps(sample_portal.url + "/"))
-    assert text.count("leda-file") == 1 and sample_portal.url in text
+        '"http://www.leda.gov.cn/"', json.dumps(small_portal.url + "/"))
+    assert text.count("leda-file") == 1 and small_portal.url in text
     path = tmp_path_factory.mktemp("profile") / "leda-file.toml"
     path.write_text(text, encoding="utf-8")
     return path
@@ -37,9 +37,9 @@ def documents(path) -> set:
         connection.close()
 
 
-def test_a_profile_file_crawls_the_same_documents_as_the_named_site(crawled_from_file, crawled_db):
-    assert documents(crawled_from_file) == documents(crawled_db)
-    assert len(documents(crawled_db)) > 100
+def test_a_profile_file_crawls_the_same_documents_as_the_named_site(crawled_from_file, small_crawled_db):
+    assert documents(crawled_from_file) == documents(small_crawled_db)
+    assert len(documents(small_crawled_db)) > 100
 
 
 def test_the_crawl_is_recorded_under_the_files_name(crawled_from_file):

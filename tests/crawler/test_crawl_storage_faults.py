@@ -10,6 +10,7 @@ import sys
 
 from monitor.command import govwatch_command
 from monitor.demo.sample_portal.model import ground_truth
+from tests.conftest import SMALL
 
 
 def in_small_filesystem(tmp_path, portal_url, script):
@@ -27,8 +28,8 @@ def in_small_filesystem(tmp_path, portal_url, script):
     return subprocess.run(["unshare", "-rm", "sh", "-c", full_script], capture_output=True, text=True, timeout=600)
 
 
-def test_full_disk_stops_cleanly_and_the_next_run_recovers(sample_portal, tmp_path):
-    result = in_small_filesystem(tmp_path, sample_portal.url, (
+def test_full_disk_stops_cleanly_and_the_next_run_recovers(small_portal, tmp_path):
+    result = in_small_filesystem(tmp_path, small_portal.url, (
         "{crawl} 2>{err}; echo first-exit=$?; grep -v '^crawling:' {err}; {check};"
         " mount -o remount,size=64m {fs} && {crawl} >/dev/null 2>&1; echo second-exit=$?; {check}"
     ))
@@ -41,11 +42,11 @@ def test_full_disk_stops_cleanly_and_the_next_run_recovers(sample_portal, tmp_pa
     first, second = out.split("second-exit=")
     assert "integrity ok" in first
     assert second.startswith("0") and "integrity ok" in second
-    assert f"documents {ground_truth()['documents']}" in second
+    assert f"documents {ground_truth(size=SMALL)['documents']}" in second
 
 
-def test_read_only_database_is_one_line_and_exit_1(sample_portal, tmp_path):
-    result = in_small_filesystem(tmp_path, sample_portal.url, (
+def test_read_only_database_is_one_line_and_exit_1(small_portal, tmp_path):
+    result = in_small_filesystem(tmp_path, small_portal.url, (
         "mount -o remount,ro {fs} && {crawl}; echo exit=$?"
     ))
     lines = [line for line in result.stderr.splitlines() if not line.startswith("crawling:")]
