@@ -132,7 +132,8 @@ LIMITS = {
 }
 
 # The kinds of column the inspection's update thresholds tell apart (monitor.audit.rulebook).
-COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"), "other": N_("other")}
+COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"),
+                "interpretation": N_("policy interpretation"), "other": N_("other")}
 
 GROUPS = {"claim": CLAIMS, "status": STATUSES, "rule": RULES, "finding": FINDINGS, "alert": ALERTS,
           "review_group": REVIEW_GROUPS}
