@@ -20,7 +20,7 @@ from storage.transactions import write_transaction
 # The SQL test of a dead target's status: gone, or a server error the retries did not cure.
 DEAD = "(c.status IN (404, 410) OR c.status >= 500)"
 # The links pages still show: not those of a document since removed, nor of a page that is dead itself.
-_SHOWN = (
+SHOWN_LINKS = (
     "(SELECT * FROM links AS s WHERE NOT EXISTS (SELECT 1 FROM documents AS r WHERE r.url = s.from_url"
     " AND r.removed_at IS NOT NULL) AND NOT EXISTS (SELECT 1 FROM link_checks AS c WHERE c.url = s.from_url"
     f" AND {DEAD}))"
@@ -71,7 +71,7 @@ def dead_links(db: sqlite_utils.Database) -> list[tuple]:
     by URL; its linking pages by URL."""
     return db.execute(
         "SELECT l.to_url, c.status, json_group_array(json_array(l.from_url, l.text)) FROM ("
-        f" SELECT to_url, from_url, text FROM {_SHOWN} ORDER BY to_url, from_url) AS l"
+        f" SELECT to_url, from_url, text FROM {SHOWN_LINKS} ORDER BY to_url, from_url) AS l"
         f" JOIN link_checks AS c ON c.url = l.to_url WHERE {DEAD} GROUP BY l.to_url ORDER BY l.to_url"
     ).fetchall()
 
@@ -81,7 +81,7 @@ def dead_links(db: sqlite_utils.Database) -> list[tuple]:
 LINKS_BY_COLUMN = (
     "SELECT d.column_path AS column_path, count(*) AS links, count(c.status) AS checked,"
     f" sum(CASE WHEN {DEAD} THEN 1 ELSE 0 END) AS dead"
-    f" FROM {_SHOWN} AS l LEFT JOIN documents AS d ON d.url = l.from_url LEFT JOIN link_checks AS c ON c.url = l.to_url"
+    f" FROM {SHOWN_LINKS} AS l LEFT JOIN documents AS d ON d.url = l.from_url LEFT JOIN link_checks AS c ON c.url = l.to_url"
     " GROUP BY d.column_path ORDER BY d.column_path IS NULL, d.column_path"
 )
 

@@ -36,6 +36,14 @@ report page attaches whenever the page is fetched, those a listing links directl
 they are new or due again like a document. They may be larger than a page
 (``GOVWATCH_REPORT_MAX_BYTES``) and may live outside the section's path prefixes, never
 outside its hosts.
+
+Every page read gives its links inside the portal's hosts to the link graph
+(:mod:`crawler.links`, ``storage.links``), and every request's answer is recorded for
+the URL asked. Once nothing else is left, the targets those pages link that no request
+of the crawl fetched are asked with a HEAD request, or a GET of their first byte where
+HEAD is refused (405/501), each once, those that answered well before only on their
+re-verification turn (``GOVWATCH_LINK_CHECKS`` off: never). A missing attachment is a
+dead link, not a fetch error.
 """
 
 import datetime as dt

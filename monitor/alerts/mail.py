@@ -1,7 +1,7 @@
-"""Mail alerts: documents published too late, and crawls that look unhealthy.
+"""Mail alerts: documents published too late, crawls that look unhealthy, dead links.
 
 The night's work queues alerts in the database (:func:`queue_late`,
-:func:`queue_health`), then :func:`send_pending` mails whatever is still unsent. The
+:func:`queue_health`, :func:`queue_dead_links`), then :func:`send_pending` mails whatever is still unsent. The
 queue makes delivery safe to repeat: an alert is marked sent only after the mail server
 accepted it, an alert that could not be mailed stays queued with the error and is tried
 again on the next run, and a document is queued once per limit for ever.
@@ -91,6 +91,23 @@ def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at:
     return queued
 
 
+def queue_dead_links(db: sqlite_utils.Database, findings: list[dict], *, at: str | None = None) -> int:
+    """Queue one alert per dead link among the audit's ``findings``; return how many were new.
+
+    A link target is alerted once: found dead again the next night, it is not queued again.
+    """
+    at = at or utc_now()
+    queued = 0
+    with db.atomic():
+        for finding in findings:
+            if finding["kind"] == "dead_link":
+                queued += queue_alert(
+                    db, "dead_link", f"dead_link:{finding['url']}", url=finding["url"],
+                    subject="govwatch: " + _("dead link: {url}").format(url=finding["url"]),
+                    payload={"url": finding["url"], "detail": finding["detail"]}, at=at)
+    return queued
+
+
 def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | None = None) -> dict:
     """Queue an alert for each failing check not already open; resolve those that pass.
 
@@ -162,19 +179,25 @@ def message(batch: list[dict], smtp: SmtpConfig, now: str | None) -> EmailMessag
     return mail
 
 
-def _tally(batch: list[dict], late_phrase: str, health_phrase: str) -> list[str]:
-    """The numbers of late and health alerts in ``batch`` as phrases; ``{s}`` marks the plural."""
+def _counts(batch: list[dict]) -> tuple[int, int, int]:
+    """The numbers of late, health and dead-link alerts in ``batch``."""
     late = sum(1 for alert in batch if alert["kind"] == "late")
-    counts = ((late, late_phrase), (len(batch) - late, health_phrase))
-    return [f"{count} {phrase.format(s='s' * (count != 1))}" for count, phrase in counts if count]
+    dead = sum(1 for alert in batch if alert["kind"] == "dead_link")
+    return late, len(batch) - late - dead, dead
+
+
+def _tally(batch: list[dict], *phrases: str) -> list[str]:
+    """The numbers of late, health and dead-link alerts in ``batch`` as ``phrases``; ``{s}`` marks the plural."""
+    return [f"{count} {phrase.format(s='s' * (count != 1))}" for count, phrase in zip(_counts(batch), phrases)
+            if count]
 
 
 def digest_subject(batch: list[dict]) -> str:
     """The subject of a mail carrying several alerts: what it holds, counted."""
-    late = sum(1 for alert in batch if alert["kind"] == "late")
+    late, health, dead = _counts(batch)
     counts = [ngettext("{n} late publication", "{n} late publications", late).format(n=late) if late else None,
-              ngettext("{n} crawl problem", "{n} crawl problems", len(batch) - late).format(n=len(batch) - late)
-              if len(batch) - late else None]
+              ngettext("{n} crawl problem", "{n} crawl problems", health).format(n=health) if health else None,
+              ngettext("{n} dead link", "{n} dead links", dead).format(n=dead) if dead else None]
     return "govwatch: " + _(", ").join(phrase for phrase in counts if phrase)
 
 
@@ -209,6 +232,8 @@ def plain_text(batch: list[dict]) -> str:
             lines = [f"Late publication: {_value(payload, 'title')}"]
             lines += [f"  {label}: {_value(payload, key)}" for label, key in LATE_LINES]
             lines.append(f"  Working days taken: {payload['workdays']} (limit {payload['limit']})")
+        elif alert["kind"] == "dead_link":
+            lines = [f"Dead link: {_value(payload, 'url')}", f"  {one_line(payload['detail'])}"]
         else:
             lines = [_sentence(health_title(payload)), f"  {one_line(payload['detail'])}"]
         blocks.append("\n".join(lines))
@@ -227,6 +252,9 @@ def html_text(batch: list[dict]) -> str:
                         f" (limit {int(payload['limit'])})</td></tr>")
             parts.append(f"<h3>Late publication: {html.escape(_value(payload, 'title'))}</h3>"
                          f"<table>{''.join(rows)}</table>")
+        elif alert["kind"] == "dead_link":
+            parts.append(f"<h3>Dead link: {_html_value(payload, 'url')}</h3>"
+                         f"<p>{html.escape(one_line(payload['detail']))}</p>")
         else:
             parts.append(f"<h3>{html.escape(_sentence(health_title(payload)))}</h3>"
                          f"<p>{html.escape(one_line(payload['detail']))}</p>")
@@ -248,5 +276,6 @@ def _html_value(payload: dict, key: str) -> str:
 def _introduction(batch: list[dict]) -> str:
     """The first sentence of a mail: what it reports."""
     phrases = _tally(batch, "document publication{s} later than the working-day limit (Article 26 of the "
-                     "disclosure regulations allows 20 working days)", "crawl health problem{s}")
+                     "disclosure regulations allows 20 working days)", "crawl health problem{s}",
+                     "dead link{s} on the portal")
     return f"govwatch found {' and '.join(phrases)}."
