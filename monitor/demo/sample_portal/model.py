@@ -18,6 +18,7 @@ regenerate it with::
     python -m monitor.demo.sample_portal.model > monitor/demo/sample_portal/ground_truth.json
 """
 
+import bisect
 import datetime as dt
 import json
 import random
@@ -195,20 +196,27 @@ def build_portal(seed: int = SEED, day: int = 0, size: int | None = None) -> Por
     return Portal(seed, day, every, news, size=size)
 
 
-def _policy_links(doc: Document, policies: list[Document]) -> tuple[tuple[str, str], ...]:
-    """The link to the policy an interpretation interprets: the last one published by its day
-    (``policies`` in publication order), else the first."""
-    before = [policy for policy in policies if policy.published <= doc.published]
-    chosen = before[-1] if before else next(iter(policies), None)
-    return ((chosen.url, chosen.title),) if chosen else ()
+class _Policies:
+    """The policies (政策文件) an interpretation can link, in publication order."""
+
+    def __init__(self, docs):
+        self.docs = sorted((d for d in docs if d.column.slug == "zcwj"), key=lambda d: (d.published, d.id))
+        self.days = [d.published for d in self.docs]
+
+    def link(self, doc: Document) -> tuple[tuple[str, str], ...]:
+        """The link to the policy ``doc`` interprets: the last one published by its day, else the first."""
+        if not self.docs:
+            return ()
+        chosen = self.docs[max(bisect.bisect_right(self.days, doc.published) - 1, 0)]
+        return ((chosen.url, chosen.title),)
 
 
 def _plant_links(docs: list[Document]) -> None:
     """The links of ``planted``'s link cases, without any random choice (see its docstring)."""
-    policies = sorted((d for d in docs if d.column.slug == "zcwj"), key=lambda d: (d.published, d.id))
+    policies = _Policies(docs)
     interpretations = sorted((d for d in docs if d.column.slug == "zcjd"), key=lambda d: d.id)
     for doc in interpretations:
-        doc.links = _policy_links(doc, policies)
+        doc.links = policies.link(doc)
     year = [d for d in interpretations if d.published.year == planted.LINKS_YEAR]
     for position in planted.UNLINKED_INTERPRETATIONS:
         if position < len(year):
@@ -507,10 +515,11 @@ def _advance(previous: Portal, day: int) -> Portal:
     if day == RESTORE_DAY:
         changes["restored"], withdrawn = withdrawn, []
     changes["new"] = _publish(rng, today, len(previous.documents), numbering)
-    policies = sorted((d for d in [*kept, *changes["new"]] if d.column.slug == "zcwj"), key=lambda d: (d.published, d.id))
-    for doc in changes["new"]:
-        if doc.column.slug == "zcjd":
-            doc.links = _policy_links(doc, policies)
+    new_interpretations = [doc for doc in changes["new"] if doc.column.slug == "zcjd"]
+    if new_interpretations:
+        policies = _Policies([*kept, *changes["new"]])
+        for doc in new_interpretations:
+            doc.links = policies.link(doc)
     if day == BACKDATED_DAY:
         changes["backdated"].append(_backdated(rng, previous, today, numbering))
         changes["new"].extend(changes["backdated"])

@@ -34,6 +34,12 @@ def test_inspection_findings_are_exactly_the_planted_cases(audit_2021):
             found.setdefault(finding["kind"], []).append(urlsplit(finding["url"]).path)
     assert {kind: sorted(urls) for kind, urls in found.items()} == TRUTH["inspection"]["2021"]
     assert result["as_of"] == "2021-12-31"
+    # The decoy: a 图解 image whose server refuses HEAD was asked for its first byte, and is alive.
+    conn = sqlite3.connect(audit_2021[2])
+    images = conn.execute("SELECT url, status, method FROM link_checks WHERE url LIKE '%/uploads/%'").fetchall()
+    conn.close()
+    assert [(urlsplit(url).path, status, method) for url, status, method in images] == [
+        (path, 206, "range") for path in sorted(build_portal().images)]
     assert {kind: item["findings"] for kind, item in result["inspection"]["rules"].items() if item["findings"]} == {
         kind: len(urls) for kind, urls in TRUTH["inspection"]["2021"].items()}
 
