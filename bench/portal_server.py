@@ -6,7 +6,7 @@ linked from the portal and never counted:
 
     /__bench/counts   requests since the last reset: total, by kind (listing, detail, ...),
                       by part (``_part``: first or older listing page, conditional detail
-                      request ...) and by HTTP status, as JSON
+                      request ...), by HTTP status and by method (GET, HEAD), as JSON
     /__bench/reset    zero the counters
     /__bench/day/N    serve day N from the next request on (the model's ``set_day``)
 
@@ -54,13 +54,14 @@ def _part(target: str, headers) -> str:
 def _counting(respond):
     """``respond`` that counts each request by kind and by the status it answered."""
 
-    def counted(portal, target, headers=None):
-        response = respond(portal, target, headers)
+    def counted(portal, target, headers=None, method="GET"):
+        response = respond(portal, target, headers, method)
         with _lock:
             _counts["total"] += 1
             _counts[f"kind:{_kind(target)}"] += 1
             _counts[f"status:{int(response.status)}"] += 1
             _counts[f"part:{_part(target, headers)}"] += 1
+            _counts[f"method:{method}"] += 1
         return response
 
     return counted

@@ -92,3 +92,23 @@ class AttachmentFileItem:
     sha256: str
     size: int
     warc: dict
+
+
+@dataclass
+class LinksItem:
+    """The links a page read in this crawl carries inside the portal (``crawler.links.page_links``)."""
+
+    url: str
+    links: list[tuple[str, str]]
+
+
+@dataclass
+class LinkCheckItem:
+    """What a link target answered: ``status`` (None when no HTTP answer came, ``error`` says
+    why), and how it was asked: ``GET`` (the crawl fetched it anyway), ``HEAD`` or ``range``
+    (a GET of its first byte, where HEAD was refused)."""
+
+    url: str
+    status: int | None
+    error: str | None
+    method: str

@@ -1,5 +1,5 @@
 """The item pipeline: parsed pages, sightings, report files, archived attachments, fetch
-errors and crawl notes into the SQLite database."""
+errors, crawl notes and the link graph into the SQLite database."""
 
 import sqlite3
 
@@ -8,14 +8,15 @@ from scrapy.utils.defer import deferred_from_coro
 from w3lib.url import canonicalize_url
 
 from crawler.archive import archive_dir
-from crawler.items import (GONE, AttachmentFileItem, ColumnReadItem, CrawlNoteItem, FetchErrorItem, ListedPageItem,
-                           PageItem, ReportFileItem, SeenItem)
+from crawler.items import (GONE, AttachmentFileItem, ColumnReadItem, CrawlNoteItem, FetchErrorItem, LinkCheckItem,
+                           LinksItem, ListedPageItem, PageItem, ReportFileItem, SeenItem)
 from crawler.parsing import PARSER_VERSION
 from crawler.text.urls import web_attachments
 from storage.archive import record_attachment_files
 from storage.column_reads import forget_column_read, record_column_reads
 from storage.db import explain, open_db
 from storage.documents import is_stored, mark_removed, not_seen_in, store_documents, touch_documents
+from storage.links import record_link_checks, replace_links
 from storage.listed_pages import record_listed_page, touch_listed_pages
 from storage.report_files import store_report_file
 from storage.runs import add_document_counts, finish_run, record_crawl_note, record_fetch_error, start_run, utc_now
@@ -40,6 +41,9 @@ class SQLitePipeline:
         self.seen: list[SeenItem] = []
         # Applied after the batch holding their page, whose attachment rows they fill in.
         self.files: list[AttachmentFileItem] = []
+        # The link graph, written with the batch: each page's links, each target's last answer.
+        self.links: dict[str, list[tuple[str, str]]] = {}
+        self.checks: dict[str, dict] = {}
         self.db = None
         self.run_id = None
 
@@ -93,6 +97,11 @@ class SQLitePipeline:
             self.seen.append(item)
         elif isinstance(item, AttachmentFileItem):
             self.files.append(item)
+        elif isinstance(item, LinksItem):
+            self.links[item.url] = item.links
+        elif isinstance(item, LinkCheckItem):
+            self.checks[item.url] = {"url": item.url, "status": item.status, "error": item.error,
+                                     "method": item.method}
         elif isinstance(item, FetchErrorItem):
             self.record_error(item)
         elif isinstance(item, ListedPageItem):
@@ -109,7 +118,7 @@ class SQLitePipeline:
                 body=item.body, crawl_id=self.run_id, fetched_at=utc_now(), warc=item.warc,
             )
             self.stats.inc_value(f"govwatch/report_files_{outcome}")
-        if len(self.pages) + len(self.seen) >= self.batch_size:
+        if len(self.pages) + len(self.seen) + len(self.links) + len(self.checks) >= self.batch_size:
             self.flush()
 
     def record_error(self, item: FetchErrorItem):
@@ -150,7 +159,9 @@ class SQLitePipeline:
             record_attachment_files(self.db, [
                 {"url": item.url, "sha256": item.sha256, "size": item.size, "fetched_at": now, **item.warc}
                 for item in self.files])
-        self.pages, self.seen, self.files = [], [], []
+        replace_links(self.db, self.links, crawl_id=self.run_id)
+        record_link_checks(self.db, self.checks.values(), crawl_id=self.run_id, at=now)
+        self.pages, self.seen, self.files, self.links, self.checks = [], [], [], {}, {}
 
     def spider_closed(self, spider, reason):
         try:

@@ -36,13 +36,14 @@ class SiteProfile:
     # What the body is for Article 49's deadline of its annual report: a "department"
     # (31 January) or a "government" publishing its own report (31 March).
     level: str = "department"
-    # column name: its kind for the staleness check ("news", "notice", "other") and/or
-    # its own threshold in days, e.g. {"政策解读": {"kind": "notice"}, "专题": {"days": 730}}
+    # column name: its kind for the staleness check ("news", "notice", "other"; an
+    # "interpretation" column is a notice one whose documents must link what they interpret)
+    # and/or its own threshold in days, e.g. {"政策解读": {"kind": "notice"}, "专题": {"days": 730}}
     columns: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
 
 
 LEVELS = ("department", "government")
-COLUMN_KINDS = ("news", "notice", "other")
+COLUMN_KINDS = ("news", "notice", "interpretation", "other")
 
 
 class ProfileError(ValueError):

@@ -67,3 +67,6 @@ GOVWATCH_ARCHIVE_ROTATE_BYTES = 1024 * 1024 * 1024
 # this size each, and up to the second figure in all per crawl (report files count too).
 GOVWATCH_ATTACHMENT_MAX_BYTES = 20 * 1024 * 1024
 GOVWATCH_ARCHIVE_ATTACHMENTS_BYTES = 2 * 1024 * 1024 * 1024
+# Link targets the crawl does not fetch anyway (attachments it does not archive, pages
+# detail pages link) are checked with a HEAD request, so dead links are found; off: not checked.
+GOVWATCH_LINK_CHECKS = True

@@ -158,7 +158,8 @@ CRAWL_STATUSES = {
 BODY_LEVELS = {"department": N_("department"), "government": N_("government")}
 
 # The kinds of column the inspection's update thresholds tell apart (monitor.audit.rulebook).
-COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"), "other": N_("other")}
+COLUMN_KINDS = {"news": N_("news/dynamic"), "notice": N_("notice/policy"),
+                "interpretation": N_("policy interpretation"), "other": N_("other")}
 
 GROUPS = {"claim": CLAIMS, "status": STATUSES, "rule": RULES, "finding": FINDINGS, "alert": ALERTS,
           "review_group": REVIEW_GROUPS, "date_source": DATE_SOURCES,

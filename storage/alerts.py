@@ -2,8 +2,10 @@
 
 Each alert has a ``key`` that is unique for ever: ``late:<url>:<limit>`` for a document
 published later than a working-day limit, ``health:<check>`` for a crawl-health check
-that fails (``health:<site>:<check>`` for a site of a fleet, whose row's ``site`` names it). A late alert is queued once and never again, so a document is mailed once
-per limit however often the audit finds it. A health alert's row is reused: once the
+that fails (``health:<site>:<check>`` for a site of a fleet, whose row's ``site`` names
+it), ``dead_link:<url>`` for a link target found dead. A late or dead-link alert is
+queued once and never again, so a document is mailed once per limit, and a dead link
+once, however often the audit finds it. A health alert's row is reused: once the
 check passes again the row is ``resolved``, and a later failure turns it back into a
 ``pending`` alert (the row then describes the latest failure).
 
@@ -20,7 +22,7 @@ import sqlite_utils
 
 from storage.transactions import write_transaction
 
-KINDS = ("late", "health")
+KINDS = ("late", "health", "dead_link")
 COLUMNS = ("id", "kind", "key", "url", "limit_workdays", "subject", "payload", "status",
            "attempts", "error", "created_at", "sent_at", "resolved_at", "message_id")
 

@@ -5,12 +5,16 @@ parameters fall back to the defaults the SQL names. ``monitor.report.datasette_m
 gives each its title and description.
 """
 
+from storage.links import DEAD, SHOWN_LINKS
+
 # The fleet view: every site on the same figures, worst timeliness first. Share late is
 # over the documents whose delay is known (null when none is); claims and findings are
 # those of the site's newest audit (null before its first; claims null too when that
-# audit found no annual report, as nothing could be contradicted). The columns issue 13's
-# checks fill (stale and blank columns, dead-link rate) and the report deadline are
-# named slots holding null, "unknown", until their figures are in the database.
+# audit found no annual report, as nothing could be contradicted); the dead-link rate is
+# over the links pages show whose target answered (null when none did, or no link is
+# recorded). The columns issue 13's other checks fill (stale and blank columns) and the
+# report deadline are named slots holding null, "unknown", until their figures are in
+# the database.
 FLEET_RANKING = (
     "WITH late AS (\n"
     "  SELECT d.site, count(t.workdays) AS checked,\n"
@@ -19,15 +23,17 @@ FLEET_RANKING = (
     "  FROM timeliness AS t JOIN documents AS d USING (url)\n"
     "  WHERE coalesce(:year, '') = '' OR substr(t.published_on, 1, 4) = :year\n"
     "  GROUP BY d.site),\n"
-    "newest AS (SELECT site, max(id) AS audit_id FROM audit_runs GROUP BY site)\n"
+    "newest AS (SELECT site, max(id) AS audit_id FROM audit_runs GROUP BY site),\n"
+    f"dead AS (SELECT l.site, round(100.0 * sum({DEAD}) / nullif(count(c.status), 0), 1) AS dead_link_percent\n"
+    f"  FROM {SHOWN_LINKS} AS l LEFT JOIN link_checks AS c ON c.url = l.to_url GROUP BY l.site)\n"
     "SELECT late.site, late.checked, late.late_15_percent, late.late_20_percent,\n"
     "  CASE WHEN (SELECT json_extract(result, '$.report') FROM audit_runs WHERE id = newest.audit_id) IS NOT NULL THEN\n"
     "    (SELECT count(*) FROM audit_runs AS a, json_each(a.result, '$.claims') AS c WHERE a.id = newest.audit_id\n"
     "     AND json_extract(c.value, '$.status') IN ('short', 'over')) END AS claims_contradicted,\n"
     "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"
     "    (SELECT count(*) FROM findings AS f WHERE f.audit_id = newest.audit_id) END AS rule_findings,\n"
-    "  NULL AS stale_columns, NULL AS blank_columns, NULL AS dead_link_percent, NULL AS report_deadline_met\n"
-    "FROM late LEFT JOIN newest USING (site)\n"
+    "  NULL AS stale_columns, NULL AS blank_columns, dead.dead_link_percent, NULL AS report_deadline_met\n"
+    "FROM late LEFT JOIN newest USING (site) LEFT JOIN dead USING (site)\n"
     "ORDER BY late.late_15_percent DESC NULLS LAST, late.late_20_percent DESC NULLS LAST, late.site"
 )
 

@@ -15,6 +15,7 @@ import sqlite_utils
 from storage.alerts import create_alerts_table
 from storage.archive import create_archive_tables
 from storage.column_reads import create_column_reads_table
+from storage.links import create_links_tables
 from storage.listed_pages import create_listed_pages_table
 from storage.report_files import add_report_file_pointers, create_report_files_table
 from storage.runs import add_run_profile_columns
@@ -460,13 +461,10 @@ def _site_column(db: sqlite_utils.Database) -> None:
         if "site" not in columns:
             db[table].add_column("site", str)
         db.execute(f"UPDATE [{table}] SET site = ? WHERE site IS NULL", [site])
-        db[table].create_index(["site"], if_not_exists=True)
-        source = next((sql for column, sql in _SITE_SOURCES if column in columns), None)
-        if source is not None and table != "crawl_runs":
-            db.execute(
-                f"CREATE TRIGGER IF NOT EXISTS [{table}_site] AFTER INSERT ON [{table}] WHEN NEW.site IS NULL "
-                f"BEGIN UPDATE [{table}] SET site = ({source}) WHERE rowid = NEW.rowid; END"
-            )
+        if table != "crawl_runs":
+            _site_of_new_rows(db, table, columns)
+        else:
+            db[table].create_index(["site"], if_not_exists=True)
 
 
 def _run_profile_and_report_archive(db: sqlite_utils.Database) -> None:
@@ -490,8 +488,28 @@ def _site_audit_index(db: sqlite_utils.Database) -> None:
     db["documents"].create_index(["site", *columns], index_name="idx_documents_site_audit")
 
 
+def _site_of_new_rows(db: sqlite_utils.Database, table: str, columns) -> None:
+    """The index on ``table``'s site, and the trigger giving a new row the site of its crawl, audit or document."""
+    db[table].create_index(["site"], if_not_exists=True)
+    source = next((sql for column, sql in _SITE_SOURCES if column in columns), None)
+    if source is not None:
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS [{table}_site] AFTER INSERT ON [{table}] WHEN NEW.site IS NULL "
+            f"BEGIN UPDATE [{table}] SET site = ({source}) WHERE rowid = NEW.rowid; END"
+        )
+
+
+def _links(db: sqlite_utils.Database) -> None:
+    """The link graph: each crawled page's links inside the portal, and what each target answered
+    (``storage.links``), with the site every portal table has."""
+    create_links_tables(db)
+    for table in ("links", "link_checks"):
+        db[table].add_column("site", str)
+        _site_of_new_rows(db, table, db[table].columns_dict)
+
+
 MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column,
-              _run_profile_and_report_archive, _site_audit_index]
+              _run_profile_and_report_archive, _site_audit_index, _links]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -36,6 +36,14 @@ report page attaches whenever the page is fetched, those a listing links directl
 they are new or due again like a document. They may be larger than a page
 (``GOVWATCH_REPORT_MAX_BYTES``) and may live outside the section's path prefixes, never
 outside its hosts.
+
+Every page read gives its links inside the portal's hosts to the link graph
+(:mod:`crawler.links`, ``storage.links``), and every request's answer is recorded for
+the URL asked. Once nothing else is left, the targets those pages link that no request
+of the crawl fetched are asked with a HEAD request, or a GET of their first byte where
+HEAD is refused (405/501), each once, those that answered well before only on their
+re-verification turn (``GOVWATCH_LINK_CHECKS`` off: never). A missing attachment is a
+dead link, not a fetch error.
 """
 
 import datetime as dt
@@ -59,7 +67,9 @@ from crawler.annual_reports import listed_report_title, report_files
 from crawler.archive import archive_dir
 from crawler.attachments import ATTACHMENT_SKIPPED, is_archived_attachment
 from crawler.items import (BLANK_LISTING, GONE, HOME_PAGE, RENDERED_BY_JAVASCRIPT, AttachmentFileItem, ColumnReadItem,
-                           CrawlNoteItem, FetchErrorItem, ListedPageItem, PageItem, ReportFileItem, SeenItem)
+                           CrawlNoteItem, FetchErrorItem, LinkCheckItem, LinksItem, ListedPageItem, PageItem,
+                           ReportFileItem, SeenItem)
+from crawler.links import page_links
 from crawler.listings import blank_marker, javascript_finding, read_listing, shown_dates
 from crawler.pagination import listing_pages
 from crawler.parsing import BodyHints, is_attachment_url, parse_page
@@ -67,6 +77,7 @@ from crawler.profiles import SiteProfile, resolve_profile
 from storage.column_reads import column_read_dates
 from storage.db import open_db
 from storage.documents import known_documents
+from storage.links import link_check_dates
 from storage.listed_pages import known_listed_pages
 from storage.report_files import report_file_dates
 from storage.runs import crawl_count, last_failures
@@ -97,6 +108,7 @@ class KnownState:
     previous_runs: int  # how many crawls ran before: picks the re-verification slice
     report_files: dict[str, str]  # when each stored report file was last downloaded
     column_reads: dict[str, str] = field(default_factory=dict)  # when each column was last read to its end
+    link_checks: dict[str, str] = field(default_factory=dict)  # when each link target last answered well
 
 
 @dataclass
@@ -134,7 +146,8 @@ def load_known(db: sqlite_utils.Database, site: str) -> KnownState:
     documents = {url: Known(listed_on, verified_at, etag, last_modified, None, document=False)
                  for url, listed_on, verified_at, etag, last_modified in known_listed_pages(db)}
     documents.update((url, Known(*rest, failed_at=failed.get(url))) for url, *rest in known_documents(db, site))
-    return KnownState(documents, crawl_count(db, site), report_file_dates(db, site), column_read_dates(db))
+    return KnownState(documents, crawl_count(db, site), report_file_dates(db, site), column_read_dates(db),
+                      link_check_dates(db, site))
 
 
 def _read_known(db_path: str, site: str) -> KnownState:
@@ -187,6 +200,13 @@ class PortalSpider(scrapy.Spider):
         self.report_max_bytes = 0
         self.attachment_max_bytes = 0
         self.archiving = False
+        # The link graph: every target the pages read link, those that answered in this
+        # crawl, those asked with a HEAD, and when each last answered well before.
+        self.checking_links = False
+        self.link_targets: set[str] = set()
+        self.answered: set[str] = set()
+        self.link_checks_sent: set[str] = set()
+        self.link_answered_at: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -195,12 +215,14 @@ class PortalSpider(scrapy.Spider):
         spider.report_max_bytes = crawler.settings.getint("GOVWATCH_REPORT_MAX_BYTES")
         spider.attachment_max_bytes = crawler.settings.getint("GOVWATCH_ATTACHMENT_MAX_BYTES")
         spider.archiving = archive_dir(crawler.settings) is not None
+        spider.checking_links = crawler.settings.getbool("GOVWATCH_LINK_CHECKS")
         if not spider.full:
             state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"), spider.profile.name)
             spider.known, spider.report_file_dates = state.documents, state.report_files
             spider.column_reads = state.column_reads
+            spider.link_answered_at = state.link_checks
             spider.slice = state.previous_runs % spider.reverify_days
-            crawler.signals.connect(spider.verify_unlisted, signal=signals.spider_idle)
+        crawler.signals.connect(spider.idle, signal=signals.spider_idle)
         return spider
 
     async def start(self):
@@ -208,6 +230,13 @@ class PortalSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error, meta={"home": True})
 
     def parse(self, response):
+        yield from self.read(response)
+        yield from self.answer(response)
+        if response.status != 304 and isinstance(response, TextResponse):
+            yield from self.links_of(response)
+
+    def read(self, response):
+        """A page's items and the requests it leads to (see the module docstring)."""
         if response.status == 304:
             yield SeenItem(canonicalize_url(response.url), verified=True)
             return
@@ -335,6 +364,7 @@ class PortalSpider(scrapy.Spider):
 
     def attachment_file(self, response):
         """An archived attachment's digest for its ``attachments`` rows; one the crawl's budget left out, a note."""
+        yield from self.answer(response)
         if response.meta.get("archive_skipped"):
             yield CrawlNoteItem(response.meta["attachment_of"], ATTACHMENT_SKIPPED, None,
                                 f"{response.url}: the crawl's attachment budget is spent")
@@ -368,6 +398,7 @@ class PortalSpider(scrapy.Spider):
     def report_file(self, response):
         """A downloaded report file as an item; an empty body is a failed download."""
         meta = response.meta
+        yield from self.answer(response)
         if not response.body:
             yield FetchErrorItem(meta["report_file"], response.status, "empty file")
             return
@@ -384,8 +415,14 @@ class PortalSpider(scrapy.Spider):
         return scrapy.Request(url, callback=self.parse, errback=self.on_error, headers=_conditional(known),
                               meta={"handle_httpstatus_list": [304]})
 
-    def verify_unlisted(self):
-        """Once the listings are done, re-verify the due documents no listing showed."""
+    def idle(self):
+        """Once everything the crawl reaches is fetched: the due documents no listing showed,
+        then the link targets nothing fetched."""
+        if (not self.full and self.verify_unlisted()) or self.check_links():
+            raise DontCloseSpider
+
+    def verify_unlisted(self) -> bool:
+        """Re-verify the due documents no listing showed; whether there were any."""
         due = [
             url for url, known in self.known.items()
             if url not in self.handled and known.document and not known.removed_at
@@ -394,8 +431,64 @@ class PortalSpider(scrapy.Spider):
         self.handled.update(due)
         for url in due:
             self.crawler.engine.crawl(self.verify(url, self.known[url]))
-        if due:
-            raise DontCloseSpider
+        return bool(due)
+
+    def links_of(self, response):
+        """The links a page read carries inside the portal, for the link graph."""
+        links = page_links(response.text, response.url, self.allowed_netlocs)
+        self.link_targets.update(target for target, _ in links)
+        yield LinksItem(canonicalize_url(response.url), links)
+
+    def answer(self, response):
+        """What a fetched URL answered, for the link graph: the URL asked (before any redirect) and the one answering."""
+        for url in dict.fromkeys([*response.meta.get("redirect_urls", ()), response.url]):
+            canonical = canonicalize_url(url)
+            self.answered.add(canonical)
+            yield LinkCheckItem(canonical, response.status, None, response.request.method if response.request else "GET")
+
+    def check_links(self) -> bool:
+        """HEAD requests for the link targets no request of this crawl fetched, each once, those
+        that answered well before only on their re-verification turn; whether any was sent."""
+        if not self.checking_links:
+            return False
+        due = sorted(url for url in self.link_targets - self.answered - self.link_checks_sent
+                     if url not in self.link_answered_at or self.is_due(url, self.link_answered_at[url]))
+        self.link_checks_sent.update(due)
+        for url in due:
+            self.crawler.engine.crawl(self.link_check(url, "HEAD"))
+        return bool(due)
+
+    def link_check(self, url: str, method: str) -> scrapy.Request:
+        """A HEAD request for ``url``, or (``range``) a GET of its first byte that never reads past
+        the attachment size limit, whatever a server that ignores the range sends."""
+        meta = {"link_check": url, "handle_httpstatus_all": True, "download_maxsize": self.attachment_max_bytes}
+        if method == "HEAD":
+            return scrapy.Request(url, method="HEAD", callback=self.link_checked, errback=self.link_check_failed,
+                                  meta=meta, dont_filter=True)
+        return scrapy.Request(url, headers={"Range": "bytes=0-0"}, callback=self.link_checked,
+                              errback=self.link_check_failed, meta={**meta, "range": True}, dont_filter=True)
+
+    def link_checked(self, response):
+        """A link target's answer; a HEAD refused (405, 501) is asked again as a ranged GET."""
+        url = response.meta["link_check"]
+        if response.request.method == "HEAD" and response.status in (405, 501):
+            yield self.link_check(url, "range")
+            return
+        yield LinkCheckItem(url, response.status, None, "range" if response.meta.get("range") else "HEAD")
+
+    def link_check_failed(self, failure):
+        """A link target that gave no HTTP answer; one robots.txt forbids is not asked at all."""
+        request = failure.request
+        if failure.check(IgnoreRequest) and str(failure.value).startswith("Forbidden by robots.txt"):
+            return
+        method = "range" if request.meta.get("range") else "HEAD"
+        if "download max size" in failure.getErrorMessage():
+            error = f"larger than the {self.attachment_max_bytes // 2**20} MiB limit, not read"
+        elif failure.check(TwistedTimeoutError):
+            error = "timed out"
+        else:
+            error = failure.getErrorMessage() or failure.type.__name__
+        yield LinkCheckItem(request.meta["link_check"], None, error, method)
 
     def needs_fetch(self, url: str, known: Known, listed_on: str | None) -> bool:
         """Whether a known document must be fetched again in this crawl."""
@@ -435,15 +528,23 @@ class PortalSpider(scrapy.Spider):
             column.failed = True  # read it whole again next time: the page may answer then
         if failure.check(HttpError):
             status = failure.value.response.status
-            yield FetchErrorItem(request.url, status, f"HTTP {status}")
-        elif failure.check(TwistedTimeoutError):
-            yield FetchErrorItem(request.url, None, "timed out")
+            yield from self.answer(failure.value.response)
+            if not (gone and "attachment_of" in request.meta):  # a missing attachment is a dead link
+                yield FetchErrorItem(request.url, status, f"HTTP {status}")
+            return
+        if failure.check(TwistedTimeoutError):
+            error = "timed out"
         elif "download max size" in failure.getErrorMessage():
             limit = request.meta.get("download_maxsize") or self.crawler.settings.getint("DOWNLOAD_MAXSIZE")
             what = "file" if {"report_file", "attachment_of"} & set(request.meta) else "page"
-            yield FetchErrorItem(request.url, None, f"{what} larger than the {limit // 2**20} MiB limit, skipped")
+            error = f"{what} larger than the {limit // 2**20} MiB limit, skipped"
         else:
-            yield FetchErrorItem(request.url, None, failure.getErrorMessage() or failure.type.__name__)
+            error = failure.getErrorMessage() or failure.type.__name__
+        yield FetchErrorItem(request.url, None, error)
+        # Asked already: no HEAD request follows for it, and no answer is no dead link.
+        canonical = canonicalize_url(request.url)
+        self.answered.add(canonical)
+        yield LinkCheckItem(canonical, None, error, request.method)
 
 
 def rota_turn(url: str, days: int) -> int:

@@ -1,7 +1,7 @@
-"""Mail alerts: documents published too late, and crawls that look unhealthy.
+"""Mail alerts: documents published too late, crawls that look unhealthy, dead links.
 
 The night's work queues alerts in the database (:func:`queue_late`,
-:func:`queue_health`), then :func:`send_pending` mails whatever is still unsent. The
+:func:`queue_health`, :func:`queue_dead_links`), then :func:`send_pending` mails whatever is still unsent. The
 queue makes delivery safe to repeat: an alert is marked sent only after the mail server
 accepted it, an alert that could not be mailed stays queued with the error and is tried
 again on the next run, and a document is queued once per limit for ever. A mail lists
@@ -98,6 +98,23 @@ def queue_late(db: sqlite_utils.Database, late_items: list[dict], limits, *, at:
     return queued
 
 
+def queue_dead_links(db: sqlite_utils.Database, findings: list[dict], *, at: str | None = None) -> int:
+    """Queue one alert per dead link among the audit's ``findings``; return how many were new.
+
+    A link target is alerted once: found dead again the next night, it is not queued again.
+    """
+    at = at or utc_now()
+    queued = 0
+    with db.atomic():
+        for finding in findings:
+            if finding["kind"] == "dead_link":
+                queued += queue_alert(
+                    db, "dead_link", f"dead_link:{finding['url']}", url=finding["url"],
+                    subject="govwatch: " + _("dead link: {url}").format(url=finding["url"]),
+                    payload={"url": finding["url"], "detail": finding["detail"]}, at=at)
+    return queued
+
+
 def queue_health(db: sqlite_utils.Database, results: list[dict], *, at: str | None = None) -> dict:
     """Queue an alert for each failing check not already open; resolve those that pass.
 
@@ -179,9 +196,10 @@ def digest_subject(batch: list[dict]) -> str:
     """The subject of a mail carrying several alerts: what it holds, counted (a late
     document once, however many limits it exceeds)."""
     late = len({alert["payload"]["url"] for alert in batch if alert["kind"] == "late"})
-    health = len(_health_alerts(batch))
+    health, dead = len(_health_alerts(batch)), len(_dead_links(batch))
     counts = [ngettext("{n} late publication", "{n} late publications", late).format(n=late) if late else None,
-              ngettext("{n} crawl problem", "{n} crawl problems", health).format(n=health) if health else None]
+              ngettext("{n} crawl problem", "{n} crawl problems", health).format(n=health) if health else None,
+              ngettext("{n} dead link", "{n} dead links", dead).format(n=dead) if dead else None]
     return "govwatch: " + _(", ").join(phrase for phrase in counts if phrase)
 
 
@@ -246,7 +264,11 @@ def _field(name: str, value: str) -> str:
 
 
 def _health_alerts(batch: list[dict]) -> list[dict]:
-    return [alert["payload"] for alert in batch if alert["kind"] != "late"]
+    return [alert["payload"] for alert in batch if alert["kind"] not in ("late", "dead_link")]
+
+
+def _dead_links(batch: list[dict]) -> list[dict]:
+    return [alert["payload"] for alert in batch if alert["kind"] == "dead_link"]
 
 
 def plain_text(batch: list[dict], now: str | None = None) -> str:
@@ -259,6 +281,9 @@ def plain_text(batch: list[dict], now: str | None = None) -> str:
             lines += ["  " + _field(_(label_), _value(document, key)) for label_, key in _late_lines(document)]
             lines.append("  " + _field(_(TAKEN), _exceeded(document)))
             blocks.append("\n".join(lines))
+    for payload in _dead_links(batch):
+        blocks.append("\n".join([_("Dead link: {url}").format(url=_value(payload, "url")),
+                                 f"  {one_line(payload['detail'])}"]))
     for payload in _health_alerts(batch):
         blocks.append("\n".join([_sentence(health_title(payload)), f"  {one_line(payload['detail'])}"]))
     return "\n\n".join(blocks) + "\n"
@@ -276,6 +301,10 @@ def html_text(batch: list[dict], now: str | None = None) -> str:
                         f"<td>{html.escape(_exceeded(document))}</td></tr>")
             title = _("Late publication: {title}").format(title=_value(document, "title"))
             parts.append(f"<h3>{html.escape(title)}</h3><table>{''.join(rows)}</table>")
+    for payload in _dead_links(batch):
+        # The template escaped first, then the link: the URL stays a hyperlink.
+        heading = html.escape(_("Dead link: {url}")).format(url=_html_value(payload, "url"))
+        parts.append(f"<h3>{heading}</h3><p>{html.escape(one_line(payload['detail']))}</p>")
     for payload in _health_alerts(batch):
         parts.append(f"<h3>{html.escape(_sentence(health_title(payload)))}</h3>"
                      f"<p>{html.escape(one_line(payload['detail']))}</p>")
@@ -303,10 +332,12 @@ def _html_value(payload: dict, key: str) -> str:
 def _introduction(batch: list[dict], now: str | None) -> str:
     """The first sentence of a mail: what it reports, and when (in the display zone, named)."""
     late = sum(len(documents) for documents in late_documents(batch).values())
-    health = len(_health_alerts(batch))
+    health, dead = len(_health_alerts(batch)), len(_dead_links(batch))
     phrases = [ngettext("{n} document published later than a working-day limit",
                         "{n} documents published later than a working-day limit", late).format(n=late) if late else None,
                ngettext("{n} crawl health problem", "{n} crawl health problems", health).format(n=health)
-               if health else None]
+               if health else None,
+               ngettext("{n} dead link on the portal", "{n} dead links on the portal", dead).format(n=dead)
+               if dead else None]
     found = _("govwatch found {what}.").format(what=_(" and ").join(phrase for phrase in phrases if phrase))
     return _("As of {time}, {found}").format(time=shown(now), found=found) if now else found

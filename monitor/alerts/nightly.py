@@ -25,7 +25,7 @@ from collections.abc import Callable
 from contextlib import closing, contextmanager
 from pathlib import Path
 
-from monitor.alerts.mail import health_title, queue_health, queue_late
+from monitor.alerts.mail import health_title, queue_dead_links, queue_health, queue_late
 from monitor.alerts.smtp import send_direct, send_pending
 from monitor.audit.run import AuditError, run_audit
 from monitor.alerts.config import Config
@@ -304,7 +304,7 @@ class Night:
         self.outcomes.append(stage_result("health", None))
 
     def audit(self) -> None:
-        """Audit the alert window and queue its late documents."""
+        """Audit the alert window and queue its late documents and new dead links."""
         if self.skipped("audit"):
             return
         if self.config.sites:
@@ -318,6 +318,7 @@ class Night:
                 result = run_audit(db, date_from=date_from, date_to=date_to, limits=limits)
                 timely = result["timeliness"]
                 queued = queue_late(db, timely["late_items"], limits)
+                dead = queue_dead_links(db, result["findings"])
         except STAGE_ERRORS as exc:
             error = self.describe(exc)
             self.outcomes.append(stage_result("audit", error))
@@ -327,7 +328,8 @@ class Night:
         log("audit", _("audit {id} of {date_from} .. {date_to}: {documents} documents, late {late}, "
                        "{findings} findings; {queued} new late alerts").format(
             id=result["audit_id"], date_from=date_from, date_to=date_to, documents=result["totals"]["documents"],
-            late=timely["late"], findings=len(result["findings"]), queued=queued))
+            late=timely["late"], findings=len(result["findings"]), queued=queued)
+            + _("; {dead} new dead-link alerts").format(dead=dead))
 
     def audit_site(self, profile) -> None:
         """Audit one site of the fleet on its own rows and queue its late documents, naming it."""

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from crawler.items import BLANK_LISTING, HOME_PAGE
+from crawler.items import BLANK_LISTING, GONE, HOME_PAGE
 from crawler.profiles import SiteProfile
 from monitor.audit import report_checks
-from monitor.audit.personal_data import find_numbers, mask
+from monitor.audit.personal_data import find_numbers, mask, mask_text
 from monitor.i18n import N_, _
 from monitor.labels import COLUMN_KINDS
+from storage import links as link_rows
 from storage import rulebook as rows
 
 WEBSITE_INDICATORS = "国办秘函〔2019〕19号"
@@ -105,8 +106,10 @@ def _attachment_names(stored: str | None) -> list[str]:
 # Column kinds by the words of their names (国办秘函〔2019〕19号: dynamic and news columns
 # 2 weeks, notices and policies 6 months); a profile's ``columns`` table overrides.
 _KIND_WORDS = (("news", ("动态", "要闻", "新闻", "工作")), ("notice", ("通知", "公告", "政策", "文件")))
+# A column a profile calls a policy interpretation one is held to the policies' threshold.
 _KIND_SETTING = {"news": "GOVWATCH_STALE_NEWS_DAYS", "notice": "GOVWATCH_STALE_NOTICE_DAYS",
-                 "other": "GOVWATCH_STALE_OTHER_DAYS"}
+                 "interpretation": "GOVWATCH_STALE_NOTICE_DAYS", "other": "GOVWATCH_STALE_OTHER_DAYS"}
+INTERPRETATION_WORDS = ("政策解读",)
 
 
 def column_kind(name: str, profile: SiteProfile) -> str:
@@ -115,6 +118,12 @@ def column_kind(name: str, profile: SiteProfile) -> str:
     if chosen:
         return chosen
     return next((kind for kind, words in _KIND_WORDS if any(word in name for word in words)), "other")
+
+
+def is_interpretation_column(name: str, profile: SiteProfile) -> bool:
+    """Whether the column (its own name) holds policy interpretations: the profile says so, else its name."""
+    chosen = profile.columns.get(name, {}).get("kind")
+    return chosen == "interpretation" or (not chosen and any(word in name for word in INTERPRETATION_WORDS))
 
 
 def column_threshold(name: str, profile: SiteProfile) -> int:
@@ -178,6 +187,53 @@ def homepage_stale(scope: Scope) -> list[dict]:
     return found
 
 
+def _dead_answer(status: int) -> str:
+    if status in GONE:
+        return f"HTTP {status} (gone)"
+    return f"HTTP {status} after the crawl's retries"
+
+
+def dead_link(scope: Scope) -> list[dict]:
+    """Links inside the portal whose target answered 404/410, or a 5xx through every retry,
+    when last asked; one finding per target, naming every page that links it and the link's text.
+
+    Judged on the link graph as the crawls last saw it (no crawl knows what a link answered
+    on an earlier day); a target that gave no answer, or any other, is not judged dead.
+    """
+    found = []
+    for url, status, pages in link_rows.dead_links(scope.db):
+        linked = json.loads(pages)
+        texts = list(dict.fromkeys(mask_text(text) for _, text in linked if text))
+        named = "; ".join(f"“{text}”" for text in texts) or "no text"
+        found.append(_finding(
+            "dead_link", url, None,
+            f"link {named} answers {_dead_answer(status)}; linked from {len(linked)} "
+            f"page{'s' * (len(linked) != 1)}: {', '.join(page for page, _ in linked)}"))
+    return found
+
+
+def interpretation_unlinked(scope: Scope) -> list[dict]:
+    """Documents of a policy-interpretation column (政策解读) published in the range that link no
+    other document of the portal (the one they interpret). A page whose links no crawl
+    recorded is not judged: its links are unknown."""
+    found = []
+    for url, index_no, path, links_read, to_documents in link_rows.document_links(scope.db, scope.date_from,
+                                                                                  scope.date_to):
+        name = (path or "").rsplit(" >> ", 1)[-1]
+        if links_read and not to_documents and is_interpretation_column(name, scope.profile):
+            found.append(_finding("interpretation_unlinked", url, index_no,
+                                  f"interpretation in {path} links no document of the portal "
+                                  f"({links_read} links, none to a document)"))
+    return found
+
+
+def link_rates(db: sqlite_utils.Database) -> list[dict]:
+    """Per column of the linking page: its links, those whose target answered, the dead ones and
+    their share of the answered (None, unknown, when no target answered)."""
+    return [{**row, "dead_percent": round(100 * row["dead"] / row["checked"], 1) if row["checked"] else None}
+            for row in link_rows.links_by_column(db)]
+
+
 def personal_data(scope: Scope) -> list[dict]:
     """Resident ID or mobile numbers, unmasked, in a title, body or attachment name."""
     found = []
@@ -215,10 +271,12 @@ CHECKS = (
     stale_column,
     blank_column,
     homepage_stale,
+    dead_link,
     report_checks.report_late,
     report_checks.report_changed,
     report_checks.cross_year_mismatch,
     report_similar,
+    interpretation_unlinked,
     personal_data,
     backdated,
 )

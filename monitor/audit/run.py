@@ -19,7 +19,8 @@ from monitor.claims.extract import UnreadableReport, extract_claims, read_report
 from monitor.audit.archived_files import MissingFile, file_bytes
 from monitor.audit.findings import run_checks
 from monitor.audit.personal_data import mask_all
-from monitor.audit.rulebook import RULES, Scope, SettingError, column_ages, default_as_of, run_rulebook, veto_summary
+from monitor.audit.rulebook import (RULES, Scope, SettingError, column_ages, default_as_of, link_rates, run_rulebook,
+                                    veto_summary)
 from monitor.audit.reconcile import reconcile
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.timeliness import calendar_workdays, refresh_workdays, timeliness
@@ -215,7 +216,7 @@ def compute_audit(
                 "consistency": report.get("consistency", []) if report else [],
                 "findings": run_checks(db, date_from, date_to, today.isoformat()) + report_findings(report) + inspection,
                 "inspection": {"rules": inspection_summary(inspection), "veto": veto_summary(inspection, ages),
-                               "columns": ages},
+                               "columns": ages, "links": link_rates(db)},
             })
 
 

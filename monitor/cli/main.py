@@ -40,7 +40,8 @@ def cmd_parse(args) -> int:
 
 
 def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
-           timeout: float | None = None, time_limit: float | None = None, archive: str | None = None) -> list[dict]:
+           timeout: float | None = None, time_limit: float | None = None, archive: str | None = None,
+           link_checks: bool = True) -> list[dict]:
     """Crawl every site of ``profiles`` in one run and print each one's summary; a storage
     failure, or a crawl that did not do its job, becomes a RunError (naming each failed
     site and its first fetch errors) once every site's crawl has ended."""
@@ -57,6 +58,7 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
             **({"CLOSESPIDER_TIMEOUT": time_limit} if time_limit else {}),
             **({"GOVWATCH_ARCHIVE_DIR": archive} if archive else {}),
+            "GOVWATCH_LINK_CHECKS": link_checks,
         })
     except DatabaseError as exc:
         raise RunError(str(exc)) from None
@@ -77,7 +79,7 @@ def cmd_crawl(args) -> int:
     if args.time_limit is not None and args.time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
     _crawl(profiles, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
-           timeout=args.timeout, time_limit=args.time_limit, archive=args.archive)
+           timeout=args.timeout, time_limit=args.time_limit, archive=args.archive, link_checks=args.link_checks)
     return 0
 
 
@@ -253,6 +255,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop the crawl after this long, storing what it has (default: no limit)")
     p.add_argument("--archive", metavar="DIR",
                    help="the WARC archive of every response (default: the database's name + .warc; 'off' for none)")
+    p.add_argument("--no-link-checks", dest="link_checks", action="store_false",
+                   help="do not ask the link targets the crawl does not fetch anyway (no HEAD requests; "
+                        "their dead links go unseen)")
     p.add_argument("--verbose", action="store_true", help="show Scrapy's log on stderr")
     p.set_defaults(func=cmd_crawl)
 

@@ -78,6 +78,21 @@ TABLES = {
         "last_modified": "its Last-Modified, for conditional requests",
         "crawl_id": "the crawl that last fetched it",
     }),
+    "links": ("The link graph: each link a crawled page shows inside the portal, as the page was last read.", {
+        "id": "row id",
+        "from_url": "the page showing the link (canonical)",
+        "to_url": "the link's target (canonical), attachments included",
+        "text": "the link's text, else its title attribute",
+        "crawl_id": "the crawl that last read the page",
+    }),
+    "link_checks": ("The last answer each link target gave a crawl: dead when 404/410 or a 5xx after retries.", {
+        "url": "the target (canonical; primary key)",
+        "status": "HTTP status of the answer; null when none came",
+        "error": "why no answer came",
+        "method": "GET (fetched by the crawl anyway), HEAD, or range (GET of its first byte after HEAD was refused)",
+        "crawl_id": "the crawl that asked",
+        "checked_at": "UTC time of the answer",
+    }),
     "report_files": ("Annual-report files (PDF, Word …) downloaded from report pages and 年报 listings.", {
         "url": "the file's URL (primary key)",
         "page_url": "the page that links it: the report's page (documents.url) or the 年报 listing",
@@ -243,8 +258,8 @@ DESCRIPTIONS = {
                                "published in :month (YYYY-MM)."),
     "fleet_ranking": ("The fleet: every site on the same figures",
                       "Per site, the share of documents late against 15 and 20 working days (:year empty for "
-                      "every year), and its newest audit's contradicted claims and rule findings; worst first. "
-                      "Null is unknown."),
+                      "every year), its newest audit's contradicted claims and rule findings, and the share of "
+                      "its links whose target was found dead; worst first. Null is unknown."),
 }
 QUERIES = {name: {"title": title, "description": description, **CANNED_QUERIES[name]}
            for name, (title, description) in DESCRIPTIONS.items()}

@@ -390,8 +390,25 @@ def _inspection_section(result: dict) -> str:
                      id="veto-table")
             + _table([_("check"), _("basis"), _("findings")], rule_rows, numeric={_("findings")}, id="rules-table")
             + "<h3>" + escape(_("Columns by age of their newest document")) + "</h3>"
-            + f'<div class="scroll">{_table(ages, column_rows, sortable=True, numeric={ages[3], ages[4]}, id="column-ages")}</div>')
+            + f'<div class="scroll">{_table(ages, column_rows, sortable=True, numeric={ages[3], ages[4]}, id="column-ages")}</div>'
+            + _dead_links_table(inspection.get("links", [])))
     return _section("inspection", body)
+
+
+def _dead_links_table(rates: list[dict]) -> str:
+    """Dead links per column of the page carrying them, and their share of the links whose target answered."""
+    no_column, unknown = _("pages that are no document (listings, home page)"), _("unknown")
+    rows = [f'<tr data-column="{escape(item["column_path"] or "")}">'
+            f'{_cell(item["column_path"] or no_column)}'
+            f'{_cell(item["links"], "num")}{_cell(item["checked"], "num")}{_cell(item["dead"], "num")}'
+            f'{_cell(unknown if item["dead_percent"] is None else item["dead_percent"], "num")}</tr>'
+            for item in rates]
+    if not rows:
+        return "<h3>" + escape(_("Dead links by column")) + "</h3><p>" + escape(
+            _("No crawl recorded the portal's links: the dead-link rate is unknown.")) + "</p>"
+    heads = [_("column"), _("links"), _("answered"), _("dead"), _("dead (% of answered)")]
+    return ("<h3>" + escape(_("Dead links by column")) + "</h3>"
+            + f'<div class="scroll">{_table(heads, rows, sortable=True, numeric=set(heads[1:]), id="dead-links")}</div>')
 
 
 def _findings_section(result: dict) -> str:

@@ -11,6 +11,7 @@ import pytest
 from monitor.demo.sample_portal.model import ground_truth
 from monitor.demo.sample_portal.server import serve
 from tests.conftest import govwatch
+from tests.sqlite_rows import query
 
 pytestmark = pytest.mark.slow
 
@@ -107,7 +108,17 @@ def test_the_fleet_ranking_gives_each_sites_share_late_from_its_ground_truth(fle
     expected.sort(key=lambda row: (-row[2], -row[3], row[0]))
     assert [row[:4] for row in rows] == expected
     # No audit yet: its figures, and the slots other checks fill, are unknown.
-    assert {row[4:] for row in rows} == {(None,) * 6}
+    assert {row[4:8] + row[9:] for row in rows} == {(None,) * 5}
+    # The dead-link rate: dead links over the links whose target answered, per site.
+    statuses = {}
+    for site, status in query(folder / "fleet.db", "SELECT l.site, c.status FROM links AS l"
+                                                   " LEFT JOIN link_checks AS c ON c.url = l.to_url"):
+        statuses.setdefault(site, []).append(status)
+    answered = {site: [s for s in found if s is not None] for site, found in statuses.items()}
+    assert {row[0]: row[8] for row in rows} == {
+        site: round(100.0 * sum(s in (404, 410) or s >= 500 for s in found) / len(found), 1)
+        for site, found in answered.items()}
+    assert all(row[8] > 0 for row in rows)  # each site has the sample portal's planted dead links
 
 
 @pytest.fixture(scope="module")

@@ -49,8 +49,9 @@ def crawls(tmp_path_factory):
     errors = conn.execute("SELECT url, status, error FROM fetch_errors WHERE crawl_id = 1").fetchall()
     attachments = dict(conn.execute("SELECT url, sha256 FROM attachments"))
     archived = {url for (url,) in conn.execute("SELECT url FROM archive_records")}
+    downloaded = {url for (url,) in conn.execute("SELECT url FROM archive_records WHERE payload_size > 0")}
     archive_bytes = sum(path.stat().st_size for path in (db.parent / "govwatch.db.warc").iterdir())
-    return {"attachments": attachments, "archived": archived, "archive_bytes": archive_bytes,"url": portal.url, "first": first, "again": again, "changed": changed, "requested": requested,
+    return {"attachments": attachments, "archived": archived, "downloaded": downloaded, "archive_bytes": archive_bytes,"url": portal.url, "first": first, "again": again, "changed": changed, "requested": requested,
             "requested_again": requested_again, "errors": {url.removeprefix(portal.url): (s, e) for url, s, e in errors}}
 
 
@@ -77,8 +78,10 @@ def test_only_report_files_are_stored_as_report_files(crawls):
 def test_other_attachments_are_downloaded_into_the_archive_with_their_digest(crawls):
     assert crawls["requested"][NOTICE_FILE] == 1
     assert crawls["attachments"][crawls["url"] + NOTICE_FILE] == hashlib.sha256(b"%PDF-1.4\n%%EOF\n").hexdigest()
-    # A file a listing links is no document's attachment.
-    assert crawls["url"] + SPREADSHEET not in crawls["archived"]
+    # A file a listing links is no document's attachment: never downloaded, only asked
+    # whether it is there (a HEAD request, whose answer is archived like every other).
+    assert crawls["url"] + SPREADSHEET not in crawls["downloaded"]
+    assert crawls["url"] + SPREADSHEET in crawls["archived"]
     # A report file is an attachment too; after the last crawl its row has the changed file's digest.
     assert crawls["attachments"][crawls["url"] + REPORT_2020_FILE] == hashlib.sha256(CHANGED_2020).hexdigest()
 

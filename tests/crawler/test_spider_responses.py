@@ -9,8 +9,8 @@ from twisted.internet.error import TimeoutError as TwistedTimeoutError
 from twisted.python.failure import Failure
 from w3lib.url import canonicalize_url
 
-from crawler.items import (RENDERED_BY_JAVASCRIPT, ColumnReadItem, CrawlNoteItem, ListedPageItem, PageItem,
-                           SeenItem)
+from crawler.items import (RENDERED_BY_JAVASCRIPT, ColumnReadItem, CrawlNoteItem, LinkCheckItem, LinksItem,
+                           ListedPageItem, PageItem, SeenItem)
 from crawler.parsing import parse_page
 from crawler.pipelines import SQLitePipeline
 from crawler.spiders.portal import Known, KnownState, rota_turn
@@ -50,7 +50,7 @@ def test_no_attachment_is_downloaded_when_archiving_is_off(tmp_path):
     crawler = project_crawler(tmp_path / "govwatch.db", GOVWATCH_ARCHIVE_DIR="off")
     spider = portal_spider(crawler, site="leda")
     results = list(spider.parse(file_response("leda_vsb_detail.html", DETAIL_URL)))
-    assert len(results) == 1 and isinstance(results[0], PageItem)
+    assert [type(result) for result in results] == [PageItem, LinkCheckItem, LinksItem]
 
 
 def test_a_vsb_listing_requests_its_links_in_the_section_then_its_count_down_pages(tmp_path):
@@ -63,7 +63,8 @@ def test_a_vsb_listing_requests_its_links_in_the_section_then_its_count_down_pag
         ("http://www.leda.gov.cn/info/1048/4251.htm", {}),
         ("http://www.leda.gov.cn/info/1048/4240.htm", {}),
     ] + [(f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm", generated) for n in (5, 4, 3, 2, 1)]
-    assert [result for result in results if not isinstance(result, scrapy.Request)] == [ColumnReadItem(VSB_LISTING_URL)]
+    assert [result for result in results if not isinstance(result, (scrapy.Request, LinksItem))] == [
+        ColumnReadItem(VSB_LISTING_URL), LinkCheckItem(VSB_LISTING_URL, 200, None, "GET")]
 
 
 LISTED = {"http://www.leda.gov.cn/info/1048/4263.htm": "2020-10-23",
@@ -165,8 +166,10 @@ def test_a_generated_page_of_a_rendered_listing_is_not_noted_again(tmp_path):
 
 def test_a_304_is_a_verified_sighting(tmp_path):
     response = file_response(None, "http://www.leda.gov.cn/info/1048/4263.htm?b=2&a=1", status=304)
+    # A 304 answers for the link graph too: the page is there.
     assert list(leda_spider(tmp_path).parse(response)) == [
-        SeenItem("http://www.leda.gov.cn/info/1048/4263.htm?a=1&b=2", verified=True)]
+        SeenItem("http://www.leda.gov.cn/info/1048/4263.htm?a=1&b=2", verified=True),
+        LinkCheckItem("http://www.leda.gov.cn/info/1048/4263.htm?a=1&b=2", 304, None, "GET")]
 
 
 def test_a_known_document_listed_with_its_date_is_seen_and_one_listed_with_another_date_is_verified(tmp_path):

@@ -18,6 +18,7 @@ regenerate it with::
     python -m monitor.demo.sample_portal.model > monitor/demo/sample_portal/ground_truth.json
 """
 
+import bisect
 import datetime as dt
 import json
 import random
@@ -27,6 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib.resources import files
+from urllib.parse import urlsplit
 
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.workdays import add_workdays, is_workday, workdays_between
@@ -65,6 +67,7 @@ class Attachment:
     file_id: int
     name: str
     document_id: int
+    served: bool = True  # False: linked, but gone from the server (a dead link)
 
     @property
     def url(self) -> str:
@@ -104,6 +107,8 @@ class Document:
     updated: dt.date | None = None
     # the inspection finding kind the document is planted for ("" for a decoy), or None
     planted: str | None = None
+    # (path, text) of the links the page shows under 相关链接: the policy an interpretation interprets
+    links: tuple[tuple[str, str], ...] = ()
 
     @property
     def url(self) -> str:
@@ -148,6 +153,7 @@ class Portal:
         self.by_id = {doc.id: doc for doc in documents}
         self.news_by_id = {item.id: item for item in news}
         self.attachments = {a.file_id: a for doc in documents for a in doc.attachments}
+        self.images = frozenset(path for doc in documents for path, _ in doc.links if path.startswith(planted.IMAGES))
         self.columns_by_slug = {column.slug: column for column in COLUMNS}
         listings: dict[str, list[Document]] = {c.slug: [] for c in COLUMNS}
         for doc in sorted(documents, key=lambda d: (d.published, d.id), reverse=True):
@@ -185,7 +191,45 @@ def build_portal(seed: int = SEED, day: int = 0, size: int | None = None) -> Por
     _plant_index_numbers(rng, docs, regular, scale)
     _plant_publishers_and_extras(rng, docs, regular, scale)
     news = _news(rng)
-    return Portal(seed, day, docs + _planted(docs), news, size=size)
+    every = docs + _planted(docs)
+    _plant_links(every)
+    return Portal(seed, day, every, news, size=size)
+
+
+class _Policies:
+    """The policies (政策文件) an interpretation can link, in publication order."""
+
+    def __init__(self, docs):
+        self.docs = sorted((d for d in docs if d.column.slug == "zcwj"), key=lambda d: (d.published, d.id))
+        self.days = [d.published for d in self.docs]
+
+    def link(self, doc: Document) -> tuple[tuple[str, str], ...]:
+        """The link to the policy ``doc`` interprets: the last one published by its day, else the first."""
+        if not self.docs:
+            return ()
+        chosen = self.docs[max(bisect.bisect_right(self.days, doc.published) - 1, 0)]
+        return ((chosen.url, chosen.title),)
+
+
+def _plant_links(docs: list[Document]) -> None:
+    """The links of ``planted``'s link cases, without any random choice (see its docstring)."""
+    policies = _Policies(docs)
+    interpretations = sorted((d for d in docs if d.column.slug == "zcjd"), key=lambda d: d.id)
+    for doc in interpretations:
+        doc.links = policies.link(doc)
+    year = [d for d in interpretations if d.published.year == planted.LINKS_YEAR]
+    for position in planted.UNLINKED_INTERPRETATIONS:
+        if position < len(year):
+            year[position].links = ()
+    if year:
+        year[0].links += (planted.MISSING_POLICY,)
+    if len(year) > 1:
+        year[1].links += ((f"{planted.IMAGES}{year[1].id}.png", f"图解：{year[1].title}"),)
+    attached = [d for d in docs if d.published.year == planted.LINKS_YEAR and d.attachments and not d.markdown
+                and d.planted is None]
+    if attached:
+        newest = max(attached, key=lambda d: d.id)
+        newest.attachments = (replace(newest.attachments[0], served=False), *newest.attachments[1:])
 
 
 def _planted(docs: list[Document]) -> list[Document]:
@@ -471,6 +515,11 @@ def _advance(previous: Portal, day: int) -> Portal:
     if day == RESTORE_DAY:
         changes["restored"], withdrawn = withdrawn, []
     changes["new"] = _publish(rng, today, len(previous.documents), numbering)
+    new_interpretations = [doc for doc in changes["new"] if doc.column.slug == "zcjd"]
+    if new_interpretations:
+        policies = _Policies([*kept, *changes["new"]])
+        for doc in new_interpretations:
+            doc.links = policies.link(doc)
     if day == BACKDATED_DAY:
         changes["backdated"].append(_backdated(rng, previous, today, numbering))
         changes["new"].extend(changes["backdated"])
@@ -587,9 +636,11 @@ def ground_truth(seed: int = SEED, day: int = 0, size: int | None = None) -> dic
 def _inspection(portal: Portal) -> dict:
     """Per year, the URL paths the inspection checks should name when the year is audited as
     of its last day: documents planted with personal data (by publication year), the newest
-    document of each stale column, blank columns' listings, a stale home page."""
+    document of each stale column, blank columns' listings, a stale home page, the targets of
+    dead links (every year: the crawl's state) and the interpretations of the year linking no
+    document."""
     from crawler.profiles import PROFILES
-    from monitor.audit.rulebook import column_threshold, setting
+    from monitor.audit.rulebook import column_threshold, is_interpretation_column, setting
     from monitor.audit.similarity import similarity
 
     from .pages import listing_path
@@ -598,6 +649,9 @@ def _inspection(portal: Portal) -> dict:
     years = sorted({doc.published.year for doc in portal.documents})
     blank = sorted(listing_path(c.slug, 1, 1) for c in portal.columns if not portal.listings[c.slug])
     home_dates = sorted({str(d.published) for d in (*portal.news, *portal.listings["tzgg"][:5])}, reverse=True)
+    pages = {d.url for d in portal.documents}
+    dead = sorted({path for d in portal.documents for path, _ in d.links if path not in pages | portal.images}
+                  | {urlsplit(a.url).path for d in portal.documents for a in d.attachments if not a.served})
     truth = {}
     for year in years:
         as_of = dt.date(year, 12, 31)
@@ -619,6 +673,11 @@ def _inspection(portal: Portal) -> dict:
         stale_home = not home_dates or (len(by_then) == len(home_dates) and (
             as_of - dt.date.fromisoformat(by_then[0])).days > setting("GOVWATCH_HOMEPAGE_STALE_DAYS"))
         found["homepage_stale"] = ["/"] if stale_home else []
+        found["dead_link"] = dead
+        found["interpretation_unlinked"] = sorted(
+            d.url for d in portal.documents if d.published.year == year
+            and is_interpretation_column(d.column.name, profile)
+            and not any(path in pages and path != d.url for path, _ in d.links))
         truth[str(year)] = {kind: urls for kind, urls in found.items() if urls}
     return truth
 

@@ -151,6 +151,7 @@ def render_detail(doc: Document) -> str:
         f'<table class="xxgk_table">\n{grid}\n</table>\n'
         f'<div id="vsb_content"><div class="v_news_content">\n{_body(doc)}\n</div></div>\n'
         + _attachments(doc.attachments)
+        + _related(doc)
     )
     return _layout(here, doc.title, main, charset=doc.encoding)
 
@@ -174,6 +175,19 @@ def _attachments(attachments: tuple[Attachment, ...]) -> str:
         f'<span><script>getClickTimes({a.file_id},{OWNER},"wbnewsfile","attach")</script></span>次</li>'
         for a in attachments)
     return f'<ul class="attachments">{items}</ul>\n'
+
+
+def _related(doc: Document) -> str:
+    """The 相关链接 block under the page (outside the body, so the body's text is the same with or without it)."""
+    if not doc.links:
+        return ""
+    items = "".join(f'<li><a href="{escape(rel(doc.url, path))}">{escape(text)}</a></li>' for path, text in doc.links)
+    return f'<div class="related"><span>相关链接</span><ul>{items}</ul></div>\n'
+
+
+def render_image(path: str) -> bytes:
+    """A tiny PNG-signed file standing for a 图解 image (a valid signature, not a full image)."""
+    return b"\x89PNG\r\n\x1a\n" + f"sample portal image {path}".encode("ascii")
 
 
 def render_news(item: NewsItem) -> str:

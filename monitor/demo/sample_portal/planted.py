@@ -9,6 +9,13 @@ service number, figures that are index numbers and 文号.
 
 Two columns of the catalogue exist for these checks only: 党建动态, a news column whose
 one document is from March (stale at the end of 2021), and 应急预案, which lists nothing.
+
+The link checks' cases are links on documents already there (no document is added for
+them, so no count changes): every policy interpretation (政策解读) links the policy it
+interprets, except those at ``UNLINKED_INTERPRETATIONS``; the first of 2021 also links a
+policy that is not on the portal (``MISSING_POLICY``), the second a 图解 image whose
+server refuses HEAD (405) but answers a GET of its first byte (a decoy: alive); and the
+newest generated 2021 document with an attachment has its file gone from the server.
 """
 
 import datetime as dt
@@ -41,3 +48,12 @@ CASES = (
 # (3) is not the 2020 report's 上年结转 (0).
 LATE_REPORT = ("report_late", "临沂经济技术开发区2019年政府信息公开工作年度报告", dt.date(2021, 2, 15),
                "annual_report_2019.md")
+
+# The year the link cases are planted in, and the positions (by article id) among that
+# year's interpretations of those that link no policy.
+LINKS_YEAR = 2021
+UNLINKED_INTERPRETATIONS = (4, 9)
+# (path, text) of a policy an interpretation links that the portal does not serve.
+MISSING_POLICY = ("/info/1044/99001.htm", "关于印发经开区优化营商环境若干措施的通知")
+# Where the 图解 images live (one per interpretation given one, by article id).
+IMAGES = "/uploads/zcjd/"

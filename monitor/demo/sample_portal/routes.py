@@ -1,8 +1,9 @@
 """What the sample portal answers to a request, as a pure function of the model.
 
-``respond(portal, target, headers)`` routes a GET of ``target`` to its page and returns
-a :class:`Response`; detail pages carry ``ETag`` and ``Last-Modified`` and answer
-conditional requests with 304. Both the server and the fault plans build on it, so it
+``respond(portal, target, headers, method)`` routes a GET (or HEAD) of ``target`` to its
+page and returns a :class:`Response`; detail pages carry ``ETag`` and ``Last-Modified``
+and answer conditional requests with 304. The 图解 images refuse HEAD (405) and answer a
+ranged GET (``Range: bytes=0-0``) with 206, as servers that only let files be downloaded do. Both the server and the fault plans build on it, so it
 lives apart from them.
 """
 
@@ -52,14 +53,16 @@ def _html(text: str, charset: str = "utf-8") -> Response:
     return Response(200, f"text/html; charset={charset}", text.encode(charset))
 
 
-def respond(portal: Portal, target: str, headers: Mapping[str, str] | None = None) -> Response:
-    """The response to a GET of ``target`` (path plus optional query).
+def respond(portal: Portal, target: str, headers: Mapping[str, str] | None = None, method: str = "GET") -> Response:
+    """The response to a GET (or ``method`` HEAD) of ``target`` (path plus optional query).
 
     ``headers`` are the request's (a case-insensitive mapping such as the handler's);
-    only detail pages look at them, for If-None-Match and If-Modified-Since.
+    detail pages look at them for If-None-Match and If-Modified-Since, images for Range.
     """
     parts = urlsplit(target)
     path = parts.path
+    if path in portal.images:
+        return _image(path, headers or {}, method)
     if path in ("/", pages.HOME):
         return _html(pages.render_home(portal))
     if path == pages.DISCLOSURE_INDEX:
@@ -128,8 +131,25 @@ def _download(portal: Portal, query: dict[str, list[str]]) -> Response:
     except (KeyError, ValueError):
         return NOT_FOUND
     attachment = portal.attachments.get(file_id)
-    if owner != OWNER or attachment is None or query.get("urltype") != ["news.DownloadAttachUrl"]:
+    if owner != OWNER or attachment is None or not attachment.served or query.get("urltype") != ["news.DownloadAttachUrl"]:
         return NOT_FOUND
     disposition = f"attachment; filename*=UTF-8''{quote(attachment.name)}"
     return Response(200, "application/pdf", pages.render_attachment(attachment),
                     (("Content-Disposition", disposition),))
+
+
+_FIRST_BYTES = re.compile(r"bytes=(\d+)-(\d*)")
+
+
+def _image(path: str, headers: Mapping[str, str], method: str) -> Response:
+    """A 图解 image: HEAD refused, a ranged GET answered with the bytes asked for."""
+    if method == "HEAD":
+        return Response(HTTPStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8", b"HEAD not allowed",
+                        (("Allow", "GET"),))
+    body = pages.render_image(path)
+    asked = _FIRST_BYTES.fullmatch((headers.get("Range") or "").strip())
+    if not asked or int(asked[1]) >= len(body):
+        return Response(200, "image/png", body)
+    last = min(int(asked[2]) if asked[2] else len(body) - 1, len(body) - 1)
+    return Response(HTTPStatus.PARTIAL_CONTENT, "image/png", body[int(asked[1]):last + 1],
+                    (("Content-Range", f"bytes {asked[1]}-{last}/{len(body)}"),))

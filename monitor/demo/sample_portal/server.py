@@ -33,13 +33,13 @@ def _handler(faults: Faults | None) -> type[BaseHTTPRequestHandler]:
         server_version = "VSB"
 
         def do_GET(self):
-            self._send(self._response(), with_body=True)
+            self._send(self._response("GET"), with_body=True)
 
         def do_HEAD(self):
-            self._send(self._response(), with_body=False)
+            self._send(self._response("HEAD"), with_body=False)
 
-        def _response(self) -> Response:
-            return (faults and faults(self.path)) or respond(self.server.portal, self.path, self.headers)
+        def _response(self, method: str) -> Response:
+            return (faults and faults(self.path)) or respond(self.server.portal, self.path, self.headers, method)
 
         def _send(self, response: Response, with_body: bool) -> None:
             if response.abort:

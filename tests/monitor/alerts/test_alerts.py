@@ -12,7 +12,7 @@ import pytest
 
 from crawler.parsing import PARSER_VERSION
 from monitor.alerts.commands import cmd_alerts_list, cmd_alerts_test
-from monitor.alerts.mail import compose, queue_health, queue_late
+from monitor.alerts.mail import compose, queue_dead_links, queue_health, queue_late
 from monitor.alerts.smtp import send_pending, send_test
 from monitor.errors import RunError, UsageError
 from tests.conftest import govwatch
@@ -169,6 +169,26 @@ def test_digest_is_one_mail_with_every_field_in_both_parts(db):
     assert "Formed on: 2020-05-06 (from the page's metadata)" in text
     assert "<th>Working days taken</th><td>17 working days, over 15 working days (the report&#x27;s own " \
            "sentence)</td>" in page
+
+
+def test_a_dead_link_is_queued_once_and_mailed_with_its_pages_escaped(db):
+    dead = {"kind": "dead_link", "url": "http://www.leda.gov.cn/info/1044/9.htm",
+            "detail": "link “<b>原文</b>\r\nBcc: x@example.com” answers HTTP 404 (gone); linked from 1 page: "
+                      "http://www.leda.gov.cn/info/1021/1.htm"}
+    other = {"kind": "stale_column", "url": "http://www.leda.gov.cn/info/1047/1.htm", "detail": "stale"}
+    assert queue_dead_links(db, [dead, other], at=NOW) == 1
+    assert queue_dead_links(db, [dead], at=LATER) == 0  # the next night: found again, not queued again
+    queue_late(db, [late_item()], (20,), at=NOW)
+    (mail,) = compose(pending_alerts(db), config(25))
+    parsed = email.message_from_bytes(mail.as_bytes(), policy=default)
+    assert parsed["Subject"] == "govwatch: 1 late publication, 1 dead link" and parsed["Bcc"] is None
+    text = parsed.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert "1 dead link on the portal" in text.splitlines()[0]
+    assert ("Dead link: http://www.leda.gov.cn/info/1044/9.htm\n  link “<b>原文</b> Bcc: x@example.com” answers HTTP 404"
+            in text)
+    page = parsed.get_body(("html",)).get_content()
+    assert "<b>原文" not in page and "&lt;b&gt;原文&lt;/b&gt;" in page
+    assert '<h3>Dead link: <a href="http://www.leda.gov.cn/info/1044/9.htm">' in page
 
 
 def test_message_id_is_stable_across_retries_and_differs_between_alerts(db):

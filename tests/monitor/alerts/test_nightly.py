@@ -19,6 +19,8 @@ from tests.monitor.conftest import Inbox, free_port
 pytestmark = pytest.mark.slow
 
 LATE_20 = sum(year["late"]["20"] for year in ground_truth()["timeliness"].values())
+# Dead links are the crawl's state, the same in every year's inspection truth.
+DEAD_LINKS = ground_truth()["inspection"]["2021"]["dead_link"]
 
 
 def write_config(tmp_path, db, portal_url, smtp_port, cron="30 2 * * *", **crawl):
@@ -57,8 +59,12 @@ def test_late_documents_are_mailed_exactly_once_across_an_smtp_outage(
     assert third.returncode == 0
     assert len(inbox.mails) == 1
     body = inbox.mails[0].get_body(("plain",)).get_content()
-    assert body.count("http://127.0.0.1") == LATE_20
-    assert "0 alerts sent" in third.stdout
+    assert body.count("  URL: http://127.0.0.1") == body.count("Late publication: ") == LATE_20
+    # The planted dead links, mailed once: the third night finds them dead again and sends nothing.
+    dead = [line.removeprefix(f"Dead link: {sample_portal.url}") for line in body.splitlines()
+            if line.startswith("Dead link: ")]
+    assert sorted(path.split("?")[0] for path in dead) == DEAD_LINKS
+    assert "0 alerts sent" in third.stdout and "0 new dead-link alerts" in third.stdout
 
 
 def test_a_second_concurrent_run_exits_without_touching_the_database(sample_portal, crawled_copy, tmp_path):

@@ -95,9 +95,14 @@ def test_database_ends_equal_to_the_portal_of_the_last_day(week):
 
 def test_each_late_document_is_mailed_exactly_once_across_the_outage(week):
     late = sum(year["late"]["20"] for year in ground_truth(day=max(DAYS), size=SIZE)["timeliness"].values())
-    urls = Counter()
+    urls, dead = Counter(), Counter()
     for mail in week["inbox"].mails:
-        urls.update(re.findall(re.escape(week["base"]) + r"/info/\d+/\d+\.htm", mail.get_body(("plain",)).get_content()))
+        text = mail.get_body(("plain",)).get_content()
+        urls.update(re.findall(r"^  URL: " + re.escape(week["base"]) + r"(/info/\d+/\d+\.htm)", text, re.M))
+        dead.update(re.findall(r"^Dead link: " + re.escape(week["base"]) + r"([^?\s]+)", text, re.M))
     assert late > 0 and len(urls) == late
     assert set(urls.values()) == {1}
+    # The planted dead links too, each once over the week.
+    assert sorted(dead) == ground_truth(day=max(DAYS), size=SIZE)["inspection"]["2021"]["dead_link"]
+    assert set(dead.values()) == {1}
     assert week["conn"].execute("SELECT count(*) FROM alerts WHERE status <> 'sent' AND kind = 'late'").fetchone()[0] == 0

@@ -2,6 +2,7 @@
 
 import json
 import sqlite3
+from collections import Counter
 from urllib.parse import urlsplit
 
 import lxml.html
@@ -33,6 +34,12 @@ def test_inspection_findings_are_exactly_the_planted_cases(audit_2021):
             found.setdefault(finding["kind"], []).append(urlsplit(finding["url"]).path)
     assert {kind: sorted(urls) for kind, urls in found.items()} == TRUTH["inspection"]["2021"]
     assert result["as_of"] == "2021-12-31"
+    # The decoy: a 图解 image whose server refuses HEAD was asked for its first byte, and is alive.
+    conn = sqlite3.connect(audit_2021[2])
+    images = conn.execute("SELECT url, status, method FROM link_checks WHERE url LIKE '%/uploads/%'").fetchall()
+    conn.close()
+    assert [(urlsplit(url).path, status, method) for url, status, method in images] == [
+        (path, 206, "range") for path in sorted(build_portal().images)]
     assert {kind: item["findings"] for kind, item in result["inspection"]["rules"].items() if item["findings"]} == {
         kind: len(urls) for kind, urls in TRUTH["inspection"]["2021"].items()}
 
@@ -57,6 +64,16 @@ def test_report_shows_veto_thresholds_rules_and_column_ages(audit_2021, report_2
     veto = {row.get("data-veto"): row.get("data-crossed") for row in section.xpath(".//tr[@data-veto]")}
     assert veto == {"stale_column": "no", "blank_column": "no", "homepage_stale": "no", "backdated": "no"}
     assert "crosses none of the single-veto (单项否决) thresholds" in section.text_content() and "as of 2021-12-31" in section.text_content()
+    # Dead links per column of the page showing them: the planted ones' documents' columns.
+    portal = build_portal()
+    pages = {doc.url for doc in portal.documents} | portal.images
+    showing = Counter(doc.column.breadcrumb for doc in portal.documents
+                      if any(path not in pages for path, _ in doc.links) or not all(a.served for a in doc.attachments))
+    dead = {row.get("data-column"): int(row.xpath("td[4]")[0].text_content())
+            for row in section.xpath(".//table[@id='dead-links']//tbody/tr")}
+    assert {column: count for column, count in dead.items() if count} == dict(showing)
+    rates = {item["column_path"]: item for item in result["inspection"]["links"]}
+    assert all(rates[column]["checked"] == rates[column]["links"] for column in showing)
     basis = {row.get("data-rule-kind"): row.xpath("td[2]")[0].text_content() for row in section.xpath(".//tr[@data-rule-kind]")}
     assert basis["stale_column"] == "国办秘函〔2019〕19号" and basis["report_late"] == "《政府信息公开条例》第四十九条"
 

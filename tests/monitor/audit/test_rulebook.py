@@ -172,3 +172,34 @@ def test_veto_summary_says_which_thresholds_are_crossed(db):
         "10 or more columns not updated": (5, False), "5 or more blank columns": (0, False),
         "the home page not updated": (0, False), "publication dates faked (伪造发稿日期)": (0, False)}
     assert [item["age_days"] for item in result["inspection"]["columns"]] == [364] * 5
+
+
+def test_an_interpretation_linking_no_document_is_found_and_one_whose_links_are_unknown_is_not(db):
+    from monitor.audit.rulebook import interpretation_unlinked
+    from storage.documents import mark_removed
+    from storage.links import replace_links
+
+    def doc(path, column):
+        return record(url=f"http://portal{path}", index_no=f"x/2020-{path}", breadcrumb=["首页", "政府信息公开", column])
+
+    run = crawl(db, [doc("/info/1021/1.htm", "政策解读"), doc("/info/1021/2.htm", "政策解读"),
+                     doc("/info/1021/3.htm", "政策解读"), doc("/info/1021/4.htm", "政策解读"),
+                     doc("/info/1051/5.htm", "业务培训"), doc("/info/1044/9.htm", "政策文件"),
+                     doc("/info/1044/8.htm", "政策文件")], "2026-01-01T00:00:00Z")
+    mark_removed(db, ["http://portal/info/1044/8.htm"], crawl_id=run, at="2026-01-02T00:00:00Z", reason="HTTP 404")
+    home = ("http://portal/index.htm", "首页")
+    replace_links(db, {
+        "http://portal/info/1021/1.htm": [home, ("http://portal/info/1044/9.htm", "政策原文")],
+        "http://portal/info/1021/2.htm": [home, ("http://portal/info/1021/2.htm", "本页")],
+        "http://portal/info/1021/3.htm": [home, ("http://portal/info/1044/8.htm", "已撤下的政策")],
+        "http://portal/info/1051/5.htm": [home],
+    }, crawl_id=run)
+    # 1 links its policy; 2 only itself, 3 a removed policy; 4's links no crawl recorded: unknown.
+    found = interpretation_unlinked(scope(db))
+    assert [f["url"] for f in found] == ["http://portal/info/1021/2.htm", "http://portal/info/1021/3.htm"]
+    assert found[0]["detail"] == ("interpretation in 首页 >> 政府信息公开 >> 政策解读 links no document of the portal "
+                                  "(2 links, none to a document)")
+    # A profile may call a column of any name an interpretation column.
+    profiled = replace(scope(db), profile=replace(PROFILES["leda"], columns={"业务培训": {"kind": "interpretation"}}))
+    assert [f["url"] for f in interpretation_unlinked(profiled)] == [
+        "http://portal/info/1021/2.htm", "http://portal/info/1021/3.htm", "http://portal/info/1051/5.htm"]
