@@ -22,6 +22,7 @@ from monitor.claims.formats import UnreadableReport
 from monitor.claims.tables import (
     LAWSUIT_GROUPS,
     MAIN_ROWS,
+    APPLICANT_COLUMNS,
     Row,
     applications_table,
     review_group,
@@ -383,13 +384,14 @@ def extract_claims(text: str) -> dict:
     """The year, claims, table consistency results and findings of a report's text.
 
     ``text`` is what :func:`report_text` returns. Returns ``{"year", "claims",
-    "consistency", "findings"}``: claims only for keys the report states, each
+    "consistency", "findings", "carried"}``: claims only for keys the report states, each
     ``{"key", "value", "approx", "bound", "unit", "quote", "readable"}``; consistency
     rules each ``{"rule", "figures", "passed", "detail"}`` with ``passed`` None when
     they cannot be checked (the table rules, then ``prose_table:<key>`` for each prose
     figure that restates a table figure); findings each ``{"kind", "key", "detail",
     "prose_quote", "table_quote"}`` for a prose figure that differs from the table
-    (kind ``prose_table_mismatch``). Never raises.
+    (kind ``prose_table_mismatch``); ``carried`` the carried-over rows per applicant
+    column (:func:`_carried_by_applicant`). Never raises.
     """
     lines = text.splitlines() if isinstance(text, str) else []
     prose = prose_text(lines)
@@ -407,7 +409,15 @@ def extract_claims(text: str) -> dict:
         "claims": claims,
         "consistency": table_rules(table, review) + restated,
         "findings": findings,
+        "carried": _carried_by_applicant(table),
     }
+
+
+def _carried_by_applicant(table: dict) -> dict:
+    """二、上年结转 and 四、结转下年度继续办理 per applicant column, each ``{column: value}``
+    with None for a blank or unplaced cell; ``{}`` for a row the report does not have."""
+    return {key: dict(zip(APPLICANT_COLUMNS, row.values)) if (row := table[key]) else {}
+            for key in ("applications_carried_over", "applications_carried_forward")}
 
 
 def read_report(data: bytes, kind: str | None = None) -> dict:
