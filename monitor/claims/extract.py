@@ -19,6 +19,7 @@ from crawler.text.html import collapse, document_lines
 from monitor.claims import formats as report_formats
 from monitor.claims.prose_table import prose_table_rules
 from monitor.claims.formats import UnreadableReport
+from monitor.i18n import _
 from monitor.claims.tables import (
     LAWSUIT_GROUPS,
     MAIN_ROWS,
@@ -88,9 +89,9 @@ def report_text(data: bytes | str, kind: str | None = None) -> str:
             return "\n".join(report_formats.pdf_lines(data))
         if binary == "docx":
             return "\n".join(report_formats.docx_lines(data))
-        data, _ = decode_body(data)
+        data, _charset = decode_body(data)
     elif kind in report_formats.KINDS:
-        raise UnreadableReport(f"a {kind} report must be given as bytes, not text")
+        raise UnreadableReport(_("a {kind} report must be given as bytes, not text").format(kind=kind))
     if not isinstance(data, str):
         return ""
     data = data.lstrip("\ufeff")
@@ -289,7 +290,7 @@ def _prose_claim(key: str, prose: str, folded: str) -> dict | None:
     """
     spec = PROSE_KEYS[key]
     for match in _PATTERNS[key].finditer(folded):
-        clause_start, _ = _span_around(folded, match.start(), match.end(), _CLAUSE_END)
+        clause_start, _clause_end = _span_around(folded, match.start(), match.end(), _CLAUSE_END)
         if spec.exclude and re.search(spec.exclude, folded[clause_start : match.end()]):
             continue
         if spec.context and not re.search(spec.context, folded[folded.rfind("\n", 0, match.start()) + 1 : match.start()]):
@@ -428,8 +429,8 @@ def read_report(data: bytes, kind: str | None = None) -> dict:
     would read as a report that claims nothing.
     """
     if not bytes(data).strip():
-        raise UnreadableReport("the file is empty")
+        raise UnreadableReport(_("the file is empty"))
     result = extract_claims(report_text(data, kind))
     if not result["claims"]:
-        raise UnreadableReport("no figures and no statistics tables found in it (is it an annual report?)")
+        raise UnreadableReport(_("no figures and no statistics tables found in it (is it an annual report?)"))
     return result
