@@ -18,6 +18,8 @@ from monitor.i18n import N_, _
 TEMPLATE = N_("Annual report format of the General Office of the State Council (Guobangongkaiban Han [2021] No. 30)")
 # The national inspection indicators for government websites.
 INSPECTION = N_("Inspection indicators for government websites (Guobanmihan [2019] No. 19)")
+ARTICLE_49 = N_("Article 49 of the Regulations")
+EVALUATIONS = N_("provincial disclosure inspections and third-party transparency evaluations")
 
 
 class Label(NamedTuple):
@@ -110,13 +112,13 @@ FINDINGS = {
     "blank_column": Label(N_("blank column"), INSPECTION),
     "homepage_stale": Label(N_("home page not updated for a long time"), INSPECTION),
     "dead_link": Label(N_("dead link"), INSPECTION),
-    "report_late": Label(N_("annual report published late"), N_("Article 49 of the Regulations")),
-    "report_changed": Label(N_("annual report changed after publication")),
-    "cross_year_mismatch": Label(N_("carried over differs from last year's report")),
-    "report_similar": Label(N_("annual report similar to last year's")),
-    "interpretation_unlinked": Label(N_("interpretation not linked to the document it interprets")),
-    "personal_data": Label(N_("personal data exposed")),
-    "backdated": Label(N_("backdated publication date"), N_("Guobanmihan [2019] No. 19, a single veto item")),
+    "report_late": Label(N_("annual report published late"), ARTICLE_49),
+    "report_changed": Label(N_("annual report changed after publication"), TEMPLATE),
+    "cross_year_mismatch": Label(N_("carried over differs from last year's report"), TEMPLATE),
+    "report_similar": Label(N_("annual report similar to last year's"), EVALUATIONS),
+    "interpretation_unlinked": Label(N_("interpretation not linked to the document it interprets"), INSPECTION),
+    "personal_data": Label(N_("personal data exposed"), EVALUATIONS),
+    "backdated": Label(N_("backdated publication date"), INSPECTION),
 }
 
 # What an alert is about.
@@ -225,7 +227,8 @@ def labelled_claims(result: dict) -> dict:
             "consistency": [labelled(rule, "rule", "rule") for rule in result["consistency"]],
             "findings": [labelled(finding, "finding", "kind") for finding in result["findings"]],
             **({"inspection": {**result["inspection"], "rules": {
-                kind: {**rule, "label": label("finding", kind)} for kind, rule in result["inspection"]["rules"].items()}}}
+                kind: {**rule, "label": label("finding", kind), "basis": basis("finding", kind)}
+                for kind, rule in result["inspection"]["rules"].items()}}}
                if "inspection" in result else {})}
 
 
@@ -238,5 +241,6 @@ def labelled_audit(result: dict) -> dict:
             "consistency": [labelled(rule, "rule", "rule") for rule in result["consistency"]],
             "findings": [labelled(finding, "finding", "kind") for finding in result["findings"]],
             **({"inspection": {**result["inspection"], "rules": {
-                kind: {**rule, "label": label("finding", kind)} for kind, rule in result["inspection"]["rules"].items()}}}
+                kind: {**rule, "label": label("finding", kind), "basis": basis("finding", kind)}
+                for kind, rule in result["inspection"]["rules"].items()}}}
                if "inspection" in result else {})}

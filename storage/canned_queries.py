@@ -12,9 +12,9 @@ from storage.links import DEAD, SHOWN_LINKS
 # those of the site's newest audit (null before its first; claims null too when that
 # audit found no annual report, as nothing could be contradicted); the dead-link rate is
 # over the links pages show whose target answered (null when none did, or no link is
-# recorded). The columns issue 13's other checks fill (stale and blank columns) and the
-# report deadline are named slots holding null, "unknown", until their figures are in
-# the database.
+# recorded); stale and blank columns are the newest audit's findings of those kinds. The
+# report deadline is a named slot holding null, "unknown": an audit records a late
+# report, but not whether it could judge a report on time.
 FLEET_RANKING = (
     "WITH late AS (\n"
     "  SELECT d.site, count(t.workdays) AS checked,\n"
@@ -32,7 +32,13 @@ FLEET_RANKING = (
     "     AND json_extract(c.value, '$.status') IN ('short', 'over')) END AS claims_contradicted,\n"
     "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"
     "    (SELECT count(*) FROM findings AS f WHERE f.audit_id = newest.audit_id) END AS rule_findings,\n"
-    "  NULL AS stale_columns, NULL AS blank_columns, dead.dead_link_percent, NULL AS report_deadline_met\n"
+    "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"
+    "    (SELECT count(*) FROM findings AS f WHERE f.audit_id = newest.audit_id AND f.kind = 'stale_column') END\n"
+    "    AS stale_columns,\n"
+    "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"
+    "    (SELECT count(*) FROM findings AS f WHERE f.audit_id = newest.audit_id AND f.kind = 'blank_column') END\n"
+    "    AS blank_columns,\n"
+    "  dead.dead_link_percent, NULL AS report_deadline_met\n"
     "FROM late LEFT JOIN newest USING (site) LEFT JOIN dead USING (site)\n"
     "ORDER BY late.late_15_percent DESC NULLS LAST, late.late_20_percent DESC NULLS LAST, late.site"
 )

@@ -85,17 +85,28 @@ def _pairs(scope):
 
 
 def cross_year_mismatch(scope) -> list[dict]:
-    """This year's 二、上年结转 differs from last year's 四、结转下年度继续办理 (both readable)."""
+    """This year's 二、上年结转 differs from last year's 四、结转下年度继续办理: in the 总计
+    where both are readable, and in each applicant column where both reports state it."""
     found = []
     for year, current, previous, read in _pairs(scope):
-        carried = {c["key"]: c for c in read(current)["claims"]}.get("applications_carried_over")
-        forward = {c["key"]: c for c in read(previous)["claims"]}.get("applications_carried_forward")
+        this, last = read(current), read(previous)
+        carried = {c["key"]: c for c in this["claims"]}.get("applications_carried_over")
+        forward = {c["key"]: c for c in last["claims"]}.get("applications_carried_forward")
+        differences = []
         if carried and forward and carried["readable"] and forward["readable"] and carried["value"] != forward["value"]:
+            differences.append(_("总计 {carried} ≠ {forward}").format(carried=carried["value"], forward=forward["value"]))
+        by_column = this.get("carried", {}).get("applications_carried_over", {})
+        last_by_column = last.get("carried", {}).get("applications_carried_forward", {})
+        differences += [_("{column} {carried} ≠ {forward}").format(column=column, carried=value,
+                                                                  forward=last_by_column[column])
+                        for column, value in by_column.items()
+                        if value is not None and last_by_column.get(column) is not None
+                        and value != last_by_column[column]]
+        if differences:
             found.append(_finding("cross_year_mismatch", current["url"],
-                                  _("the report on {year} carries over {carried} requests (二、上年结转), the report "
-                                    "on {last_year} carried {forward} forward (四、结转下年度继续办理)").format(
-                                      year=year, carried=carried["value"], last_year=year - 1,
-                                      forward=forward["value"])))
+                                  _("the report on {year}'s 二、上年结转 differs from the report on {last_year}'s "
+                                    "四、结转下年度继续办理: {differences}").format(
+                                      year=year, last_year=year - 1, differences=_("; ").join(differences))))
     return found
 
 

@@ -1,8 +1,8 @@
 """The checks inspectors apply, each named with its legal basis, judged as of a date.
 
-``RULES`` is the registry: per finding ``kind`` its English title, its Chinese
-inspection name and its legal basis as plain data (labels in other languages hang off
-``kind``), and whether crossing it is a 单项否决 (outright-fail) item. ``CHECKS`` are the
+``RULES`` is the registry: the finding kinds the rulebook gives, and whether crossing
+one is a 单项否决 (outright-fail) item; each kind's name and legal basis are in
+:data:`monitor.labels.FINDINGS`. ``CHECKS`` are the
 small functions that produce the findings, each reading one :class:`Scope`; a check
 that cannot judge (nothing the crawl holds answers it) returns no finding.
 
@@ -25,34 +25,28 @@ from monitor.labels import COLUMN_KINDS
 from storage import links as link_rows
 from storage import rulebook as rows
 
-WEBSITE_INDICATORS = "国办秘函〔2019〕19号"
-ARTICLE_49 = "《政府信息公开条例》第四十九条"
-REPORT_TEMPLATE = "国办公开办函〔2021〕30号"
-EVALUATIONS = "省级政务公开检查、第三方透明度评估"
-
-
 @dataclass(frozen=True)
 class Rule:
-    """One inspection rule: the finding ``kind`` it gives and the text that makes it a rule;
-    its name in each language is in :data:`monitor.labels.FINDINGS`."""
+    """One inspection rule: the finding ``kind`` it gives, and whether crossing it is a
+    单项否决 item; its name and legal basis in each language are in
+    :data:`monitor.labels.FINDINGS`, the one place either is written."""
 
     kind: str
-    basis: str
     veto: bool = False
 
 
 RULES = {rule.kind: rule for rule in (
-    Rule("stale_column", WEBSITE_INDICATORS, veto=True),
-    Rule("blank_column", WEBSITE_INDICATORS, veto=True),
-    Rule("homepage_stale", WEBSITE_INDICATORS, veto=True),
-    Rule("dead_link", WEBSITE_INDICATORS),
-    Rule("report_late", ARTICLE_49),
-    Rule("report_changed", REPORT_TEMPLATE),
-    Rule("cross_year_mismatch", REPORT_TEMPLATE),
-    Rule("report_similar", EVALUATIONS),
-    Rule("interpretation_unlinked", WEBSITE_INDICATORS),
-    Rule("personal_data", EVALUATIONS),
-    Rule("backdated", WEBSITE_INDICATORS, veto=True),
+    Rule("stale_column", veto=True),
+    Rule("blank_column", veto=True),
+    Rule("homepage_stale", veto=True),
+    Rule("dead_link"),
+    Rule("report_late"),
+    Rule("report_changed"),
+    Rule("cross_year_mismatch"),
+    Rule("report_similar"),
+    Rule("interpretation_unlinked"),
+    Rule("personal_data"),
+    Rule("backdated", veto=True),
 )}
 
 

@@ -19,9 +19,11 @@ from crawler.text.html import collapse, document_lines
 from monitor.claims import formats as report_formats
 from monitor.claims.prose_table import prose_table_rules
 from monitor.claims.formats import UnreadableReport
+from monitor.i18n import _
 from monitor.claims.tables import (
     LAWSUIT_GROUPS,
     MAIN_ROWS,
+    APPLICANT_COLUMNS,
     Row,
     applications_table,
     review_group,
@@ -87,9 +89,9 @@ def report_text(data: bytes | str, kind: str | None = None) -> str:
             return "\n".join(report_formats.pdf_lines(data))
         if binary == "docx":
             return "\n".join(report_formats.docx_lines(data))
-        data, _ = decode_body(data)
+        data, _charset = decode_body(data)
     elif kind in report_formats.KINDS:
-        raise UnreadableReport(f"a {kind} report must be given as bytes, not text")
+        raise UnreadableReport(_("a {kind} report must be given as bytes, not text").format(kind=kind))
     if not isinstance(data, str):
         return ""
     data = data.lstrip("\ufeff")
@@ -288,7 +290,7 @@ def _prose_claim(key: str, prose: str, folded: str) -> dict | None:
     """
     spec = PROSE_KEYS[key]
     for match in _PATTERNS[key].finditer(folded):
-        clause_start, _ = _span_around(folded, match.start(), match.end(), _CLAUSE_END)
+        clause_start, _clause_end = _span_around(folded, match.start(), match.end(), _CLAUSE_END)
         if spec.exclude and re.search(spec.exclude, folded[clause_start : match.end()]):
             continue
         if spec.context and not re.search(spec.context, folded[folded.rfind("\n", 0, match.start()) + 1 : match.start()]):
@@ -383,13 +385,14 @@ def extract_claims(text: str) -> dict:
     """The year, claims, table consistency results and findings of a report's text.
 
     ``text`` is what :func:`report_text` returns. Returns ``{"year", "claims",
-    "consistency", "findings"}``: claims only for keys the report states, each
+    "consistency", "findings", "carried"}``: claims only for keys the report states, each
     ``{"key", "value", "approx", "bound", "unit", "quote", "readable"}``; consistency
     rules each ``{"rule", "figures", "passed", "detail"}`` with ``passed`` None when
     they cannot be checked (the table rules, then ``prose_table:<key>`` for each prose
     figure that restates a table figure); findings each ``{"kind", "key", "detail",
     "prose_quote", "table_quote"}`` for a prose figure that differs from the table
-    (kind ``prose_table_mismatch``). Never raises.
+    (kind ``prose_table_mismatch``); ``carried`` the carried-over rows per applicant
+    column (:func:`_carried_by_applicant`). Never raises.
     """
     lines = text.splitlines() if isinstance(text, str) else []
     prose = prose_text(lines)
@@ -407,7 +410,15 @@ def extract_claims(text: str) -> dict:
         "claims": claims,
         "consistency": table_rules(table, review) + restated,
         "findings": findings,
+        "carried": _carried_by_applicant(table),
     }
+
+
+def _carried_by_applicant(table: dict) -> dict:
+    """二、上年结转 and 四、结转下年度继续办理 per applicant column, each ``{column: value}``
+    with None for a blank or unplaced cell; ``{}`` for a row the report does not have."""
+    return {key: dict(zip(APPLICANT_COLUMNS, row.values)) if (row := table[key]) else {}
+            for key in ("applications_carried_over", "applications_carried_forward")}
 
 
 def read_report(data: bytes, kind: str | None = None) -> dict:
@@ -418,8 +429,8 @@ def read_report(data: bytes, kind: str | None = None) -> dict:
     would read as a report that claims nothing.
     """
     if not bytes(data).strip():
-        raise UnreadableReport("the file is empty")
+        raise UnreadableReport(_("the file is empty"))
     result = extract_claims(report_text(data, kind))
     if not result["claims"]:
-        raise UnreadableReport("no figures and no statistics tables found in it (is it an annual report?)")
+        raise UnreadableReport(_("no figures and no statistics tables found in it (is it an annual report?)"))
     return result

@@ -20,6 +20,8 @@ import zipfile
 from collections import Counter
 from typing import NamedTuple
 
+from monitor.i18n import N_, _
+
 KINDS = ("pdf", "docx")
 
 
@@ -30,13 +32,13 @@ class UnreadableReport(ValueError):
 # --- what the bytes are -----------------------------------------------------------------
 
 _REFUSED_MAGIC = (
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "it is a legacy Word (.doc) or WPS (.wps) file; save it as .docx or PDF"),
-    (b"{\\rtf", "it is an RTF file; save it as .docx or PDF"),
-    (b"\x89PNG", "it is an image, not a document with text (a scan?)"),
-    (b"\xff\xd8\xff", "it is an image, not a document with text (a scan?)"),
-    (b"GIF8", "it is an image, not a document with text (a scan?)"),
-    (b"II*\x00", "it is an image, not a document with text (a scan?)"),
-    (b"MM\x00*", "it is an image, not a document with text (a scan?)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("it is a legacy Word (.doc) or WPS (.wps) file; save it as .docx or PDF")),
+    (b"{\\rtf", N_("it is an RTF file; save it as .docx or PDF")),
+    (b"\x89PNG", N_("it is an image, not a document with text (a scan?)")),
+    (b"\xff\xd8\xff", N_("it is an image, not a document with text (a scan?)")),
+    (b"GIF8", N_("it is an image, not a document with text (a scan?)")),
+    (b"II*\x00", N_("it is an image, not a document with text (a scan?)")),
+    (b"MM\x00*", N_("it is an image, not a document with text (a scan?)")),
 )
 # PDF readers accept the header anywhere in the first 1024 bytes.
 _PDF_HEADER_WINDOW = 1024
@@ -52,14 +54,14 @@ def _zip_kind(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise UnreadableReport("it is a damaged zip archive, not a Word document") from None
+        raise UnreadableReport(_("it is a damaged zip archive, not a Word document")) from None
     if "word/document.xml" in names:
         return "docx"
     if "OFD.xml" in names:
-        raise UnreadableReport("it is an OFD file; convert it to PDF")
+        raise UnreadableReport(_("it is an OFD file; convert it to PDF"))
     if any(name.startswith(("xl/", "ppt/")) for name in names):
-        raise UnreadableReport("it is a spreadsheet or presentation, not a Word document")
-    raise UnreadableReport("it is a zip archive, not a Word document")
+        raise UnreadableReport(_("it is a spreadsheet or presentation, not a Word document"))
+    raise UnreadableReport(_("it is a zip archive, not a Word document"))
 
 
 def binary_kind(data: bytes) -> str | None:
@@ -74,11 +76,11 @@ def binary_kind(data: bytes) -> str | None:
         return _zip_kind(bytes(data))
     for magic, reason in _REFUSED_MAGIC:
         if head.startswith(magic):
-            raise UnreadableReport(reason)
+            raise UnreadableReport(_(reason))
     if head and not head.startswith(_UTF16_BOMS):
         control = sum(byte in _CONTROL for byte in head)
         if control / len(head) > _MAX_CONTROL_SHARE:
-            raise UnreadableReport("it is binary data, not a text, HTML, PDF or Word document")
+            raise UnreadableReport(_("it is binary data, not a text, HTML, PDF or Word document"))
     return None
 
 
@@ -365,7 +367,7 @@ def _open_pdf(data: bytes) -> tuple[list[list], int]:
     # pdfminer raises many exception types on a damaged file (syntax, EOF, decode, key errors).
     except Exception as exc:  # noqa: BLE001
         detail = str(exc).strip() or type(exc).__name__
-        raise UnreadableReport(f"the PDF is damaged or encrypted ({detail})") from None
+        raise UnreadableReport(_("the PDF is damaged or encrypted ({detail})").format(detail=detail)) from None
     return [items for items, _ in read], sum(chars for _, chars in read)
 
 
@@ -373,12 +375,12 @@ def pdf_lines(data: bytes) -> list[str]:
     """A PDF report as report lines; UnreadableReport for a damaged, scanned or undecodable PDF."""
     pages, chars = _open_pdf(data)
     if not pages:
-        raise UnreadableReport("the PDF has no pages")
+        raise UnreadableReport(_("the PDF has no pages"))
     if chars == 0:
-        raise UnreadableReport("the PDF has no text layer (a scan?)")
+        raise UnreadableReport(_("the PDF has no text layer (a scan?)"))
     text = "".join(item.text for items in pages for item in items if isinstance(item, _Line))
     if len(_UNDECODED.findall(text)) * 2 > len(_UNDECODED.sub("", text)):
-        raise UnreadableReport("the PDF's text cannot be decoded (its fonts carry no character map)")
+        raise UnreadableReport(_("the PDF's text cannot be decoded (its fonts carry no character map)"))
     _drop_running_lines(pages)
     _join_continued_tables(pages)
     return _flatten(pages)
@@ -439,5 +441,5 @@ def docx_lines(data: bytes) -> list[str]:
     # python-docx raises KeyError, ValueError or lxml errors for a broken package.
     except Exception as exc:  # noqa: BLE001
         detail = str(exc).strip() or type(exc).__name__
-        raise UnreadableReport(f"the Word file is damaged ({detail})") from None
+        raise UnreadableReport(_("the Word file is damaged ({detail})").format(detail=detail)) from None
     return _docx_blocks(document.element.body)

@@ -33,7 +33,7 @@ COLUMNS = (
     ("report_deadline_met", N_("report deadline met")),
 )
 # Figures the audit does not compute yet: FLEET_RANKING's slots holding null.
-UNFILLED = ("stale_columns", "blank_columns", "dead_link_percent", "report_deadline_met")
+UNFILLED = ("report_deadline_met",)
 
 
 def _share_late(timeliness: dict, limit: int) -> float | None:
@@ -43,6 +43,17 @@ def _share_late(timeliness: dict, limit: int) -> float | None:
     if late is None or not timeliness["checked"]:
         return None
     return round(100.0 * late / timeliness["checked"], 1)
+
+
+def _findings_of(result: dict, kind: str) -> int:
+    return sum(1 for finding in result["findings"] if finding["kind"] == kind)
+
+
+def _dead_link_share(columns: list[dict]) -> float | None:
+    """Dead links over the links whose target answered, all columns together, as
+    FLEET_RANKING rounds it; None when no target answered."""
+    checked = sum(column["checked"] for column in columns)
+    return round(100.0 * sum(column["dead"] or 0 for column in columns) / checked, 1) if checked else None
 
 
 def fleet_rows(results: dict[str, dict]) -> list[dict]:
@@ -55,7 +66,10 @@ def fleet_rows(results: dict[str, dict]) -> list[dict]:
                         sum(1 for claim in result["claims"] if claim["status"] in ("short", "over")))
         rows.append({"site": site, "checked": timely["checked"], "late_15_percent": _share_late(timely, 15),
                      "late_20_percent": _share_late(timely, 20), "claims_contradicted": contradicted,
-                     "rule_findings": len(result["findings"]), **dict.fromkeys(UNFILLED)})
+                     "rule_findings": len(result["findings"]),
+                     "stale_columns": _findings_of(result, "stale_column"),
+                     "blank_columns": _findings_of(result, "blank_column"),
+                     "dead_link_percent": _dead_link_share(result["inspection"]["links"]), **dict.fromkeys(UNFILLED)})
     # Nulls last, as FLEET_RANKING's DESC NULLS LAST puts them.
     rows.sort(key=lambda row: (row["late_15_percent"] is None, -(row["late_15_percent"] or 0),
                                row["late_20_percent"] is None, -(row["late_20_percent"] or 0), row["site"]))

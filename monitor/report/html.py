@@ -370,7 +370,7 @@ def _inspection_section(result: dict) -> str:
                  f'{_cell(_(item["threshold"]))}{_cell(item["count"], "num")}'
                  f'{_cell(verdicts[item["crossed"]])}</tr>' for item in inspection["veto"]]
     rule_rows = [f'<tr data-rule-kind="{escape(kind)}">{_cell(label("finding", kind))}'
-                 f'{_cell(rule["basis"])}'
+                 f'{_cell(basis("finding", kind))}'
                  f'{_cell(rule["findings"], "num", value=rule["findings"])}</tr>'
                  for kind, rule in inspection["rules"].items()]
     column_rows = [f'<tr data-stale="{"yes" if item["stale"] else "no"}">{_cell(item["column"])}'

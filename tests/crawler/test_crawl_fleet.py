@@ -205,13 +205,18 @@ def test_the_fleet_page_ranks_the_sites_as_their_audits_and_its_sql_do(audited):
     by_audit = sorted(
         ([name, timely["checked"], round(100.0 * timely["late"]["15"] / timely["checked"], 1),
           round(100.0 * timely["late"]["20"] / timely["checked"], 1),
-          sum(claim["status"] in ("short", "over") for claim in result["claims"]), len(result["findings"])]
-         for name, result in every.items() for timely in [result["timeliness"]]),
+          sum(claim["status"] in ("short", "over") for claim in result["claims"]), len(result["findings"]),
+          sum(finding["kind"] == "stale_column" for finding in result["findings"]),
+          sum(finding["kind"] == "blank_column" for finding in result["findings"]),
+          round(100.0 * sum(column["dead"] for column in links) / sum(column["checked"] for column in links), 1)]
+         for name, result in every.items() for timely, links in [(result["timeliness"], result["inspection"]["links"])]),
         key=lambda row: (-row[2], -row[3], row[0]))
     assert order == [row[0] for row in by_audit]
-    assert shown == [[text(value) for value in row[1:]] + ["unknown"] * 4 for row in by_audit]
+    assert shown == [[text(value) for value in row[1:]] + ["unknown"] for row in by_audit]
+    # 2020 as of its end: each portal's planted blank column and dead links, no stale column.
+    assert [row[6:8] for row in by_audit] == [[0, 1]] * len(by_audit) and all(row[8] > 0 for row in by_audit)
     # The SQL the page shows gives the same rows from the file the audits were recorded in.
-    assert [list(row[:6]) for row in query(db, FLEET_RANKING, "2020")] == by_audit
+    assert [list(row[:9]) for row in query(db, FLEET_RANKING, "2020")] == by_audit
     assert page.xpath("//details[@class='sql']//code")[0].text_content().strip() == FLEET_RANKING.strip()
     # Each site links to its own report, of its own documents.
     for link in page.xpath("//table[@data-table='fleet']//a"):

@@ -75,7 +75,7 @@ def test_report_shows_veto_thresholds_rules_and_column_ages(audit_2021, report_2
     rates = {item["column_path"]: item for item in result["inspection"]["links"]}
     assert all(rates[column]["checked"] == rates[column]["links"] for column in showing)
     basis = {row.get("data-rule-kind"): row.xpath("td[2]")[0].text_content() for row in section.xpath(".//tr[@data-rule-kind]")}
-    assert basis["stale_column"] == "国办秘函〔2019〕19号" and basis["report_late"] == "《政府信息公开条例》第四十九条"
+    assert "Guobanmihan [2019] No. 19" in basis["stale_column"] and basis["report_late"] == "Article 49 of the Regulations"
 
 
 def test_planted_numbers_are_on_the_portal_but_in_no_output(audit_2021, report_2021, tmp_path):

@@ -51,7 +51,7 @@ def test_the_annual_report_details_are_in_chinese(db, chinese):
     assert findings(db, "report_late", level="government") == [
         (URL_2019, "2019 年度报告于 2021-02-15 发布，晚于截止日期 2020-03-31 321 天（人民政府的年度报告）")]
     assert findings(db, "cross_year_mismatch") == [(URL_2020, (
-        "2020 年度报告的上年结转为 0 件（二、上年结转），2019 年度报告的结转下年度为 3 件（四、结转下年度继续办理）"))]
+        "2020 年度报告的“二、上年结转”与 2019 年度报告的“四、结转下年度继续办理”不一致：总计 0 ≠ 3；自然人 0 ≠ 3"))]
     ((url, similar),) = findings(db, "report_similar")
     assert similar.startswith("2020 年度报告的正文有 100% 与 2019 年度报告相同（不计数字）；最长的相同段落：“")
 

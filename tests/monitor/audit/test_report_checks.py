@@ -53,10 +53,29 @@ def test_carried_over_differs_from_last_years_carried_forward(db):
     crawl(db, [report(URL_2019, 2019, "2021-02-15", REPORT_2019), report(URL_2020, 2020, "2021-01-20", REPORT_2020)],
           "2026-01-01T00:00:00Z")
     assert findings(db, "cross_year_mismatch") == [(URL_2020, (
-        "the report on 2020 carries over 0 requests (二、上年结转), the report on 2019 carried 3 forward "
-        "(四、结转下年度继续办理)"))]
+        "the report on 2020's 二、上年结转 differs from the report on 2019's 四、结转下年度继续办理: "
+        "总计 0 ≠ 3; 自然人 0 ≠ 3"))]
     (url, detail), = findings(db, "report_similar")
     assert url == URL_2020 and detail.startswith("100% of the report on 2020's prose is the report on 2019's")
+
+
+def test_carried_over_with_the_same_total_is_compared_per_applicant_column(db):
+    # The 3 carried over are stated, but under 商业企业, where 2019 carried them forward for 自然人.
+    moved = REPORT_2020.replace("二、上年结转政府信息公\t0\t0\t0\t0\t0\t0\t0", "二、上年结转政府信息公\t0\t3\t0\t0\t0\t0\t3")
+    assert moved != REPORT_2020
+    crawl(db, [report(URL_2019, 2019, "2021-02-15", REPORT_2019), report(URL_2020, 2020, "2021-01-20", moved)],
+          "2026-01-01T00:00:00Z")
+    assert findings(db, "cross_year_mismatch") == [(URL_2020, (
+        "the report on 2020's 二、上年结转 differs from the report on 2019's 四、结转下年度继续办理: "
+        "自然人 0 ≠ 3; 商业企业 3 ≠ 0"))]
+
+
+def test_a_blank_applicant_cell_is_not_compared(db):
+    # 2019's forward row leaves 其他 blank: the 2 that 2020 states there are judged against nothing.
+    blank = REPORT_2020.replace("二、上年结转政府信息公\t0\t0\t0\t0\t0\t0\t0", "二、上年结转政府信息公\t3\t0\t0\t0\t0\t2\t3")
+    crawl(db, [report(URL_2019, 2019, "2021-02-15", REPORT_2019), report(URL_2020, 2020, "2021-01-20", blank)],
+          "2026-01-01T00:00:00Z")
+    assert findings(db, "cross_year_mismatch") == []
 
 
 def test_no_previous_report_no_comparison(db):

@@ -173,7 +173,8 @@ REPORT_ALPHABET = (
 @given(st.text(alphabet=REPORT_ALPHABET, max_size=300))
 def test_extract_claims_never_raises_and_keeps_its_shape(text):
     result = extract_claims(text)
-    assert set(result) == {"year", "claims", "consistency", "findings"}
+    assert set(result) == {"year", "claims", "consistency", "findings", "carried"}
+    assert set(result["carried"]) == {"applications_carried_over", "applications_carried_forward"}
     assert all(finding["kind"] == "prose_table_mismatch" for finding in result["findings"])
     for claim in result["claims"]:
         assert claim["readable"] is (claim["value"] is not None)

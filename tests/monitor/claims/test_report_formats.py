@@ -246,3 +246,10 @@ def test_unreadable_report_is_a_value_error_with_a_reason():
     with pytest.raises(UnreadableReport, match="legacy Word"):
         report_text(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
     assert issubclass(UnreadableReport, ValueError)
+
+
+def test_why_a_report_is_unreadable_is_said_in_the_language_in_use(chinese):
+    with pytest.raises(UnreadableReport, match="旧版 Word"):
+        report_text(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512))
+    with pytest.raises(UnreadableReport, match="OFD 文件"):
+        report_text(_zip(["OFD.xml"]))

@@ -9,14 +9,16 @@ from monitor.report.fleet import fleet_rows, render_fleet, site_page
 PERIOD = {"from": "2020-01-01", "to": "2020-12-31"}
 
 
-def result(checked: int, late: dict, *, report: bool = True, claims=(), findings: int = 0) -> dict:
+def result(checked: int, late: dict, *, report: bool = True, claims=(), findings=(), links=()) -> dict:
     return {"timeliness": {"checked": checked, "late": late}, "report": {"source": "x"} if report else None,
-            "claims": [{"status": status} for status in claims], "findings": [{}] * findings}
+            "claims": [{"status": status} for status in claims], "findings": [{"kind": kind} for kind in findings],
+            "inspection": {"links": [{"checked": checked, "dead": dead} for checked, dead in links]}}
 
 
 def test_rows_rank_worst_timeliness_first_and_unknown_figures_last():
     rows = fleet_rows({
-        "calm": result(100, {"15": 5, "20": 1}, claims=("match", "short", "over"), findings=2),
+        "calm": result(100, {"15": 5, "20": 1}, claims=("match", "short", "over"),
+                       findings=("stale_column", "blank_column", "stale_column"), links=((30, 1), (10, None))),
         "late": result(10, {"15": 5, "20": 4}),
         "empty": result(0, {"15": 0, "20": 0}, report=False),
         "other_limits": result(50, {"10": 9}),
@@ -24,10 +26,12 @@ def test_rows_rank_worst_timeliness_first_and_unknown_figures_last():
     assert [(row["site"], row["late_15_percent"], row["late_20_percent"]) for row in rows] == [
         ("late", 50.0, 40.0), ("calm", 5.0, 1.0), ("empty", None, None), ("other_limits", None, None)]
     calm = rows[1]
-    assert (calm["checked"], calm["claims_contradicted"], calm["rule_findings"]) == (100, 2, 2)
+    assert (calm["checked"], calm["claims_contradicted"], calm["rule_findings"]) == (100, 2, 3)
+    assert (calm["stale_columns"], calm["blank_columns"], calm["dead_link_percent"]) == (2, 1, 2.5)
     # No report: nothing could be contradicted, so the count is unknown, not 0.
     assert rows[2]["claims_contradicted"] is None
-    assert {row["dead_link_percent"] for row in rows} == {None}
+    # No link target answered: the share of dead links is unknown.
+    assert {row["dead_link_percent"] for row in rows if row["site"] != "calm"} == {None}
 
 
 def test_the_page_escapes_site_names_and_titles_and_shows_unknown():
@@ -40,7 +44,7 @@ def test_the_page_escapes_site_names_and_titles_and_shows_unknown():
     assert cell.get("data-site") == hostile and hostile in cell.text_content()
     # None of its documents has a known delay and it has no report: those figures are unknown.
     assert [td.text_content() for td in page.xpath("//td[@data-figure]")] == [
-        "0", "unknown", "unknown", "unknown", "0", *["unknown"] * 4]
+        "0", "unknown", "unknown", "unknown", "0", "0", "0", "unknown", "unknown"]
     assert page.xpath("//details[@class='sql']//p")[0].text_content().endswith(":year = '2020'")
 
 
