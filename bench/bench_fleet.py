@@ -44,7 +44,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import PYTHON, ROOT, emit, machine  # noqa: E402
+from common import PYTHON, ROOT, ServerProcess, emit, machine  # noqa: E402
 
 POLITENESS_LIMIT = 2
 OVERRIDES = {
@@ -62,19 +62,16 @@ OVERRIDES = {
 WRITER_METHODS = ("open_spider", "process_item", "spider_closed", "request_dropped")
 
 
-class FleetServer:
+class FleetServer(ServerProcess):
     """``bench/fleet_server.py`` in a child process."""
 
     def __init__(self, portals: int, size: int | None):
-        args = [PYTHON, str(ROOT / "bench" / "fleet_server.py"), "--portals", str(portals)]
-        if size is not None:
-            args += ["--size", str(size)]
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline()
-        if not line.startswith("{"):
+        super().__init__("fleet_server.py", ["--portals", str(portals),
+                                             *(["--size", str(size)] if size is not None else [])])
+        if not self.announced.startswith("{"):
             self.close()
             raise RuntimeError("the fleet server process did not start")
-        announced = json.loads(line)
+        announced = json.loads(self.announced)
         self.control, self.urls = announced["control"], announced["urls"]
 
     def _get(self, command: str) -> dict:
@@ -87,16 +84,6 @@ class FleetServer:
 
     def set_day(self, day: int) -> dict:
         return self._get(f"day/{day}")
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def sites_file(path: Path, urls: list[str]) -> None:

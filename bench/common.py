@@ -25,16 +25,34 @@ if str(ROOT) not in sys.path:
 from monitor.command import govwatch_command  # noqa: E402
 
 
-class PortalProcess:
+class ServerProcess:
+    """A bench server script in a child process; ``announced`` is the one line it prints
+    once it is serving (empty when it died first)."""
+
+    def __init__(self, script: str, args: list[str]):
+        self.process = subprocess.Popen([PYTHON, str(ROOT / "bench" / script), *args], cwd=ROOT,
+                                        stdout=subprocess.PIPE, text=True)
+        self.announced = self.process.stdout.readline().strip()
+
+    def close(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class PortalProcess(ServerProcess):
     """``bench/portal_server.py`` in a child process; ``url`` has no trailing slash."""
 
     def __init__(self, *, size: int | None = None, day: int = 0):
-        args = [PYTHON, str(ROOT / "bench" / "portal_server.py"), "--port", "0", "--day", str(day)]
-        if size is not None:
-            args += ["--size", str(size)]
-        self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+        super().__init__("portal_server.py", ["--port", "0", "--day", str(day),
+                                              *(["--size", str(size)] if size is not None else [])])
         # The server prints its URL once the model is built and the port is bound.
-        self.url = self.process.stdout.readline().strip()
+        self.url = self.announced
         if not self.url.startswith("http"):
             self.close()
             raise RuntimeError("the sample portal process did not start")
@@ -53,16 +71,6 @@ class PortalProcess:
     def set_day(self, day: int) -> dict:
         """Move the portal to ``day``; returns how many documents that day added."""
         return self._control(f"day/{day}")
-
-    def close(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=30)
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
 
 
 def run_crawl_process(url: str, db: str | Path, *, full: bool = False, options: tuple[str, ...] = ()) -> dict:
