@@ -42,10 +42,11 @@ def replace_links(db: sqlite_utils.Database, pages: dict[str, list[tuple[str, st
     if not pages:
         return
     with write_transaction(db):
+        site = _site_of(db, crawl_id)
         db.conn.executemany("DELETE FROM links WHERE from_url = ?", [(url,) for url in pages])
         db.conn.executemany(
-            "INSERT INTO links (from_url, to_url, text, crawl_id) VALUES (?, ?, ?, ?)",
-            [(url, target, text, crawl_id) for url, found in pages.items() for target, text in found])
+            "INSERT INTO links (from_url, to_url, text, crawl_id, site) VALUES (?, ?, ?, ?, ?)",
+            [(url, target, text, crawl_id, site) for url, found in pages.items() for target, text in found])
 
 
 def record_link_checks(db: sqlite_utils.Database, checks: Iterable[dict], *, crawl_id: int, at: str) -> None:
@@ -54,9 +55,17 @@ def record_link_checks(db: sqlite_utils.Database, checks: Iterable[dict], *, cra
     if not rows:
         return
     with write_transaction(db):
+        site = _site_of(db, crawl_id)
         db.conn.executemany(
-            "INSERT OR REPLACE INTO link_checks (url, status, error, method, crawl_id, checked_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)", rows)
+            "INSERT OR REPLACE INTO link_checks (url, status, error, method, crawl_id, checked_at, site)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)", [(*row, site) for row in rows])
+
+
+def _site_of(db: sqlite_utils.Database, crawl_id: int) -> str | None:
+    """The crawl's site, written with each row: the migration's trigger would otherwise
+    look it up and UPDATE every link row again (thousands a crawl)."""
+    row = db.execute("SELECT site FROM crawl_runs WHERE id = ?", [crawl_id]).fetchone()
+    return row[0] if row else None
 
 
 def link_check_dates(db: sqlite_utils.Database, site: str) -> dict[str, str]:
