@@ -2,11 +2,27 @@
 who may not install packages, stops with one line saying how, before anything else runs."""
 
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
+
+import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+@pytest.fixture(scope="module")
+def tree():
+    """The Makefile and scripts/ in a folder the unprivileged user can read: a checkout made
+    by root in a private directory (``mktemp -d``, 0700) is not readable by nobody."""
+    folder = Path(tempfile.mkdtemp(prefix="govwatch-make-"))
+    os.chmod(folder, 0o755)
+    shutil.copy2(REPO / "Makefile", folder / "Makefile")
+    shutil.copytree(REPO / "scripts", folder / "scripts")
+    yield folder
+    shutil.rmtree(folder)
 
 
 def unprivileged(command: list[str], **env) -> subprocess.CompletedProcess:
@@ -16,9 +32,9 @@ def unprivileged(command: list[str], **env) -> subprocess.CompletedProcess:
                           env={"PATH": os.environ["PATH"], **env})
 
 
-def test_make_test_without_chromium_stops_with_one_line_saying_how():
+def test_make_test_without_chromium_stops_with_one_line_saying_how(tree):
     # PY and STAMP overridden so that, were the check missing, make would only echo the test command.
-    done = unprivileged(["make", "-C", str(REPO), "--no-print-directory", "test", "PY=echo", "STAMP="],
+    done = unprivileged(["make", "-C", str(tree), "--no-print-directory", "test", "PY=echo", "STAMP="],
                         GOVWATCH_CHROMIUM="no-such-chromium")
     assert done.returncode != 0
     assert "-m pytest" not in done.stdout
@@ -28,13 +44,13 @@ def test_make_test_without_chromium_stops_with_one_line_saying_how():
                     "or set GOVWATCH_CHROMIUM to its command"]
 
 
-def test_chromium_present_lets_make_test_go_on_quietly():
-    done = unprivileged([str(REPO / "scripts" / "ensure-chromium")], GOVWATCH_CHROMIUM="sh")
+def test_chromium_present_lets_make_test_go_on_quietly(tree):
+    done = unprivileged([str(tree / "scripts" / "ensure-chromium")], GOVWATCH_CHROMIUM="sh")
     assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
 
 
-def test_make_test_fast_runs_the_suite_without_the_slow_tier_and_without_chromium():
-    done = unprivileged(["make", "-C", str(REPO), "--no-print-directory", "test-fast", "PY=echo", "STAMP="],
+def test_make_test_fast_runs_the_suite_without_the_slow_tier_and_without_chromium(tree):
+    done = unprivileged(["make", "-C", str(tree), "--no-print-directory", "test-fast", "PY=echo", "STAMP="],
                         GOVWATCH_CHROMIUM="no-such-chromium")
     # make echoes the command, then echo prints its arguments.
     assert (done.returncode, done.stdout, done.stderr) == (
