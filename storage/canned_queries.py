@@ -12,9 +12,9 @@ from storage.links import DEAD, SHOWN_LINKS
 # those of the site's newest audit (null before its first; claims null too when that
 # audit found no annual report, as nothing could be contradicted); the dead-link rate is
 # over the links pages show whose target answered (null when none did, or no link is
-# recorded); stale and blank columns are the newest audit's findings of those kinds. The
-# report deadline is a named slot holding null, "unknown": an audit records a late
-# report, but not whether it could judge a report on time.
+# recorded); stale and blank columns are the newest audit's findings of those kinds; the
+# report deadline is that audit's judgement of the reports that appeared in its period
+# (1 met, 0 one was late, null when it judged none or before the site's first audit).
 FLEET_RANKING = (
     "WITH late AS (\n"
     "  SELECT d.site, count(t.workdays) AS checked,\n"
@@ -38,57 +38,70 @@ FLEET_RANKING = (
     "  CASE WHEN newest.audit_id IS NOT NULL THEN\n"
     "    (SELECT count(*) FROM findings AS f WHERE f.audit_id = newest.audit_id AND f.kind = 'blank_column') END\n"
     "    AS blank_columns,\n"
-    "  dead.dead_link_percent, NULL AS report_deadline_met\n"
+    "  dead.dead_link_percent,\n"
+    "  (SELECT json_extract(result, '$.inspection.report_deadline.met') FROM audit_runs WHERE id = newest.audit_id)\n"
+    "    AS report_deadline_met\n"
     "FROM late LEFT JOIN newest USING (site) LEFT JOIN dead USING (site)\n"
     "ORDER BY late.late_15_percent DESC NULLS LAST, late.late_20_percent DESC NULLS LAST, late.site"
 )
 
+# A canned query's site: the one named, or every site (each row saying whose) when empty.
+SITE = "(coalesce(:site, '') = '' OR site = :site)"
+# The newest audit of each site, or of the one named.
+NEWEST_AUDITS = f"SELECT max(id) FROM audit_runs WHERE {SITE} GROUP BY site"
+
 CANNED_QUERIES = {
     "late_by_publisher": {
         "sql": (
-            "SELECT coalesce(nullif(publisher, ''), '(none)') AS publisher, count(*) AS checked,\n"
+            "SELECT site, coalesce(nullif(publisher, ''), '(none)') AS publisher, count(*) AS checked,\n"
             "  sum(workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)) AS late,\n"
             "  round(100.0 * sum(workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)) / count(*), 1) AS late_percent,\n"
             "  max(workdays) AS most_workdays\n"
             "FROM timeliness\n"
             "WHERE workdays IS NOT NULL AND (coalesce(:year, '') = '' OR substr(published_on, 1, 4) = :year)\n"
-            "GROUP BY 1 ORDER BY late DESC, publisher"
+            f"  AND {SITE}\n"
+            "GROUP BY site, 2 ORDER BY late DESC, site, publisher"
         ),
-        "params": ["limit", "year"],
+        "params": ["limit", "year", "site"],
     },
     "late_documents": {
         "sql": (
-            "SELECT workdays, published_on, created_on, created_on_source, title, index_no, url\n"
+            "SELECT site, workdays, published_on, created_on, created_on_source, title, index_no, url\n"
             "FROM timeliness\n"
             "WHERE publisher = :publisher AND workdays > CAST(coalesce(nullif(:limit, ''), 15) AS INTEGER)\n"
-            "ORDER BY workdays DESC, published_on"
+            f"  AND {SITE}\n"
+            "ORDER BY workdays DESC, published_on, url"
         ),
-        "params": ["publisher", "limit"],
+        "params": ["publisher", "limit", "site"],
     },
     "claims_of_last_audit": {
         "sql": (
-            "SELECT json_extract(c.value, '$.key') AS claim, json_extract(c.value, '$.value') AS claimed,\n"
+            "SELECT audit_runs.site, json_extract(c.value, '$.key') AS claim, json_extract(c.value, '$.value') AS claimed,\n"
             "  json_extract(c.value, '$.observed') AS observed, json_extract(c.value, '$.difference') AS difference,\n"
             "  json_extract(c.value, '$.status') AS status, json_extract(c.value, '$.sql') AS sql\n"
             "FROM audit_runs, json_each(audit_runs.result, '$.claims') AS c\n"
-            "WHERE audit_runs.id = (SELECT max(id) FROM audit_runs)"
+            f"WHERE audit_runs.id IN ({NEWEST_AUDITS})\n"
+            "ORDER BY audit_runs.site, c.key"
         ),
+        "params": ["site"],
     },
     "findings_by_kind": {
         "sql": (
-            "SELECT kind, count(*) AS findings FROM findings\n"
-            "WHERE audit_id = (SELECT max(id) FROM audit_runs)\n"
-            "GROUP BY kind ORDER BY findings DESC, kind"
+            "SELECT site, kind, count(*) AS findings FROM findings\n"
+            f"WHERE audit_id IN ({NEWEST_AUDITS})\n"
+            "GROUP BY site, kind ORDER BY site, findings DESC, kind"
         ),
+        "params": ["site"],
     },
     "column_month_documents": {
         "sql": (
-            "SELECT c.column_path, p.published_on, p.publisher, p.title, p.url\n"
+            "SELECT p.site, c.column_path, p.published_on, p.publisher, p.title, p.url\n"
             "FROM document_columns AS c JOIN publications AS p USING (url)\n"
             "WHERE c.column_name = :column AND p.month = :month\n"
-            "ORDER BY p.published_on, p.url"
+            "  AND (coalesce(:site, '') = '' OR p.site = :site)\n"
+            "ORDER BY p.site, p.published_on, p.url"
         ),
-        "params": ["column", "month"],
+        "params": ["column", "month", "site"],
     },
     "fleet_ranking": {"sql": FLEET_RANKING, "params": ["year"]},
 }

@@ -307,23 +307,30 @@ def _v2(db: sqlite_utils.Database) -> None:
         foreign_keys=[("audit_id", "audit_runs", "id")],
     )
     db["findings"].create_index(["audit_id", "kind"])
-    for sql in VIEWS_V2:
+    for sql in document_views(with_site=False):
         db.execute(sql)
 
 
-VIEWS_V2 = [
+def document_views(with_site: bool) -> list[str]:
+    """The views over documents people query, as schema 2 made them or, ``with_site``, with
+    the site of each row last (``_site_in_views``)."""
+    site = ", site" if with_site else ""
+    return [sql.replace("{site}", site) for sql in _DOCUMENT_VIEWS]
+
+
+_DOCUMENT_VIEWS = [
     # One row per disclosure document with the dimensions the counts group by.
     """CREATE VIEW publications AS
     SELECT url, title, publisher, index_no, published_on,
            substr(published_on, 1, 4) AS year, substr(published_on, 1, 7) AS month,
            column_path, category,
-           json_array_length(attachments) > 0 AS has_attachments
+           json_array_length(attachments) > 0 AS has_attachments{site}
     FROM documents WHERE is_disclosure = 1""",
     # Every level of every document's breadcrumb, so a column counts at any depth.
     """CREATE VIEW document_columns AS
     SELECT d.url, level.key + 1 AS depth, level.value AS column_name,
            (SELECT group_concat(part.value, ' >> ') FROM json_each(d.breadcrumb) AS part
-            WHERE part.key <= level.key) AS column_path
+            WHERE part.key <= level.key) AS column_path{site}
     FROM documents AS d, json_each(d.breadcrumb) AS level
     WHERE d.is_disclosure = 1""",
     # Working days taken from formation to publication: seq counts working days through
@@ -337,7 +344,7 @@ VIEWS_V2 = [
              WHEN d.published_on IS NULL THEN 'publication date missing'
              WHEN formed.seq IS NULL THEN 'calendar missing for ' || substr(d.created_on, 1, 4)
              WHEN published.seq IS NULL THEN 'calendar missing for ' || substr(d.published_on, 1, 4)
-           END AS unknown_reason
+           END AS unknown_reason{site}
     FROM documents AS d
     LEFT JOIN workdays AS formed ON formed.day = d.created_on
     LEFT JOIN workdays AS published ON published.day = d.published_on
@@ -508,8 +515,17 @@ def _links(db: sqlite_utils.Database) -> None:
         _site_of_new_rows(db, table, db[table].columns_dict)
 
 
+def _site_in_views(db: sqlite_utils.Database) -> None:
+    """The site of each row in ``publications``, ``document_columns`` and ``timeliness``, so a
+    person can count a fleet's file by site (and the canned queries take a site)."""
+    for sql in document_views(with_site=True):
+        name = sql.split("CREATE VIEW ", 1)[1].split()[0]
+        db.execute(f"DROP VIEW IF EXISTS [{name}]")
+        db.execute(sql)
+
+
 MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column,
-              _run_profile_and_report_archive, _site_audit_index, _links]
+              _run_profile_and_report_archive, _site_audit_index, _links, _site_in_views]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

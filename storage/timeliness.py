@@ -7,11 +7,11 @@ itself, so it needs no write to be current.
 
 import sqlite_utils
 
-from storage.db import VIEWS_V2
+from storage.db import document_views
 from storage.publications import RANGE
 from storage.transactions import write_transaction
 
-TIMELINESS_VIEW = next(sql for sql in VIEWS_V2 if "VIEW timeliness" in sql)
+TIMELINESS_VIEW = next(sql for sql in document_views(with_site=True) if "VIEW timeliness" in sql)
 # The report's histogram of delays, as a person reruns it on the view.
 DELAY_HISTOGRAM = (
     f"SELECT workdays, count(*) AS n FROM timeliness WHERE {RANGE} AND workdays IS NOT NULL"

@@ -37,19 +37,34 @@ def _reports(scope) -> list[tuple[int, str, str]]:
     return found
 
 
-def report_late(scope) -> list[dict]:
-    """Reports that appeared after Article 49's deadline for the profile's kind of body."""
+def _lateness(scope) -> list[tuple[int, str, str, dt.date, int]]:
+    """``(year, url, day it appeared, deadline, days late)`` of each report that appeared,
+    judged by Article 49's deadline for the profile's kind of body (days late ≤ 0: on time)."""
     month, day = DEADLINES[scope.profile.level]
-    found = []
+    judged = []
     for year, url, appeared in _reports(scope):
         deadline = dt.date(year + 1, month, day)
-        late = (dt.date.fromisoformat(appeared) - deadline).days
-        if late > 0:
-            found.append(_finding("report_late", url, _(
-                "the report on {year} appeared {appeared}, {late} days after the deadline {deadline} "
-                "(a {level}'s report)").format(year=year, appeared=appeared, late=late, deadline=deadline,
-                                               level=_(BODY_LEVELS[scope.profile.level]))))
-    return found
+        judged.append((year, url, appeared, deadline, (dt.date.fromisoformat(appeared) - deadline).days))
+    return judged
+
+
+def report_late(scope) -> list[dict]:
+    """Reports that appeared after Article 49's deadline for the profile's kind of body."""
+    return [_finding("report_late", url, _(
+        "the report on {year} appeared {appeared}, {late} days after the deadline {deadline} "
+        "(a {level}'s report)").format(year=year, appeared=appeared, late=late, deadline=deadline,
+                                       level=_(BODY_LEVELS[scope.profile.level])))
+        for year, url, appeared, deadline, late in _lateness(scope) if late > 0]
+
+
+def report_deadline(scope) -> dict:
+    """Whether the reports that appeared in the audited period met Article 49's deadline:
+    ``met`` is true when at least one was judged and none was late, false when one was
+    late, null ("unknown") when no report with a year and a date appeared: a report the
+    crawl did not find is not taken for a missed deadline."""
+    judged = _lateness(scope)
+    late = sum(1 for *_rest, days in judged if days > 0)
+    return {"judged": len(judged), "late": late, "met": (late == 0) if judged else None}
 
 
 def _figures(text: str | None) -> dict:

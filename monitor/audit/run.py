@@ -22,6 +22,7 @@ from monitor.audit.personal_data import mask_all
 from monitor.audit.rulebook import (RULES, Scope, SettingError, column_ages, default_as_of, link_rates, run_rulebook,
                                     veto_summary)
 from monitor.audit.reconcile import reconcile
+from monitor.audit.report_checks import report_deadline
 from monitor.audit import DEFAULT_LIMITS
 from monitor.audit.timeliness import calendar_workdays, refresh_workdays, timeliness
 from monitor.audit.workdays import OFFICIAL, WorkCalendar
@@ -216,7 +217,8 @@ def compute_audit(
                 "consistency": report.get("consistency", []) if report else [],
                 "findings": run_checks(db, date_from, date_to, today.isoformat()) + report_findings(report) + inspection,
                 "inspection": {"rules": inspection_summary(inspection), "veto": veto_summary(inspection, ages),
-                               "columns": ages, "links": link_rates(db)},
+                               "columns": ages, "links": link_rates(db),
+                               "report_deadline": report_deadline(scope)},
             })
 
 

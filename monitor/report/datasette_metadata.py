@@ -234,11 +234,10 @@ TABLES = {
     }),
 }
 
-# Every table of portal data carries its site (storage.db's site migration); the
-# calendar is the fleet's, and the views read documents without it.
+# Every table of portal data, and every view over documents, carries its site
+# (storage.db's site migrations); the calendar is the fleet's.
 SITE_COLUMN = "the site (its name in the sites file) the row belongs to"
-for _columns in (TABLES[name][1] for name in TABLES
-                 if name not in ("workdays", "publications", "document_columns", "timeliness")):
+for _columns in (TABLES[name][1] for name in TABLES if name != "workdays"):
     _columns.setdefault("site", SITE_COLUMN)
 
 # What each canned query of ``storage.canned_queries`` is for; empty parameters fall back
@@ -246,20 +245,24 @@ for _columns in (TABLES[name][1] for name in TABLES
 DESCRIPTIONS = {
     "late_by_publisher": ("Late documents by publisher",
                           "Documents with both dates, and how many took more working days than :limit "
-                          "(default 15), per publisher; :year empty for every year."),
+                          "(default 15), per site and publisher; :year empty for every year, :site empty for every site."),
     "late_documents": ("Late documents of one publisher",
-                       "Documents of :publisher that took more working days than :limit (default 15)."),
+                       "Documents of :publisher that took more working days than :limit (default 15); "
+                       ":site empty for every site."),
     "claims_of_last_audit": ("Claims against observations of the last audit",
-                             "Each figure of the annual report, what the portal shows, and the verdict."),
+                             "Each figure of the annual report, what the portal shows, and the verdict, from the "
+                             "newest audit of each site (:site empty) or of the site named."),
     "findings_by_kind": ("Findings of the last audit by kind",
-                         "Data-quality findings of the newest audit, counted by kind."),
+                         "Findings of the newest audit of each site (:site empty) or of the site named, counted "
+                         "by kind."),
     "column_month_documents": ("Documents of one column in one month",
                                "Documents under :column (a column name such as 政策解读, at any depth) "
-                               "published in :month (YYYY-MM)."),
+                               "published in :month (YYYY-MM); :site empty for every site."),
     "fleet_ranking": ("The fleet: every site on the same figures",
                       "Per site, the share of documents late against 15 and 20 working days (:year empty for "
                       "every year), its newest audit's contradicted claims and rule findings, and the share of "
-                      "its links whose target was found dead; worst first. Null is unknown."),
+                      "its links whose target was found dead, and whether its reports met Article 49's "
+                      "deadline (1 met, 0 missed); worst first. Null is unknown."),
 }
 QUERIES = {name: {"title": title, "description": description, **CANNED_QUERIES[name]}
            for name, (title, description) in DESCRIPTIONS.items()}

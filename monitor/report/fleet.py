@@ -3,8 +3,8 @@
 :func:`fleet_rows` is pure: each site's audit result in, the ranking's rows out, with the
 columns and order of ``storage.canned_queries.FLEET_RANKING``, which gives the same rows
 from the file once ``govwatch audit`` has recorded each site's audit (the page shows that
-SQL). A figure an audit cannot give (a claim count without a report, and the slots other
-checks are yet to fill) is None, shown as "unknown".
+SQL). A figure an audit cannot give (a claim count without a report, a report deadline
+with no report judged) is None, shown as "unknown".
 """
 
 import re
@@ -32,8 +32,6 @@ COLUMNS = (
     ("dead_link_percent", N_("% dead links")),
     ("report_deadline_met", N_("report deadline met")),
 )
-# Figures the audit does not compute yet: FLEET_RANKING's slots holding null.
-UNFILLED = ("report_deadline_met",)
 
 
 def _share_late(timeliness: dict, limit: int) -> float | None:
@@ -69,7 +67,8 @@ def fleet_rows(results: dict[str, dict]) -> list[dict]:
                      "rule_findings": len(result["findings"]),
                      "stale_columns": _findings_of(result, "stale_column"),
                      "blank_columns": _findings_of(result, "blank_column"),
-                     "dead_link_percent": _dead_link_share(result["inspection"]["links"]), **dict.fromkeys(UNFILLED)})
+                     "dead_link_percent": _dead_link_share(result["inspection"]["links"]),
+                     "report_deadline_met": result["inspection"]["report_deadline"]["met"]})
     # Nulls last, as FLEET_RANKING's DESC NULLS LAST puts them.
     rows.sort(key=lambda row: (row["late_15_percent"] is None, -(row["late_15_percent"] or 0),
                                row["late_20_percent"] is None, -(row["late_20_percent"] or 0), row["site"]))
@@ -79,6 +78,8 @@ def fleet_rows(results: dict[str, dict]) -> list[dict]:
 def _shown(value) -> str:
     if value is None:
         return _("unknown")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
     if isinstance(value, float):
         return f"{value:g}"
     return str(value)

@@ -208,15 +208,18 @@ def test_the_fleet_page_ranks_the_sites_as_their_audits_and_its_sql_do(audited):
           sum(claim["status"] in ("short", "over") for claim in result["claims"]), len(result["findings"]),
           sum(finding["kind"] == "stale_column" for finding in result["findings"]),
           sum(finding["kind"] == "blank_column" for finding in result["findings"]),
-          round(100.0 * sum(column["dead"] for column in links) / sum(column["checked"] for column in links), 1)]
+          round(100.0 * sum(column["dead"] for column in links) / sum(column["checked"] for column in links), 1),
+          result["inspection"]["report_deadline"]["met"]]
          for name, result in every.items() for timely, links in [(result["timeliness"], result["inspection"]["links"])]),
         key=lambda row: (-row[2], -row[3], row[0]))
     assert order == [row[0] for row in by_audit]
-    assert shown == [[text(value) for value in row[1:]] + ["unknown"] for row in by_audit]
-    # 2020 as of its end: each portal's planted blank column and dead links, no stale column.
+    assert shown == [[text(value) for value in row[1:]] for row in by_audit]
+    # 2020 as of its end: each portal's planted blank column and dead links, no stale column,
+    # and no annual report appeared in 2020 (the sample's is put up in January 2021).
     assert [row[6:8] for row in by_audit] == [[0, 1]] * len(by_audit) and all(row[8] > 0 for row in by_audit)
+    assert [row[9] for row in by_audit] == [None] * len(by_audit)
     # The SQL the page shows gives the same rows from the file the audits were recorded in.
-    assert [list(row[:9]) for row in query(db, FLEET_RANKING, "2020")] == by_audit
+    assert [list(row) for row in query(db, FLEET_RANKING, "2020")] == by_audit
     assert page.xpath("//details[@class='sql']//code")[0].text_content().strip() == FLEET_RANKING.strip()
     # Each site links to its own report, of its own documents.
     for link in page.xpath("//table[@data-table='fleet']//a"):
@@ -262,3 +265,43 @@ def test_an_export_of_a_fleet_names_each_rows_site_and_one_site_is_exported_alon
     with open(tmp_path / "alpha.csv", encoding="utf-8-sig") as handle:
         late = list(csv.reader(handle))
     assert late[0][0] == "标题" and len(late) - 1 == len(every["alpha"]["timeliness"]["late_items"])
+
+
+def test_the_canned_queries_answer_per_site_and_for_every_site(audited):
+    from collections import Counter
+
+    from storage.canned_queries import CANNED_QUERIES
+
+    db, every, _, _ = audited
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+
+    def rows(name: str, **params) -> list[dict]:
+        bound = dict.fromkeys(CANNED_QUERIES[name].get("params", ()), "") | params
+        return [dict(row) for row in conn.execute(CANNED_QUERIES[name]["sql"], bound)]
+
+    try:
+        # The publisher with the most late documents in 2020, every site together.
+        publisher = rows("late_by_publisher", year="2020")[0]["publisher"]
+        # A column and month of 2020 that every site published in.
+        column, month = conn.execute(
+            "SELECT c.column_name, p.month FROM document_columns AS c JOIN publications AS p USING (url)"
+            " WHERE p.year = '2020' GROUP BY 1, 2 HAVING count(DISTINCT p.site) = 3 ORDER BY count(*) DESC").fetchone()
+        params = {"year": "2020", "column": column, "month": month, "publisher": publisher}
+        for name in [query for query, spec in CANNED_QUERIES.items() if "site" in spec.get("params", ())]:
+            # Empty, every site's rows; each site's alone are its share of them, in order.
+            whole = rows(name, **params)
+            assert {row["site"] for row in whole} == set(SEEDS), name
+            for site in SEEDS:
+                assert rows(name, site=site, **params) == [row for row in whole if row["site"] == site], (name, site)
+        for site, result in every.items():
+            late = {row["publisher"]: (row["checked"], row["late"]) for row in rows("late_by_publisher", site=site,
+                                                                                   year="2020", limit="15")}
+            assert late == {publisher: (stats["checked"], stats["late"]["15"])
+                            for publisher, stats in result["timeliness"]["by_publisher"].items()}
+            kinds = {row["kind"]: row["findings"] for row in rows("findings_by_kind", site=site)}
+            assert kinds == Counter(finding["kind"] for finding in result["findings"])
+            claims = [(row["claim"], row["observed"], row["status"]) for row in rows("claims_of_last_audit", site=site)]
+            assert claims == [(claim["key"], claim["observed"], claim["status"]) for claim in result["claims"]]
+    finally:
+        conn.close()

@@ -103,6 +103,9 @@ def test_a_single_site_database_is_given_its_site_on_every_row(old_copy):
         for table in portal_tables(old_copy):
             sites = conn.execute(f"SELECT site, count(*) FROM [{table}] GROUP BY site").fetchall()
             assert sites == ([("jinan", len(before[table]))] if before.get(table) else []), table
+        # The views over documents name each row's site too.
+        for view in ("publications", "document_columns", "timeliness"):
+            assert conn.execute(f"SELECT DISTINCT site FROM [{view}]").fetchall() == [("jinan",)], view
     finally:
         conn.close()
 

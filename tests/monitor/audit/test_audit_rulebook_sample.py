@@ -1,5 +1,6 @@
 """The inspection checks on the crawled sample portal: exactly the planted cases, nothing unmasked."""
 
+import datetime as dt
 import json
 import sqlite3
 from collections import Counter
@@ -10,7 +11,9 @@ import pytest
 
 from monitor.audit.rulebook import RULES
 from monitor.demo.sample_portal.model import build_portal, ground_truth
+from storage.canned_queries import FLEET_RANKING
 from tests.conftest import govwatch
+from tests.sqlite_rows import query
 
 TRUTH = ground_truth()
 # Every digit run of the planted cases that looks like a personal number (decoys included).
@@ -98,3 +101,24 @@ def test_planted_numbers_are_on_the_portal_but_in_no_output(audit_2021, report_2
     assert leaks == {}
     assert "139****5678" in outputs["export documents"] and "139****5678" in outputs["report"]
     assert "139****5678" in outputs["audit --json"] and "3713**********7717" in outputs["findings.detail"]
+
+
+def test_the_report_deadline_judges_the_reports_that_appeared_in_the_period(audit_2021):
+    from monitor.audit.run import compute_audit
+    from monitor.errors import open_existing_db
+
+    # 2021 saw the 2020 report on time (20 January) and the planted 2019 one most of a year late.
+    assert audit_2021[0]["inspection"]["report_deadline"] == {
+        "judged": 2, "late": len(TRUTH["inspection"]["2021"]["report_late"]), "met": False}
+    db = open_existing_db(audit_2021[2], read_only=True)
+    try:
+        january = compute_audit(db, date_from="2021-01-01", date_to="2021-01-31", as_of=dt.date(2021, 12, 31))
+        before = compute_audit(db, year=2020, as_of=dt.date(2020, 12, 31))
+    finally:
+        db.close()
+    assert january["inspection"]["report_deadline"] == {"judged": 1, "late": 0, "met": True}
+    # No report appeared in 2020: the deadline is unknown, not missed.
+    assert before["inspection"]["report_deadline"] == {"judged": 0, "late": 0, "met": None}
+    # The fleet ranking reads the recorded audit's judgement: 0, missed.
+    [row] = query(audit_2021[2], FLEET_RANKING, "2021")
+    assert row[-1] == 0

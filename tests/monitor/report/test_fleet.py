@@ -9,17 +9,19 @@ from monitor.report.fleet import fleet_rows, render_fleet, site_page
 PERIOD = {"from": "2020-01-01", "to": "2020-12-31"}
 
 
-def result(checked: int, late: dict, *, report: bool = True, claims=(), findings=(), links=()) -> dict:
+def result(checked: int, late: dict, *, report: bool = True, claims=(), findings=(), links=(), met=None) -> dict:
     return {"timeliness": {"checked": checked, "late": late}, "report": {"source": "x"} if report else None,
             "claims": [{"status": status} for status in claims], "findings": [{"kind": kind} for kind in findings],
-            "inspection": {"links": [{"checked": checked, "dead": dead} for checked, dead in links]}}
+            "inspection": {"links": [{"checked": checked, "dead": dead} for checked, dead in links],
+                           "report_deadline": {"met": met}}}
 
 
 def test_rows_rank_worst_timeliness_first_and_unknown_figures_last():
     rows = fleet_rows({
         "calm": result(100, {"15": 5, "20": 1}, claims=("match", "short", "over"),
-                       findings=("stale_column", "blank_column", "stale_column"), links=((30, 1), (10, None))),
-        "late": result(10, {"15": 5, "20": 4}),
+                       findings=("stale_column", "blank_column", "stale_column"), links=((30, 1), (10, None)),
+                       met=True),
+        "late": result(10, {"15": 5, "20": 4}, met=False),
         "empty": result(0, {"15": 0, "20": 0}, report=False),
         "other_limits": result(50, {"10": 9}),
     })
@@ -32,6 +34,17 @@ def test_rows_rank_worst_timeliness_first_and_unknown_figures_last():
     assert rows[2]["claims_contradicted"] is None
     # No link target answered: the share of dead links is unknown.
     assert {row["dead_link_percent"] for row in rows if row["site"] != "calm"} == {None}
+    # A report judged on time, one late, and no report judged (unknown, not missed).
+    assert [row["report_deadline_met"] for row in rows] == [False, True, None, None]
+
+
+def test_the_report_deadline_is_shown_as_yes_no_or_unknown():
+    rows = fleet_rows({name: result(10, {"15": 1, "20": 0}, met=met)
+                       for name, met in (("a", True), ("b", False), ("c", None))})
+    page = lxml.html.fromstring(render_fleet(rows, {row["site"]: "x.html" for row in rows},
+                                             {row["site"]: row["site"] for row in rows}, 2020, PERIOD))
+    assert [td.text_content() for td in page.xpath("//td[@data-figure='report_deadline_met']")] == [
+        "yes", "no", "unknown"]
 
 
 def test_the_page_escapes_site_names_and_titles_and_shows_unknown():
