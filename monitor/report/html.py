@@ -383,7 +383,14 @@ def _inspection_section(result: dict) -> str:
             n=len(crossed), which="; ".join(_(item["threshold"]) for item in crossed))
     else:
         verdict = _("The portal crosses none of the single-veto (单项否决) thresholds.")
-    lead = _("Judged as of {date}.").format(date=result["as_of"]) + " " + verdict
+    deadline = inspection["report_deadline"]
+    if deadline["met"] is None:
+        reports = _("No annual report with a year and a date appeared in the period: whether the report "
+                    "deadline (Article 49) was met is unknown.")
+    else:
+        reports = _("Annual reports that appeared in the period, against Article 49's deadline: {judged} judged, "
+                    "{late} late.").format(judged=deadline["judged"], late=deadline["late"])
+    lead = _("Judged as of {date}.").format(date=result["as_of"]) + " " + verdict + " " + reports
     ages = [_("column"), _("column kind"), _("newest"), _("age (days)"), _("threshold (days)"), ""]
     body = (f"<p class=lead>{escape(lead)}</p>"
             + _table([_("single-veto threshold"), _("count"), _("verdict")], veto_rows, numeric={_("count")},

@@ -67,6 +67,8 @@ def test_report_shows_veto_thresholds_rules_and_column_ages(audit_2021, report_2
     veto = {row.get("data-veto"): row.get("data-crossed") for row in section.xpath(".//tr[@data-veto]")}
     assert veto == {"stale_column": "no", "blank_column": "no", "homepage_stale": "no", "backdated": "no"}
     assert "crosses none of the single-veto (单项否决) thresholds" in section.text_content() and "as of 2021-12-31" in section.text_content()
+    # The 2020 report on time and the planted 2019 one late.
+    assert "against Article 49's deadline: 2 judged, 1 late." in section.text_content()
     # Dead links per column of the page showing them: the planted ones' documents' columns.
     portal = build_portal()
     pages = {doc.url for doc in portal.documents} | portal.images
