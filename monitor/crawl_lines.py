@@ -16,16 +16,21 @@ PROGRESS_SETTING = {"GOVWATCH_PROGRESS_LINE": "monitor.crawl_lines.progress_line
 
 
 PROGRESS = N_("crawling: {pages} pages fetched, {items} items ({stored} stored), {errors} errors")
+# The line of a process crawling several sites at once: their counts summed.
+FLEET_PROGRESS = N_("crawling ({sites} sites, {running} running): {pages} pages fetched, {items} items "
+                    "({stored} stored), {errors} errors")
 
 
 def progress_line(counts: dict) -> str:
-    """The line crawler.progress prints every few seconds; ``counts`` are its progress_counts."""
-    return _(PROGRESS).format(**counts)
+    """The line crawler.progress prints every few seconds; ``counts`` are its fleet_counts."""
+    message = FLEET_PROGRESS if "sites" in counts else PROGRESS
+    return _(message).format(**counts)
 
 
 def is_progress(line: str) -> bool:
     """Whether ``line`` is a progress line, in whichever language the crawl printed it."""
-    return line.startswith(tuple(translations(code).gettext(PROGRESS).split("{")[0] for code in LANGUAGES))
+    return line.startswith(tuple(translations(code).gettext(message).split("{")[0]
+                                 for code in LANGUAGES for message in (PROGRESS, FLEET_PROGRESS)))
 
 
 def summary(run: dict) -> str:

@@ -11,13 +11,18 @@ RUN = {"id": 3, "site": "leda", "status": "finished", "seconds": 12.04, "pages_f
        "documents_updated": 2, "documents_unchanged": 280, "errors": 1}
 
 
-def progress_printed(settings: dict, capsys) -> str:
+def counted_crawler(settings: dict):
+    """A crawler whose stats say 40 pages, 12 items, 10 stored, 2 errors."""
     crawler = get_crawler(settings_dict={"GOVWATCH_PROGRESS_INTERVAL": 0, "GOVWATCH_PROGRESS_LINE": GOVWATCH_PROGRESS_LINE,
                                          **settings})
     for key, value in {"response_received_count": 40, "item_scraped_count": 12, "govwatch/documents_new": 7,
                        "govwatch/documents_unchanged": 3, "govwatch/fetch_errors": 2}.items():
         crawler.stats.set_value(key, value)
-    Progress.from_crawler(crawler).report()
+    return crawler
+
+
+def progress_printed(settings: dict, capsys) -> str:
+    Progress.from_crawler(counted_crawler(settings)).report()
     return capsys.readouterr().err
 
 
@@ -26,6 +31,21 @@ def test_the_crawler_alone_prints_its_english_line(capsys, chinese):
 
 
 def test_the_command_gives_the_crawler_its_line_in_the_language_in_use(capsys, chinese):
+    assert progress_printed(PROGRESS_SETTING, capsys) == "采集中：已抓取 40 个页面，12 条记录（已存 10 条），2 个错误\n"
+
+
+def test_the_crawls_of_a_fleet_print_one_line_of_their_counts_summed(capsys, chinese):
+    extensions = [Progress.from_crawler(counted_crawler(PROGRESS_SETTING)) for _ in range(3)]
+    for extension in extensions:
+        extension.spider_opened(None)
+    extensions[0].spider_closed(None)
+    extensions[1].report()
+    assert capsys.readouterr().err == (
+        "采集中（3 个站点，2 个进行中）：已抓取 120 个页面，36 条记录（已存 30 条），6 个错误\n")
+    for extension in extensions[1:]:
+        extension.spider_closed(None)
+    # The last crawl closed: the board is cleared, and a crawl alone prints its own line again.
+    assert Progress.crawls == {} and Progress.loop is None
     assert progress_printed(PROGRESS_SETTING, capsys) == "采集中：已抓取 40 个页面，12 条记录（已存 10 条），2 个错误\n"
 
 
@@ -50,6 +70,7 @@ def test_the_nightly_leaves_progress_lines_of_either_language_out_of_a_crawl_err
     stderr = "\n".join([chinese_line, "govwatch crawl: crawl 2 fetched nothing (1 request failed)", chinese_line,
                         "crawling: 1 pages fetched, 0 items (0 stored), 1 errors", "  http://p/: refused"])
     assert is_progress(chinese_line) and not is_progress("govwatch crawl: x")
+    assert is_progress(progress_line({"sites": 2, "running": 1, "pages": 1, "items": 0, "stored": 0, "errors": 1}))
     assert crawl_error("", stderr) == "crawl 2 fetched nothing (1 request failed); http://p/: refused"
     assert stage_result("audit", "x")["title"] == "夜间运行的审核阶段失败"
 
