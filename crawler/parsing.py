@@ -96,6 +96,11 @@ _RUN_VALUE_END_RE = re.compile(r"\s[^\s:：\d][^\s:：]{0,7}[:：]")
 # An Angular or Vue binding the server left for the browser to fill.
 _PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}")
 _INVISIBLE_RE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
+# What _INVISIBLE_RE matches, for str.strip: every character str.isspace() (and re's \s) takes, and the zero-width ones.
+_INVISIBLE_CHARS = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\u200b\u200c\u200d\ufeff"
+)
 _BRACKETED_RE = re.compile(r"^[\[【［](.+)[\]】］]$")
 # A structural label not in KNOWN_LABELS is accepted only when it is this short and
 # ends in a colon, so that a long value ending in a colon is not taken for a label.
@@ -115,10 +120,18 @@ _FURNITURE_ATTR_RE = re.compile(r"(?:^|\s)(?:nav|menu|foot|header|copyright|daoh
 _UNSEEN_TAGS = _FURNITURE_TAGS | SKIP_TAGS
 
 _LABEL_FIRST_CHARS = frozenset(label[0] for label in KNOWN_LABELS) | frozenset("[【［")
+# How an unknown label ends.
+_LABEL_MARKS = frozenset({":", "：", "]", "】", "］"})
 # Where a run label can start. _RUN_LABEL_RE's alternatives begin with groups, so Python's
 # re cannot skip ahead by first character and tries all of them at every position of a
 # line (17 µs for a 44-character line without a label); finding these first is one scan.
-_RUN_LABEL_START_RE = re.compile("[" + re.escape("".join(sorted(_LABEL_FIRST_CHARS))) + "]")
+# A label's second character must follow too (after a gap), or the first be a bracket:
+# 公, 发, 日 … alone start half the words of a Chinese line. The leading class lets re
+# skip ahead by it.
+_RUN_LABEL_START_RE = re.compile(
+    "[" + re.escape("".join(sorted(_LABEL_FIRST_CHARS))) + "]"
+    + "(?:(?<=[\\[【［])|" + _GAP + "[" + re.escape("".join(sorted({label[1] for label in KNOWN_LABELS}))) + "])"
+)
 # Article containers of the common CMSs, by rank (lower is surer); a site profile's own
 # (BodyHints) rank before them all.
 _BODY_IDS = {"zoom": 0, "UCAP-CONTENT": 2}
@@ -188,6 +201,10 @@ def _label_of(text: str) -> str | None:
     """
     if len(text) > _MAX_LABEL_TEXT:
         return None
+    # A known label starts with one of _LABEL_FIRST_CHARS, an unknown one ends in a mark:
+    # value cells, half of a grid and all different, are turned away without normalising.
+    if text.lstrip(_INVISIBLE_CHARS)[:1] not in _LABEL_FIRST_CHARS and text.strip()[-1:] not in _LABEL_MARKS:
+        return None
     return _short_label(text)
 
 
@@ -197,7 +214,7 @@ def _short_label(text: str) -> str | None:
     label = normalize_label(text)
     if label in KNOWN_LABELS:
         return label
-    marked = text.strip()[-1:] in (":", "：", "]", "】", "］")
+    marked = text.strip()[-1:] in _LABEL_MARKS
     if marked and label and len(label) <= _MAX_LABEL_CHARS and not any(ch.isdigit() for ch in label):
         return label
     return None
@@ -326,7 +343,9 @@ def _run_label_matches(line: str) -> list:
     """The matches ``_RUN_LABEL_RE.finditer(line)`` gives, tried only where a label can start."""
     matches = []
     position = 0
-    while (start := _RUN_LABEL_START_RE.search(line, position)) is not None:
+    # Every label ends before a colon or a closing bracket: none can start after the last.
+    last = max(map(line.rfind, _LABEL_MARKS))
+    while (start := _RUN_LABEL_START_RE.search(line, position, last)) is not None:
         match = _RUN_LABEL_RE.match(line, start.start())
         if match is None:
             position = start.start() + 1
@@ -812,9 +831,11 @@ def parse_page(body: bytes, url: str | None = None, charset: str | None = None, 
         record["warnings"].append("empty page")
         return record
     try:
-        text, _, decode_warnings = decode(bytes(body), charset)
+        body = bytes(body)
+        text, codec, decode_warnings = decode(body, charset)
         record["warnings"].extend(decode_warnings)
-        root = parse_tree(text)
+        # Decoding replaced no byte: the body is valid UTF-8, the very bytes encoding gives.
+        root = parse_tree(text, body if codec == "utf-8" and "\ufffd" not in text else None)
         if root is None:
             record["warnings"].append("no HTML document in page")
             return record

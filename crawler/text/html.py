@@ -136,10 +136,14 @@ def html_parser() -> etree.HTMLParser:
     return parser
 
 
-def parse_tree(text: str):
-    """One lxml parse of the decoded page; None when there is no document at all."""
+def parse_tree(text: str, utf8: bytes | None = None):
+    """One lxml parse of the decoded page; None when there is no document at all.
+
+    ``utf8`` is ``text`` already encoded as UTF-8 (a page that came as valid UTF-8 is its
+    own encoding), which spares encoding it again.
+    """
     # Re-encoding lets lxml ignore the page's own (possibly wrong) charset declaration.
-    return etree.fromstring(text.encode("utf-8", "replace"), html_parser())
+    return etree.fromstring(text.encode("utf-8", "replace") if utf8 is None else utf8, html_parser())
 
 
 def document_lines(text: str) -> list[str]:
