@@ -96,11 +96,6 @@ _RUN_VALUE_END_RE = re.compile(r"\s[^\s:：\d][^\s:：]{0,7}[:：]")
 # An Angular or Vue binding the server left for the browser to fill.
 _PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}")
 _INVISIBLE_RE = re.compile(r"[\s\u200b\u200c\u200d\ufeff]+")
-# What _INVISIBLE_RE matches, for str.strip: every character str.isspace() (and re's \s) takes, and the zero-width ones.
-_INVISIBLE_CHARS = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\u200b\u200c\u200d\ufeff"
-)
 _BRACKETED_RE = re.compile(r"^[\[【［](.+)[\]】］]$")
 # A structural label not in KNOWN_LABELS is accepted only when it is this short and
 # ends in a colon, so that a long value ending in a colon is not taken for a label.
@@ -201,10 +196,6 @@ def _label_of(text: str) -> str | None:
     """
     if len(text) > _MAX_LABEL_TEXT:
         return None
-    # A known label starts with one of _LABEL_FIRST_CHARS, an unknown one ends in a mark:
-    # value cells, half of a grid and all different, are turned away without normalising.
-    if text.lstrip(_INVISIBLE_CHARS)[:1] not in _LABEL_FIRST_CHARS and text.strip()[-1:] not in _LABEL_MARKS:
-        return None
     return _short_label(text)
 
 
@@ -239,7 +230,8 @@ def _add_field(fields: dict, label: str, value: str) -> None:
     """
     if fields.get(label) is None:
         value = collapse(value)
-        fields[label] = None if not value or _PLACEHOLDER_RE.search(value) else value
+        # "{{" first: the substring test spares nearly every value the regex.
+        fields[label] = None if not value or ("{{" in value and _PLACEHOLDER_RE.search(value)) else value
 
 
 def _cell_pairs(cells: list) -> list[tuple[str, str]]:
@@ -276,7 +268,7 @@ def _table_fields(rows: list, fields: dict) -> list:
     """Fill ``fields`` from label/value cells; return the tables (or lists) holding metadata."""
     pairs_by_group: dict = {}
     for row in rows:
-        pairs = _cell_pairs([child for child in row if child.tag in _CELL_TAGS])
+        pairs = _cell_pairs(list(row.iterchildren(*_CELL_TAGS)))  # filtered by tag in C
         if pairs:
             # Rows of one table share a parent (<table> or <tbody>); a <dl> is its own group.
             group = row.getparent() if row.tag == "tr" and row.getparent() is not None else row
