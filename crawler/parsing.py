@@ -268,7 +268,7 @@ def _table_fields(rows: list, fields: dict) -> list:
     """Fill ``fields`` from label/value cells; return the tables (or lists) holding metadata."""
     pairs_by_group: dict = {}
     for row in rows:
-        pairs = _cell_pairs(list(row.iterchildren(*_CELL_TAGS)))  # filtered by tag in C
+        pairs = _cell_pairs([child for child in row if child.tag in _CELL_TAGS])
         if pairs:
             # Rows of one table share a parent (<table> or <tbody>); a <dl> is its own group.
             group = row.getparent() if row.tag == "tr" and row.getparent() is not None else row
