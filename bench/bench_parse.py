@@ -8,12 +8,16 @@ rounds, and each one's best round counts, so the ratio holds across machines and
 under noisy neighbours. ``--clock cpu`` times them by this process's CPU time instead
 of the wall clock: on a machine shared with other work, waiting for a core then counts
 for neither. ``--source DIR`` measures the ``parse_page`` of another source tree (a
-``git archive`` of an older commit), so two parsers can be compared in turns.
+``git archive`` of an older commit), so two parsers can be compared in turns;
+``--against DIR`` times that tree's ``parse_page`` in the same process, taking turns
+with this one's and lxml each round, which on a noisy machine is the only fair
+comparison (separate runs a few seconds apart differ by 2x here).
 
-    .venv/bin/python bench/bench_parse.py [--pages 500] [--rounds 5] [--clock wall|cpu] [--source DIR] [--json]
+    .venv/bin/python bench/bench_parse.py [--pages 500] [--rounds 5] [--clock wall|cpu] [--source DIR] [--against DIR] [--json]
 """
 
 import argparse
+import importlib
 import json
 import sys
 import time
@@ -82,9 +86,33 @@ def load_parser(source: Path | None):
     return parsing.parse_page
 
 
-def run(page_count: int, rounds: int, clock: str = "wall", source: Path | None = None) -> dict:
-    """Time both parsers over the same pages; pages per second and their ratio."""
+def load_other_parser(source: Path):
+    """``parse_page`` of the source tree ``source``, beside the one already imported.
+
+    The ``crawler`` modules are imported afresh from ``source`` and then put back, so
+    each function keeps its own tree's modules.
+    """
+    mine = {name: module for name, module in sys.modules.items() if name == "crawler" or name.startswith("crawler.")}
+    for name in mine:
+        del sys.modules[name]
+    sys.path.insert(0, str(source.resolve()))
+    try:
+        parsing = importlib.import_module("crawler.parsing")
+    finally:
+        sys.path.remove(str(source.resolve()))
+        for name in [name for name in sys.modules if name == "crawler" or name.startswith("crawler.")]:
+            del sys.modules[name]
+        sys.modules.update(mine)
+    if not Path(parsing.__file__).resolve().is_relative_to(source.resolve()):
+        raise SystemExit(f"{source} holds no crawler package")
+    return parsing.parse_page
+
+
+def run(page_count: int, rounds: int, clock: str = "wall", source: Path | None = None,
+        against: Path | None = None) -> dict:
+    """Time both parsers (and ``against``'s, if given) over the same pages; pages per second and ratios."""
     parse_page = load_parser(source)
+    other = load_other_parser(against) if against is not None else None
     corpus = fixture_pages() + portal_pages(page_count)
 
     def baseline():
@@ -95,10 +123,22 @@ def run(page_count: int, rounds: int, clock: str = "wall", source: Path | None =
         for body, url, charset in corpus:
             parse_page(body, url, charset)
 
+    def other_parser():
+        for body, url, charset in corpus:
+            other(body, url, charset)
+
     parser()  # warm-up: imports, regex compilation, lru caches
-    baseline_s, parser_s = best_rounds([baseline, parser], rounds, CLOCKS[clock])
+    functions = [baseline, parser] + ([other_parser] if other else [])
+    if other:
+        other_parser()
+    baseline_s, parser_s, *other_s = best_rounds(functions, rounds, CLOCKS[clock])
     baseline_rate = len(corpus) / baseline_s
     parser_rate = len(corpus) / parser_s
+    compared = {}
+    if other:
+        other_rate = len(corpus) / other_s[0]
+        compared = {"against": str(against), "against_pages_per_s": round(other_rate, 1),
+                    "against_ratio": round(other_rate / baseline_rate, 3), "speedup": round(parser_rate / other_rate, 3)}
     return {
         "pages": len(corpus),
         "bytes": sum(len(body) for body, _, _ in corpus),
@@ -109,6 +149,7 @@ def run(page_count: int, rounds: int, clock: str = "wall", source: Path | None =
         "parse_page_pages_per_s": round(parser_rate, 1),
         "ratio": round(parser_rate / baseline_rate, 3),
         "target_ratio": TARGET_RATIO,
+        **compared,
     }
 
 
@@ -120,9 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="wall",
                         help="wall (default) or cpu: this process's CPU time, for a machine shared with other work")
     parser.add_argument("--source", type=Path, help="time the parse_page of this source tree instead")
+    parser.add_argument("--against", type=Path, help="also time the parse_page of this source tree, in turns")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
-    result = run(args.pages, args.rounds, args.clock, args.source)
+    result = run(args.pages, args.rounds, args.clock, args.source, args.against)
     if args.json:
         print(json.dumps(result))
     else:
@@ -131,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"lxml.html.fromstring: {result['lxml_fromstring_pages_per_s']:>9.1f} pages/s")
         print(f"parse_page:           {result['parse_page_pages_per_s']:>9.1f} pages/s")
         print(f"ratio:                {result['ratio']:>9.3f} (target {TARGET_RATIO})")
+        if "against" in result:
+            print(f"parse_page of {result['against']}: {result['against_pages_per_s']:.1f} pages/s, ratio "
+                  f"{result['against_ratio']:.3f}; this tree's is {result['speedup']:.3f}x as fast")
     return 0
 
 

@@ -65,11 +65,23 @@ def html_lines(root, skip: frozenset = frozenset()) -> list[str]:
     is neither copied nor changed and nesting deeper than Python's recursion limit is fine.
     """
     parts = [_BREAK] if root.tag in BLOCK_TAGS else []
-    add = parts.append
     if root.text:
-        add(root.text)
+        parts.append(root.text)
+    if len(root):  # a leaf (a link, a cell) holds no more text: no walker to set up
+        _add_descendants(root, skip, parts.append)
+    # Source line breaks are plain whitespace in HTML; only markup breaks lines.
+    text = "".join(parts)
+    segments = text.split(_BREAK)
+    if _CELL not in text:  # no table cells: each line is one collapsed run of text
+        return [line for line in map(collapse, segments) if line]
+    lines = (_row_line(segment) for segment in segments)
+    return [line for line in lines if line.strip("\t")]
+
+
+def _add_descendants(root, skip: frozenset, add) -> None:
+    """``add`` the text pieces and line/cell marks of everything below ``root`` (see :func:`html_lines`)."""
     walker = etree.iterwalk(root, events=("start", "end"))
-    next(walker)  # the root's own start, handled above
+    next(walker)  # the root's own start: its text is the caller's
     skipped = None  # the element whose subtree was just skipped: its end adds only its tail
     one_line = None  # the table cell inside which blocks do not break lines
     for event, element in walker:
@@ -101,13 +113,6 @@ def html_lines(root, skip: frozenset = frozenset()) -> list[str]:
         tail = element.tail
         if tail:
             add(tail)
-    # Source line breaks are plain whitespace in HTML; only markup breaks lines.
-    text = "".join(parts)
-    segments = text.split(_BREAK)
-    if _CELL not in text:  # no table cells: each line is one collapsed run of text
-        return [line for line in map(collapse, segments) if line]
-    lines = (_row_line(segment) for segment in segments)
-    return [line for line in lines if line.strip("\t")]
 
 
 def _row_line(segment: str) -> str:
@@ -136,10 +141,14 @@ def html_parser() -> etree.HTMLParser:
     return parser
 
 
-def parse_tree(text: str):
-    """One lxml parse of the decoded page; None when there is no document at all."""
+def parse_tree(text: str, utf8: bytes | None = None):
+    """One lxml parse of the decoded page; None when there is no document at all.
+
+    ``utf8`` is ``text`` already encoded as UTF-8 (a page that came as valid UTF-8 is its
+    own encoding), which spares encoding it again.
+    """
     # Re-encoding lets lxml ignore the page's own (possibly wrong) charset declaration.
-    return etree.fromstring(text.encode("utf-8", "replace"), html_parser())
+    return etree.fromstring(text.encode("utf-8", "replace") if utf8 is None else utf8, html_parser())
 
 
 def document_lines(text: str) -> list[str]:
