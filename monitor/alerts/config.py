@@ -23,7 +23,7 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
     site = "leda"                 # a site profile (default leda)
     db = "govwatch.db"            # the database file (default govwatch.db)
     start_urls = []               # optional: start here instead of the profile's pages
-    reverify_days = 30            # re-check each stored document at least this often (default 30)
+    reverify_days = 90            # re-check each stored document at least this often (default 90)
     time_limit = 21600            # seconds the nightly crawl may take (default 6 h); then it stops
     stop_grace = 300              # seconds it may take to stop before it is killed (default 300)
 
