@@ -166,6 +166,17 @@ def test_a_sweep_under_way_reads_its_pages_from_the_last_one_read_then_resumes_f
     assert spider.sweep_outcomes() == ({VSB_LISTING_URL: "2026-01-01T00:00:00Z"}, {})
 
 
+def test_a_sweep_resuming_past_the_pages_announced_reads_the_furthest_one_then_ends(tmp_path):
+    # The column has shrunk, or announces its pages a few at a time: its furthest page
+    # announced is read (it may announce more); once nothing is left, the sweep is done.
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    spider = incremental_spider(tmp_path, LISTED, now, (30, "2026-01-01T00:00:00Z"))
+    assert page_requests(spider) == ["http://www.leda.gov.cn/zfxxgk/tzgg/1.htm"]
+    later = page_requests(spider, "http://www.leda.gov.cn/zfxxgk/tzgg/1.htm", {"generated_from": VSB_LISTING_URL})
+    assert later == []
+    assert spider.sweep_outcomes() == ({VSB_LISTING_URL: "2026-01-01T00:00:00Z"}, {})
+
+
 def test_a_sweep_reads_more_pages_a_night_when_it_would_outlast_reverify_days(tmp_path):
     # Five older pages, one a night, in two nights: three a night.
     spider = incremental_spider(tmp_path, LISTED, None, None, GOVWATCH_SWEEP_PAGES=1, GOVWATCH_REVERIFY_DAYS=2)
