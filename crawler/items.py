@@ -27,8 +27,8 @@ class SeenItem:
 
 @dataclass
 class ColumnReadItem:
-    """A listing column (``url``: its first page, canonical) that this crawl reads through all
-    of its pages: its last full read is forgotten until the crawl ends well."""
+    """A listing column (``url``: its first page, canonical) whose read through all of its
+    pages starts in this crawl (a sweep, or a full crawl's read): written at once."""
 
     url: str
 

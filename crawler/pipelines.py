@@ -13,7 +13,7 @@ from crawler.items import (GONE, AttachmentFileItem, ColumnReadItem, CrawlNoteIt
 from crawler.parsing import PARSER_VERSION
 from crawler.text.urls import web_attachments
 from storage.archive import record_attachment_files
-from storage.column_reads import forget_column_read, record_column_reads
+from storage.column_reads import record_column_sweeps, start_column_sweep
 from storage.db import explain, open_db
 from storage.documents import is_stored, mark_removed, not_seen_in, store_documents, touch_documents
 from storage.links import record_link_checks, replace_links
@@ -108,7 +108,7 @@ class SQLitePipeline:
             record_listed_page(self.db, item.url, listed_on=item.listed_on, etag=item.etag,
                                last_modified=item.last_modified, crawl_id=self.run_id, at=utc_now())
         elif isinstance(item, ColumnReadItem):
-            forget_column_read(self.db, item.url)
+            start_column_sweep(self.db, item.url, crawl_id=self.run_id, at=self.crawler.spider.started_at)
         elif isinstance(item, CrawlNoteItem):
             record_crawl_note(self.db, self.run_id, url=item.url, kind=item.kind, title=item.title, detail=item.detail)
         elif isinstance(item, ReportFileItem):
@@ -181,7 +181,7 @@ class SQLitePipeline:
         pages = self.stats.get_value("response_received_count", 0)
         run = finish_run(self.db, self.run_id, status=reason, pages_fetched=pages)
         if reason == "finished" and not self.storage_error:
-            record_column_reads(self.db, spider.columns_read_to_end(), crawl_id=self.run_id, at=utc_now())
+            record_column_sweeps(self.db, *spider.sweep_outcomes(), crawl_id=self.run_id)
         if spider.full and reason == "finished" and run["errors"] == 0:
             # Only a complete, error-free crawl proves a document is no longer listed.
             mark_removed(self.db, not_seen_in(self.db, self.run_id), crawl_id=self.run_id, at=utc_now(),

@@ -56,8 +56,15 @@ GOVWATCH_BATCH_SIZE = 200
 GOVWATCH_PROGRESS_INTERVAL = 2.0
 # The function wording the progress line (crawler.progress); govwatch's command gives its translated one.
 GOVWATCH_PROGRESS_LINE = "crawler.progress.progress_line"
-# Every stored document is fetched again at least this often (a 1/N share per crawl).
-GOVWATCH_REVERIFY_DAYS = 30
+# Every stored document is fetched again at least this often (a 1/N share per crawl), and
+# every listing page read: at 90 a nightly on the sample portal stays within 3% of a full
+# crawl's requests (30 costs ~4.3%: BENCHMARKS.md section 4b).
+GOVWATCH_REVERIFY_DAYS = 90
+# A column's read to its end reads at most this many older listing pages a night (more when
+# the column would otherwise take longer than GOVWATCH_REVERIFY_DAYS): 10 pages of 20
+# items is 200 documents' listing, 0.2% of the sample portal's full crawl, while most
+# columns (a few hundred documents) are still swept in one or two nights.
+GOVWATCH_SWEEP_PAGES = 10
 # Annual-report files (PDF, Word) are downloaded up to this size; pages stop at DOWNLOAD_MAXSIZE.
 GOVWATCH_REPORT_MAX_BYTES = 50 * 1024 * 1024
 # The WARC archive (crawler.archive): empty for "<GOVWATCH_DB>.warc", "off" for none.

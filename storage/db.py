@@ -14,7 +14,7 @@ import sqlite_utils
 
 from storage.alerts import create_alerts_table
 from storage.archive import create_archive_tables
-from storage.column_reads import create_column_reads_table
+from storage.column_reads import create_column_reads_table, create_column_sweeps_table
 from storage.links import create_links_tables
 from storage.listed_pages import create_listed_pages_table
 from storage.report_files import add_report_file_pointers, create_report_files_table
@@ -524,8 +524,20 @@ def _site_in_views(db: sqlite_utils.Database) -> None:
         db.execute(sql)
 
 
+def _column_sweeps(db: sqlite_utils.Database) -> None:
+    """A column's read to its end spread over nights: where each sweep under way resumes
+    (``storage.column_reads``), with the site every portal table has.
+
+    A database upgraded to it has no sweep under way: each column starts one on its turn,
+    or when its last full read is older than ``reverify_days``, as before.
+    """
+    create_column_sweeps_table(db)
+    db["column_sweeps"].add_column("site", str)
+    _site_of_new_rows(db, "column_sweeps", db["column_sweeps"].columns_dict)
+
+
 MIGRATIONS = [_v1, _v2, _v3, _v4, _v5, _v6, _v7, _v8, _archive_index, _listing_reads, _site_column,
-              _run_profile_and_report_archive, _site_audit_index, _links, _site_in_views]
+              _run_profile_and_report_archive, _site_audit_index, _links, _site_in_views, _column_sweeps]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -22,10 +22,20 @@ when listed with another date or on its turn, never just because no listing show
 A column's listing is read newest first: its first page, then the pages its pagination
 announces in reading order, one at a time, stopping after the first page whose
 documents are all known with their stored dates (new documents sit at the top, so they
-are on the pages read). A column is read through all its pages, all at once, in a full
-crawl, when it was never read so, and on a rolling share of nights like the documents'
-(``column_reads`` remembers when), so an edit or a backdated document deep in a column
-is seen within ``GOVWATCH_REVERIFY_DAYS`` even when its page is not otherwise read.
+are on the pages read). A column is also read through all its pages: all at once in a
+full crawl, else by a sweep spread over consecutive nights, so no night reads a long
+column whole. A sweep starts on the column's turn in a rolling share of nights like the
+documents', when its last full read is older than ``GOVWATCH_REVERIFY_DAYS``, or when it
+was never read so; each night it reads at most ``GOVWATCH_SWEEP_PAGES`` older pages,
+newest to oldest, more when the column has so many pages that the sweep would otherwise
+outlast the re-verification period, and the next night goes on from the last page read
+(read again: a removal moves the items below it one place toward the newer pages). A
+page that could not be read, or that links a page that could not be fetched, is where
+the next night resumes. Once a sweep reaches the column's last page the column's full
+read is recorded (``column_reads``, as of the night the sweep began; ``column_sweeps``
+holds a sweep under way, written when it starts, so a crawl killed half-way leaves it
+for the next night). So an edit or a backdated document deep in a column is seen within
+``GOVWATCH_REVERIFY_DAYS`` even when its page is not otherwise read.
 
 The attachments of each disclosure document fetched (PDF, Word, Excel, OFD, archives:
 :func:`crawler.attachments.is_archived_attachment`) are downloaded into the WARC archive
@@ -74,13 +84,13 @@ from crawler.listings import blank_marker, javascript_finding, read_listing, sho
 from crawler.pagination import listing_pages
 from crawler.parsing import BodyHints, is_attachment_url, parse_page
 from crawler.profiles import SiteProfile, resolve_profile
-from storage.column_reads import column_read_dates
+from storage.column_reads import column_read_dates, column_sweeps
 from storage.db import open_db
 from storage.documents import known_documents
 from storage.links import link_check_dates
 from storage.listed_pages import known_listed_pages
 from storage.report_files import report_file_dates
-from storage.runs import crawl_count, last_failures
+from storage.runs import crawl_count, last_failures, utc_now
 
 
 @dataclass(frozen=True)
@@ -107,31 +117,48 @@ class KnownState:
     documents: dict[str, Known]
     previous_runs: int  # how many crawls ran before: picks the re-verification slice
     report_files: dict[str, str]  # when each stored report file was last downloaded
-    column_reads: dict[str, str] = field(default_factory=dict)  # when each column was last read to its end
+    column_reads: dict[str, str] = field(default_factory=dict)  # when each column's last read to its end began
     link_checks: dict[str, str] = field(default_factory=dict)  # when each link target last answered well
+    # The sweeps under way: column -> (the page tonight resumes from, when the sweep began).
+    column_sweeps: dict[str, tuple[int, str]] = field(default_factory=dict)
 
 
 @dataclass
 class ColumnPages:
-    """One column's pagination as this crawl reads it."""
+    """One column's pagination as this crawl reads it, and tonight's part of its sweep.
 
+    Pages are numbered in reading order: 1 is the first (newest) page, ``order[n - 2]`` page n.
+    """
+
+    first: str  # the first page (canonical)
     full: bool  # read every page, all at once
-    pages: set[str] = field(default_factory=set)  # every page announced so far (canonical)
-    queue: dict[str, str] = field(default_factory=dict)  # announced, not yet requested: canonical -> URL, reading order
+    sweep_from: int | None = None  # the page tonight's part of the sweep starts from; None: no sweep tonight
+    started_at: str | None = None  # when the sweep (or the full read) began
+    new_sweep: bool = False  # the sweep starts tonight
+    order: list[str] = field(default_factory=list)  # the older pages announced so far (canonical), reading order
+    urls: dict[str, str] = field(default_factory=dict)  # canonical -> the URL announced
+    numbers: dict[str, int] = field(default_factory=dict)  # canonical -> its number
     pending: int = 0  # pages requested and not yet read
-    failed: bool = False  # a page of it, or a page it links, could not be fetched
-    announced_full: bool = False
+    failed_pages: set[int] = field(default_factory=set)  # pages not read, or linking a page not fetched
+    announced_start: bool = False
 
-    def read_to_end(self) -> bool:
-        """Every page announced was read, and everything they link was fetched (so far)."""
-        return bool(self.pages) and not self.queue and not self.pending and not self.failed
+    def number(self, canonical: str) -> int:
+        """The page's number in reading order; 1 for the first page or a page never announced."""
+        return self.numbers.get(canonical, 1)
+
+    def sweep_to(self, sweep_pages: int, reverify_days: int) -> int:
+        """The last page tonight's part of the sweep reads: ``sweep_pages`` past the page it
+        resumes from (read again), or enough more that the sweep ends within ``reverify_days``."""
+        nightly = max(sweep_pages, -(-len(self.order) // reverify_days))
+        return self.sweep_from + nightly - (1 if self.sweep_from <= 2 else 0)
 
     def announce(self, urls: list[str]) -> None:
         for url in urls:
             canonical = canonicalize_url(url)
-            if canonical not in self.pages:
-                self.pages.add(canonical)
-                self.queue[canonical] = url
+            if canonical != self.first and canonical not in self.urls:
+                self.urls[canonical] = url
+                self.order.append(canonical)
+                self.numbers[canonical] = len(self.order) + 1
 
 
 def load_known(db: sqlite_utils.Database, site: str) -> KnownState:
@@ -147,7 +174,7 @@ def load_known(db: sqlite_utils.Database, site: str) -> KnownState:
                  for url, listed_on, verified_at, etag, last_modified in known_listed_pages(db)}
     documents.update((url, Known(*rest, failed_at=failed.get(url))) for url, *rest in known_documents(db, site))
     return KnownState(documents, crawl_count(db, site), report_file_dates(db, site), column_read_dates(db),
-                      link_check_dates(db, site))
+                      link_check_dates(db, site), column_sweeps(db))
 
 
 def _read_known(db_path: str, site: str) -> KnownState:
@@ -189,14 +216,18 @@ class PortalSpider(scrapy.Spider):
         # Links already requested or reported as seen in this crawl: many listings (and
         # the home page) link the same document.
         self.handled: set[str] = set()
-        self.reverify_days = 30
+        self.reverify_days = 90
+        self.sweep_pages = 10
         self.slice = 0
+        self.started_at = utc_now()
         self.report_file_dates: dict[str, str] = {}
         self.column_reads: dict[str, str] = {}
+        self.column_sweeps: dict[str, tuple[int, str]] = {}
         # The date a listing showed beside each page requested in this crawl.
         self.listed_dates: dict[str, str] = {}
         self.columns: dict[str, ColumnPages] = {}
-        self.column_of: dict[str, ColumnPages] = {}  # the column whose page requested a URL
+        # The column, and the number of its page, whose read requested a URL (a listing page: itself).
+        self.column_of: dict[str, tuple[ColumnPages, int]] = {}
         self.report_max_bytes = 0
         self.attachment_max_bytes = 0
         self.archiving = False
@@ -212,6 +243,7 @@ class PortalSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.reverify_days = max(1, crawler.settings.getint("GOVWATCH_REVERIFY_DAYS"))
+        spider.sweep_pages = max(1, crawler.settings.getint("GOVWATCH_SWEEP_PAGES"))
         spider.report_max_bytes = crawler.settings.getint("GOVWATCH_REPORT_MAX_BYTES")
         spider.attachment_max_bytes = crawler.settings.getint("GOVWATCH_ATTACHMENT_MAX_BYTES")
         spider.archiving = archive_dir(crawler.settings) is not None
@@ -219,7 +251,7 @@ class PortalSpider(scrapy.Spider):
         if not spider.full:
             state = spider.known_state or _read_known(crawler.settings.get("GOVWATCH_DB"), spider.profile.name)
             spider.known, spider.report_file_dates = state.documents, state.report_files
-            spider.column_reads = state.column_reads
+            spider.column_reads, spider.column_sweeps = state.column_reads, state.column_sweeps
             spider.link_answered_at = state.link_checks
             spider.slice = state.previous_runs % spider.reverify_days
         crawler.signals.connect(spider.idle, signal=signals.spider_idle)
@@ -272,60 +304,106 @@ class PortalSpider(scrapy.Spider):
         first_page = response.meta.get("generated_from", response.url)
         column = self.column(first_page, "generated_from" in response.meta)
         column.announce(listing_pages(response.url, response.text, [link.url for link in listing.links]))
+        page = column.number(canonicalize_url(response.url))
         for link in listing.links:
             canonical = canonicalize_url(link.url)
             # The column's own pages are read in order below, not as they are linked.
-            if canonical in self.handled or canonical in column.pages or not self.is_followed(link.url):
+            if (canonical in self.handled or canonical in column.urls or canonical == column.first
+                    or not self.is_followed(link.url)):
                 continue
             self.handled.add(canonical)
             known = self.known.get(canonical)
             if known is None or self.needs_fetch(canonical, known, link.listed_on):
                 if link.listed_on:
                     self.listed_dates[canonical] = link.listed_on
-                self.column_of[canonical] = column
+                self.column_of[canonical] = (column, page)
                 yield (scrapy.Request(link.url, callback=self.parse, errback=self.on_error) if known is None
                        else self.verify(link.url, known))
             else:
                 yield SeenItem(canonical, verified=False)
-        if column.full or not self.settled(listing):
-            yield from self.next_pages(column, first_page)
-        if column.full and column.pages and not column.announced_full:
-            # Forgotten now, recorded when the crawl ends well: a crawl killed half-way
-            # leaves the column due for the next one.
-            column.announced_full = True
-            yield ColumnReadItem(canonicalize_url(first_page))
+        yield from self.next_pages(column, first_page, None if self.settled(listing) else page)
+        if (column.full or column.new_sweep) and column.order and not column.announced_start:
+            # Written now, moved on when the crawl ends well: a crawl killed half-way
+            # leaves the sweep for the next one.
+            column.announced_start = True
+            yield ColumnReadItem(column.first)
 
     def column(self, first_page: str, is_later_page: bool) -> ColumnPages:
         """The column whose first listing page is ``first_page``; a later page of it was just read."""
         key = canonicalize_url(first_page)
         column = self.columns.get(key)
         if column is None:
-            read_at = self.column_reads.get(key)
-            column = self.columns[key] = ColumnPages(full=self.full or read_at is None or self.is_due(key, read_at))
+            read_at, sweep = self.column_reads.get(key), self.column_sweeps.get(key)
+            if self.full:
+                column = ColumnPages(key, full=True, started_at=self.started_at)
+            elif sweep is not None:
+                column = ColumnPages(key, full=False, sweep_from=sweep[0], started_at=sweep[1])
+            elif read_at is None or self.is_due(key, read_at):
+                column = ColumnPages(key, full=False, sweep_from=2, started_at=self.started_at, new_sweep=True)
+            else:
+                column = ColumnPages(key, full=False)
+            self.columns[key] = column
         if is_later_page and column.pending:
             column.pending -= 1
         return column
 
-    def columns_read_to_end(self) -> list[str]:
-        """The columns (first pages, canonical) this crawl read through all their pages,
-        with every page they link fetched."""
-        return [url for url, column in self.columns.items() if column.read_to_end()]
+    def sweep_outcomes(self) -> tuple[dict[str, str], dict[str, int]]:
+        """What this crawl did to each column's read to its end: the columns it completed
+        (first page: when their read began), and the page each other sweep resumes from."""
+        completed, resume = {}, {}
+        for url, column in self.columns.items():
+            if column.full:
+                unread = any(canonical not in self.handled and self.is_followed(column.urls[canonical])
+                             for canonical in column.order)
+                if column.order and not (unread or column.pending or column.failed_pages):
+                    completed[url] = column.started_at
+            elif column.sweep_from is not None and (column.order or url in self.column_sweeps):
+                failed = [page for page in column.failed_pages if page >= column.sweep_from]
+                last = self.sweep_end(column)
+                if failed:
+                    resume[url] = min(failed)
+                elif column.pending:  # pages asked for and never answered: tonight's part again
+                    resume[url] = column.sweep_from
+                elif last >= len(column.order) + 1:
+                    completed[url] = column.started_at
+                else:
+                    resume[url] = last
+        return completed, resume
 
-    def next_pages(self, column: ColumnPages, first_page: str):
-        """Requests for the column's pages not read yet: all of them when it is read in
-        full, else the next one in reading order."""
-        while column.queue:
-            canonical, url = next(iter(column.queue.items()))
-            del column.queue[canonical]
+    def sweep_end(self, column: ColumnPages) -> int:
+        return column.sweep_to(self.sweep_pages, self.reverify_days)
+
+    def next_pages(self, column: ColumnPages, first_page: str, unsettled: int | None):
+        """Requests for the column's pages not read yet: all of them in a full crawl, else the
+        page after ``unsettled`` (a page showing a document not known with its date) and
+        tonight's part of the sweep; while that part lies past the pages announced so far,
+        the furthest one announced (its pagination announces the next)."""
+        last = len(column.order) + 1
+        if column.full:
+            wanted = range(2, last + 1)
+        else:
+            wanted = [unsettled + 1] if unsettled is not None else []
+            if column.sweep_from is not None:
+                wanted += range(column.sweep_from, min(self.sweep_end(column), last) + 1)
+        requested = list(self.page_requests(column, first_page, wanted))
+        if (not requested and not column.pending and column.sweep_from is not None and not column.full
+                and column.sweep_from > last):
+            requested = list(self.page_requests(column, first_page, [last]))
+        yield from requested
+
+    def page_requests(self, column: ColumnPages, first_page: str, numbers):
+        for number in numbers:
+            if not 2 <= number <= len(column.order) + 1:
+                continue
+            canonical = column.order[number - 2]
+            url = column.urls[canonical]
             if canonical in self.handled or not self.is_followed(url):
                 continue
             self.handled.add(canonical)
-            self.column_of[canonical] = column
+            self.column_of[canonical] = (column, number)
             column.pending += 1
             yield scrapy.Request(url, callback=self.parse, errback=self.on_error,
                                  meta={"generated_from": first_page})
-            if not column.full:
-                return
 
     def settled(self, listing) -> bool:
         """Whether every document the listing page shows (a link beside a date) is known,
@@ -520,12 +598,15 @@ class PortalSpider(scrapy.Spider):
     def on_error(self, failure):
         """Turn a failed request into an item the pipeline records in ``fetch_errors``."""
         request = failure.request
+        listed_by = self.column_of.get(canonicalize_url(request.url))
         if failure.check(IgnoreRequest) and str(failure.value).startswith("Forbidden by robots.txt"):
+            if listed_by is not None and "generated_from" in request.meta and listed_by[0].pending:
+                listed_by[0].pending -= 1  # a page never to be read holds no sweep back
             return  # obeying robots.txt is not an error
-        column = self.column_of.get(canonicalize_url(request.url))
         gone = failure.check(HttpError) and failure.value.response.status in GONE
-        if column is not None and not gone:
-            column.failed = True  # read it whole again next time: the page may answer then
+        if listed_by is not None and not gone:
+            column, page = listed_by
+            column.failed_pages.add(page)  # the sweep resumes there: the page may answer then
         if failure.check(HttpError):
             status = failure.value.response.status
             yield from self.answer(failure.value.response)

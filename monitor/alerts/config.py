@@ -23,7 +23,8 @@ A TOML file; every section and key is optional except that a ``[smtp]`` section 
     site = "leda"                 # a site profile (default leda)
     db = "govwatch.db"            # the database file (default govwatch.db)
     start_urls = []               # optional: start here instead of the profile's pages
-    reverify_days = 30            # re-check each stored document at least this often (default 30)
+    reverify_days = 90            # re-check each stored document at least this often (default 90)
+    sweep_pages = 10              # older listing pages of a column read a night while reading it to its end (default 10)
     time_limit = 21600            # seconds the nightly crawl may take (default 6 h); then it stops
     stop_grace = 300              # seconds it may take to stop before it is killed (default 300)
 
@@ -105,6 +106,7 @@ class CrawlConfig:
     db: str = "govwatch.db"
     start_urls: tuple[str, ...] = ()
     reverify_days: int | None = None
+    sweep_pages: int | None = None
     # A hung crawl must not hold the nightly lock for ever.
     time_limit: float = 6 * 3600
     stop_grace: float = 300
@@ -150,7 +152,7 @@ class Config:
 KNOWN_KEYS = {
     "smtp": {"host", "port", "security", "user", "password_env", "sender", "recipients", "timeout"},
     "alerts": {"limits", "mode", "since_days", "since"},
-    "crawl": {"site", "db", "start_urls", "reverify_days", "time_limit", "stop_grace"},
+    "crawl": {"site", "db", "start_urls", "reverify_days", "sweep_pages", "time_limit", "stop_grace"},
     "schedule": {"cron", "timezone"},
 }
 
@@ -332,8 +334,11 @@ def _crawl(section: _Section) -> CrawlConfig:
     reverify_days = section.get("reverify_days", int, None, "a number of days")
     if reverify_days is not None and reverify_days < 1:
         section.fail("reverify_days", f"must be at least 1, got {reverify_days}")
+    sweep_pages = section.get("sweep_pages", int, None, "a number of pages")
+    if sweep_pages is not None and sweep_pages < 1:
+        section.fail("sweep_pages", f"must be at least 1, got {sweep_pages}")
     return CrawlConfig(site=site, db=section.text("db", CrawlConfig.db), start_urls=start_urls,
-                       reverify_days=reverify_days, time_limit=_seconds(section, "time_limit", CrawlConfig.time_limit),
+                       reverify_days=reverify_days, sweep_pages=sweep_pages, time_limit=_seconds(section, "time_limit", CrawlConfig.time_limit),
                        stop_grace=_seconds(section, "stop_grace", CrawlConfig.stop_grace))
 
 

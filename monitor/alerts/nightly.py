@@ -116,6 +116,8 @@ def crawl_command(config: Config, full: bool) -> list[str]:
         args += ["--start-url", url]
     if config.crawl.reverify_days:
         args += ["--reverify-days", str(config.crawl.reverify_days)]
+    if config.crawl.sweep_pages:
+        args += ["--sweep-pages", str(config.crawl.sweep_pages)]
     if full:
         args.append("--full")
     return args

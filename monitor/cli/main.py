@@ -40,7 +40,7 @@ def cmd_parse(args) -> int:
 
 
 def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, reverify_days: int | None = None,
-           timeout: float | None = None, time_limit: float | None = None, archive: str | None = None,
+           sweep_pages: int | None = None, timeout: float | None = None, time_limit: float | None = None, archive: str | None = None,
            link_checks: bool = True) -> list[dict]:
     """Crawl every site of ``profiles`` in one run and print each one's summary; a storage
     failure, or a crawl that did not do its job, becomes a RunError (naming each failed
@@ -55,6 +55,7 @@ def _crawl(profiles, db_path: str, full: bool = False, verbose: bool = False, re
         runs = run_crawls(profiles, db_path, full=full, overrides={
             "LOG_LEVEL": "INFO" if verbose else "CRITICAL", **PROGRESS_SETTING,
             **({"GOVWATCH_REVERIFY_DAYS": reverify_days} if reverify_days else {}),
+            **({"GOVWATCH_SWEEP_PAGES": sweep_pages} if sweep_pages else {}),
             **({"DOWNLOAD_TIMEOUT": timeout} if timeout else {}),
             **({"CLOSESPIDER_TIMEOUT": time_limit} if time_limit else {}),
             **({"GOVWATCH_ARCHIVE_DIR": archive} if archive else {}),
@@ -78,7 +79,10 @@ def cmd_crawl(args) -> int:
     profiles = site_profiles(args, args.start_url, args.allow_prefix)
     if args.time_limit is not None and args.time_limit <= 0:
         raise UsageError(f"--time-limit must be a positive number of seconds, not {args.time_limit:g}")
+    if args.sweep_pages is not None and args.sweep_pages < 1:
+        raise UsageError(f"--sweep-pages must be at least 1, not {args.sweep_pages}")
     _crawl(profiles, args.db, full=args.full, verbose=args.verbose, reverify_days=args.reverify_days,
+           sweep_pages=args.sweep_pages,
            timeout=args.timeout, time_limit=args.time_limit, archive=args.archive, link_checks=args.link_checks)
     return 0
 
@@ -249,7 +253,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true",
                    help="fetch every detail page again, and record documents no longer listed as removed")
     p.add_argument("--reverify-days", type=int, metavar="N",
-                   help="re-check every stored document at least every N days, 1/N of them per crawl (default 30)")
+                   help="re-check every stored document and listing page at least every N days, 1/N of them"
+                        " per crawl (default 90)")
+    p.add_argument("--sweep-pages", type=int, metavar="N",
+                   help="read at most N older listing pages of a column a night while reading it to its end"
+                        " (default 10; more when the column would take longer than --reverify-days)")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="give up on a response after this long (default 30)")
     p.add_argument("--time-limit", type=float, metavar="SECONDS",
                    help="stop the crawl after this long, storing what it has (default: no limit)")

@@ -67,8 +67,14 @@ TABLES = {
     }),
     "column_reads": ("When each listing column was last read through all of its pages (incremental crawls).", {
         "url": "the column's first listing page (canonical)",
-        "fully_read_at": "UTC time of the crawl that read every page of it",
-        "crawl_id": "that crawl (crawl_runs.id)",
+        "fully_read_at": "UTC time its last completed read to its last page began",
+        "crawl_id": "the crawl that completed it (crawl_runs.id)",
+    }),
+    "column_sweeps": ("Columns being read to their last page a few pages a night (incremental crawls).", {
+        "url": "the column's first listing page (canonical)",
+        "resume_page": "the page the next night starts from (1: the first, newest page)",
+        "started_at": "UTC time of the sweep's first night",
+        "crawl_id": "the crawl that last moved it on (crawl_runs.id)",
     }),
     "listed_pages": ("Dated pages listings link that are not disclosure documents (news articles).", {
         "url": "the page (canonical)",

@@ -55,14 +55,14 @@ def test_no_attachment_is_downloaded_when_archiving_is_off(tmp_path):
 
 def test_a_vsb_listing_requests_its_links_in_the_section_then_its_count_down_pages(tmp_path):
     results = list(leda_spider(tmp_path).parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
-    generated = {"generated_from": VSB_LISTING_URL}
-    # A column never read to its end is read in full: every page at once, newest first.
+    # A column never read to its end starts its sweep: up to GOVWATCH_SWEEP_PAGES (10) older
+    # pages tonight, here all five, newest first.
     assert requests_of(results) == [
         ("http://www.leda.gov.cn/zfxxgk.htm", {}),
         ("http://www.leda.gov.cn/info/1048/4263.htm", {}),
         ("http://www.leda.gov.cn/info/1048/4251.htm", {}),
         ("http://www.leda.gov.cn/info/1048/4240.htm", {}),
-    ] + [(f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm", generated) for n in (5, 4, 3, 2, 1)]
+    ] + [(f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm", {"generated_from": VSB_LISTING_URL}) for n in (5, 4, 3, 2, 1)]
     assert [result for result in results if not isinstance(result, (scrapy.Request, LinksItem))] == [
         ColumnReadItem(VSB_LISTING_URL), LinkCheckItem(VSB_LISTING_URL, 200, None, "GET")]
 
@@ -72,14 +72,16 @@ LISTED = {"http://www.leda.gov.cn/info/1048/4263.htm": "2020-10-23",
           "http://www.leda.gov.cn/info/1048/4240.htm": "2020-09-30"}
 
 
-def incremental_spider(tmp_path, documents: dict[str, str], column_read_at: str | None):
+def incremental_spider(tmp_path, documents: dict[str, str], column_read_at: str | None, sweep=None, **settings):
     """A nightly crawl's spider knowing ``documents`` (URL: stored date), verified now, whose
-    re-verification share misses them and the VSB column, last read in full at ``column_read_at``."""
+    re-verification share misses them and the VSB column, last read in full at ``column_read_at``
+    (with ``sweep``, (resume page, started at), a sweep of it under way)."""
     now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     known = KnownState({url: Known(date, now, None, None, None) for url, date in documents.items()}, 0, {},
-                       {} if column_read_at is None else {VSB_LISTING_URL: column_read_at})
-    spider = portal_spider(project_crawler(tmp_path / "govwatch.db", GOVWATCH_REVERIFY_DAYS=10_000),
-                           site="leda", known=known)
+                       {} if column_read_at is None else {VSB_LISTING_URL: column_read_at}, {},
+                       {} if sweep is None else {VSB_LISTING_URL: sweep})
+    settings = {"GOVWATCH_REVERIFY_DAYS": 10_000, **settings}
+    spider = portal_spider(project_crawler(tmp_path / "govwatch.db", **settings), site="leda", known=known)
     rota = {rota_turn(url, 10_000) for url in [*documents, VSB_LISTING_URL]}
     spider.slice = min(set(range(10_000)) - rota)
     return spider
@@ -113,30 +115,72 @@ def test_a_column_not_read_in_full_for_reverify_days_is_read_in_full(tmp_path):
             f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm" for n in (5, 4, 3, 2, 1)]
 
 
-def test_a_column_read_in_full_is_forgotten_at_once_and_read_to_end_after_its_last_page(tmp_path):
+def test_a_sweep_is_written_at_once_and_completed_after_its_last_page(tmp_path):
     spider = leda_spider(tmp_path)
     first = list(spider.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
     assert [result for result in first if isinstance(result, ColumnReadItem)] == [ColumnReadItem(VSB_LISTING_URL)]
-    ends = []
+    outcomes = []
     for n in (5, 4, 3, 2, 1):
         url = f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm"
         results = list(spider.parse(file_response("leda_vsb_listing.html", url,
                                                   meta={"generated_from": VSB_LISTING_URL})))
         assert not any(isinstance(result, ColumnReadItem) for result in results)
-        ends.append(spider.columns_read_to_end())
-    assert ends == [[], [], [], [], [VSB_LISTING_URL]]
+        outcomes.append(spider.sweep_outcomes())
+    # Pages still to come: tonight's part is not done; after the last one the column is read,
+    # as of the night its sweep began.
+    assert outcomes == [({}, {VSB_LISTING_URL: 2})] * 4 + [({VSB_LISTING_URL: spider.started_at}, {})]
 
 
-def test_a_column_linking_a_page_that_failed_is_not_read_to_end(tmp_path):
+def test_a_sweep_resumes_from_the_page_that_failed(tmp_path):
     spider = leda_spider(tmp_path)
     list(spider.parse(file_response("leda_vsb_listing.html", VSB_LISTING_URL)))
-    for n in (5, 4, 3, 2, 1):
+    for n in (5, 3, 2, 1):
         list(spider.parse(file_response("leda_vsb_listing.html", f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm",
                                         meta={"generated_from": VSB_LISTING_URL})))
     failure = Failure(TwistedTimeoutError())
-    failure.request = scrapy.Request("http://www.leda.gov.cn/info/1048/4251.htm")
+    failure.request = scrapy.Request("http://www.leda.gov.cn/zfxxgk/tzgg/4.htm", meta={"generated_from": VSB_LISTING_URL})
     list(spider.on_error(failure))
-    assert spider.columns_read_to_end() == []
+    # tzgg/4.htm is the column's third page in reading order.
+    assert spider.sweep_outcomes() == ({}, {VSB_LISTING_URL: 3})
+
+
+def test_a_sweep_under_way_reads_its_pages_from_the_last_one_read_then_resumes_from_its_last(tmp_path):
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # Page n of the column is tzgg/(7 - n).htm: the first page, then 5.htm … 1.htm.
+    spider = incremental_spider(tmp_path, LISTED, now, (3, "2026-01-01T00:00:00Z"), GOVWATCH_SWEEP_PAGES=2)
+    assert page_requests(spider) == [f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm" for n in (4, 3, 2)]
+    # The saved page read at tzgg/N.htm links documents elsewhere, not known: each page of
+    # it leads on to the next, so tzgg/1.htm is asked for by the early stop, not the sweep.
+    for n in (4, 3, 2, 1):
+        list(spider.parse(file_response("leda_vsb_listing.html", f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm",
+                                        meta={"generated_from": VSB_LISTING_URL})))
+    assert spider.sweep_outcomes() == ({}, {VSB_LISTING_URL: 5})
+    # A new sweep reads SWEEP_PAGES pages, no overlap; the next night reaches the end.
+    spider = incremental_spider(tmp_path, LISTED, None, None, GOVWATCH_SWEEP_PAGES=2)
+    assert page_requests(spider) == [f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm" for n in (5, 4)]
+    spider = incremental_spider(tmp_path, LISTED, now, (5, "2026-01-01T00:00:00Z"), GOVWATCH_SWEEP_PAGES=2)
+    assert page_requests(spider) == [f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm" for n in (2, 1)]
+    for n in (2, 1):
+        list(spider.parse(file_response("leda_vsb_listing.html", f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm",
+                                        meta={"generated_from": VSB_LISTING_URL})))
+    assert spider.sweep_outcomes() == ({VSB_LISTING_URL: "2026-01-01T00:00:00Z"}, {})
+
+
+def test_a_sweep_resuming_past_the_pages_announced_reads_the_furthest_one_then_ends(tmp_path):
+    # The column has shrunk, or announces its pages a few at a time: its furthest page
+    # announced is read (it may announce more); once nothing is left, the sweep is done.
+    now = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    spider = incremental_spider(tmp_path, LISTED, now, (30, "2026-01-01T00:00:00Z"))
+    assert page_requests(spider) == ["http://www.leda.gov.cn/zfxxgk/tzgg/1.htm"]
+    later = page_requests(spider, "http://www.leda.gov.cn/zfxxgk/tzgg/1.htm", {"generated_from": VSB_LISTING_URL})
+    assert later == []
+    assert spider.sweep_outcomes() == ({VSB_LISTING_URL: "2026-01-01T00:00:00Z"}, {})
+
+
+def test_a_sweep_reads_more_pages_a_night_when_it_would_outlast_reverify_days(tmp_path):
+    # Five older pages, one a night, in two nights: three a night.
+    spider = incremental_spider(tmp_path, LISTED, None, None, GOVWATCH_SWEEP_PAGES=1, GOVWATCH_REVERIFY_DAYS=2)
+    assert page_requests(spider) == [f"http://www.leda.gov.cn/zfxxgk/tzgg/{n}.htm" for n in (5, 4, 3)]
 
 
 def test_the_gansu_listing_requests_its_hidden_documents_and_generated_pages_and_is_noted(tmp_path):

@@ -145,3 +145,24 @@ def test_an_upgraded_database_audits_one_sites_period_from_an_index_alone(old_co
         assert any("COVERING INDEX idx_documents_site_audit" in row[3] for row in plan), plan
     finally:
         db.close()
+
+
+def test_an_upgraded_database_keeps_its_column_reads_and_moves_sweeps_on(old_copy):
+    from storage.column_reads import column_read_dates, column_sweeps, record_column_sweeps, start_column_sweep
+    from storage.runs import start_run
+
+    db = open_db(old_copy)
+    # No sweep is under way in a file from before them; a sweep started is resumed, then completed.
+    assert column_sweeps(db) == {}
+    run = start_run(db, site="jinan", start_urls=["http://jinan.example/"])
+    column = "http://jinan.example/col.htm"
+    start_column_sweep(db, column, crawl_id=run, at="2026-12-01T00:00:00Z")
+    start_column_sweep(db, column, crawl_id=run, at="2026-12-02T00:00:00Z")  # under way: not restarted
+    record_column_sweeps(db, {}, {column: 11}, crawl_id=run)
+    during = column_sweeps(db), column_read_dates(db)
+    site = db.execute("SELECT site FROM column_sweeps").fetchone()[0]
+    record_column_sweeps(db, {column: "2026-12-01T00:00:00Z"}, {}, crawl_id=run)
+    after = column_sweeps(db), column_read_dates(db)
+    db.close()
+    assert during == ({column: (11, "2026-12-01T00:00:00Z")}, {}) and site == "jinan"
+    assert after == ({}, {column: "2026-12-01T00:00:00Z"})

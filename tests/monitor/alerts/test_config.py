@@ -94,6 +94,8 @@ def test_bad_toml_names_file_and_position(tmp_path):
         ('[crawl]\nstart_urls = ["ftp://x/"]\n', "[crawl] start_urls: start URL 'ftp://x/' is not an http(s) URL"),
         ('[crawl]\nstart_urls = "http://x/"\n', "[crawl] start_urls: must be a list of strings, got 'http://x/'"),
         ("[crawl]\ntime_limit = 0\n", "[crawl] time_limit: must be positive, got 0"),
+        ("[crawl]\nsweep_pages = 0\n", "[crawl] sweep_pages: must be at least 1, got 0"),
+        ('[crawl]\nsweep_pages = "ten"\n', "[crawl] sweep_pages: must be a number of pages, got 'ten'"),
         ('[crawl]\nstop_grace = "5 min"\n', "[crawl] stop_grace: must be a number of seconds, got '5 min'"),
         ('[schedule]\ncron = "61 2 * * *"\n', "[schedule] cron: not a cron expression ("),
         ('[schedule]\ntimezone = "Mars/Base"\n', "[schedule] timezone: unknown time zone 'Mars/Base'"),
@@ -148,6 +150,15 @@ def test_password_env_must_name_a_variable_and_is_never_echoed(tmp_path, literal
 @pytest.mark.parametrize("name", ["GOVWATCH_SMTP_PASSWORD", "_pw", "smtp_pass2"])
 def test_password_env_accepts_variable_names(tmp_path, name):
     assert load_config(write(tmp_path, SMTP + f'password_env = "{name}"\n')).smtp.password_env == name
+
+
+def test_the_nightly_crawl_passes_its_sweep_pages_and_reverify_days_on(tmp_path):
+    from monitor.alerts.nightly import crawl_command
+
+    command = crawl_command(load_config(write(tmp_path, "[crawl]\nreverify_days = 30\nsweep_pages = 4\n")), full=False)
+    assert command[command.index("--reverify-days"):][:4] == ["--reverify-days", "30", "--sweep-pages", "4"]
+    # Unset: the crawl's own defaults (90 days, 10 pages).
+    assert "--sweep-pages" not in crawl_command(load_config(write(tmp_path, "[crawl]\n")), full=False)
 
 
 def test_the_nightly_crawl_has_a_time_limit_of_six_hours_by_default(tmp_path):

@@ -60,6 +60,12 @@ def test_time_limit_must_be_positive(tmp_path):
     assert result.returncode == 2 and "--time-limit must be a positive number" in result.stderr
 
 
+def test_sweep_pages_must_be_at_least_one(tmp_path):
+    result = govwatch("crawl", "--start-url", "http://127.0.0.1:1/", "--db", tmp_path / "g.db", "--sweep-pages", 0)
+    assert result.returncode == 2 and "--sweep-pages must be at least 1, not 0" in result.stderr
+    assert not (tmp_path / "g.db").exists()
+
+
 def commands(db, portal_url, tmp_path):
     """Every command that opens an existing database, with the arguments to run it."""
     return {
