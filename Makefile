@@ -18,10 +18,10 @@ demo: $(STAMP)
 # The suite on every core, one worker more than cores: crawl tests wait on their portal
 # and subprocesses (8m22 at 3 workers against 10m07 at 2 on 2 cores). Test files are dealt
 # out whole (--dist loadfile), so a module's crawl fixture runs once; the session crawl
-# runs once per worker.
+# runs once per worker. The twelve slowest tests are named at the end of every run.
 JOBS ?= $(shell $(PYTHON) -c 'import os; print((os.cpu_count() or 1) + 1)')
 test: chromium $(STAMP)
-	$(PY) -m pytest -n $(JOBS) --dist loadfile
+	$(PY) -m pytest -n $(JOBS) --dist loadfile --durations=12
 
 # The fast tier: no crawl, server, browser or subprocess (tests marked slow are left out).
 test-fast: $(STAMP)
