@@ -9,10 +9,9 @@ the first text that names it; a link to the page itself (an anchor on it) is no 
 
 from urllib.parse import urlsplit
 
-from lxml import etree
 from w3lib.url import canonicalize_url
 
-from crawler.text.html import collapse, parse_tree, text_of
+from crawler.text.html import collapse, read_tree, text_of
 from crawler.text.urls import web_url
 
 # Longer link text is cut: a link swallowing a page (an unclosed <a>) must not be stored whole.
@@ -22,10 +21,7 @@ MAX_TEXT = 200
 def page_links(html: str, url: str, netlocs: set[str] | frozenset[str]) -> list[tuple[str, str]]:
     """``(target, text)`` of each distinct link of the page ``html`` at ``url`` to a host of
     ``netlocs``; targets canonical (:func:`w3lib.url.canonicalize_url`), in page order."""
-    try:
-        root = parse_tree(html)
-    except (etree.ParserError, ValueError):
-        return []
+    root = read_tree(html)
     if root is None:
         return []
     here = canonicalize_url(url)

@@ -45,8 +45,12 @@ FLEET_RANKING = (
     "ORDER BY late.late_15_percent DESC NULLS LAST, late.late_20_percent DESC NULLS LAST, late.site"
 )
 
-# A canned query's site: the one named, or every site (each row saying whose) when empty.
-SITE = "(coalesce(:site, '') = '' OR site = :site)"
+def _of_site(column: str = "site") -> str:
+    """A canned query's site: the one named, or every site (each row saying whose) when empty."""
+    return f"(coalesce(:site, '') = '' OR {column} = :site)"
+
+
+SITE = _of_site()
 # The newest audit of each site, or of the one named.
 NEWEST_AUDITS = f"SELECT max(id) FROM audit_runs WHERE {SITE} GROUP BY site"
 
@@ -98,7 +102,7 @@ CANNED_QUERIES = {
             "SELECT p.site, c.column_path, p.published_on, p.publisher, p.title, p.url\n"
             "FROM document_columns AS c JOIN publications AS p USING (url)\n"
             "WHERE c.column_name = :column AND p.month = :month\n"
-            "  AND (coalesce(:site, '') = '' OR p.site = :site)\n"
+            f"  AND {_of_site('p.site')}\n"
             "ORDER BY p.site, p.published_on, p.url"
         ),
         "params": ["column", "month", "site"],

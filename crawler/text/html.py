@@ -151,16 +151,22 @@ def parse_tree(text: str, utf8: bytes | None = None):
     return etree.fromstring(text.encode("utf-8", "replace") if utf8 is None else utf8, html_parser())
 
 
+def read_tree(text: str):
+    """:func:`parse_tree` for a page read outside ``parse_page`` (links, a report saved as
+    HTML): None when lxml finds no document or refuses the text, never an exception."""
+    try:
+        return parse_tree(text)
+    except (etree.ParserError, ValueError):
+        return None
+
+
 def document_lines(text: str) -> list[str]:
     """A whole HTML document as :func:`html_lines` gives it, its ``<title>`` first; [] when there is none.
 
     For reading a page as text elsewhere (an annual report saved as HTML), so a report
     read from a file and the same report crawled give the same lines.
     """
-    try:
-        root = parse_tree(text)
-    except (etree.ParserError, ValueError):
-        return []
+    root = read_tree(text)
     if root is None:
         return []
     title = root.find(".//title")
