@@ -48,6 +48,12 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # The archive sits next to the downloader (after HttpCompressionMiddleware's 590 in the
 # response's path back), so it keeps the bytes exactly as the portal sent them.
 DOWNLOADER_MIDDLEWARES = {"crawler.middlewares.WholePages": 560, "crawler.archive.WarcArchive": 950}
+# Scrapy's http handler with its close() mended: no AlreadyCalledError traceback when a
+# fleet's crawlers close at once (crawler.download_handlers).
+DOWNLOAD_HANDLERS = {
+    "http": "crawler.download_handlers.TimerCancellingHTTP11DownloadHandler",
+    "https": "crawler.download_handlers.TimerCancellingHTTP11DownloadHandler",
+}
 ITEM_PIPELINES = {"crawler.pipelines.SQLitePipeline": 300}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 
