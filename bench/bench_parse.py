@@ -28,6 +28,7 @@ import lxml.html
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from common import best_rounds  # noqa: E402
 from monitor.demo.sample_portal import pages  # noqa: E402
 from monitor.demo.sample_portal.model import build_portal  # noqa: E402
 
@@ -58,21 +59,6 @@ def portal_pages(count: int) -> list[tuple[bytes, str, str]]:
 
 
 CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
-
-
-def best_rounds(functions: list, rounds: int, clock=time.perf_counter) -> list[float]:
-    """The fastest of ``rounds`` timed calls of each function, in seconds of ``clock``.
-
-    The functions take turns within each round, so a burst of load on the machine
-    slows both sides of the ratio rather than one.
-    """
-    best = [float("inf")] * len(functions)
-    for _ in range(rounds):
-        for index, function in enumerate(functions):
-            start = clock()
-            function()
-            best[index] = min(best[index], clock() - start)
-    return best
 
 
 def load_parser(source: Path | None):

@@ -29,11 +29,8 @@ import os
 import re
 import sys
 import tempfile
-import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import lxml.html
@@ -42,11 +39,12 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from common import emit, run_crawl_process  # noqa: E402
+from common import best_rounds, emit, run_crawl_process  # noqa: E402
 
 from crawler.archive import read_record  # noqa: E402
 from crawler.parsing import parse_page  # noqa: E402
 from crawler.reparse import reparse  # noqa: E402
+from monitor.demo.html_server import html_server  # noqa: E402
 from monitor.demo.sample_portal.server import serve  # noqa: E402
 from storage.archive import reparse_sources  # noqa: E402
 from storage.db import open_db  # noqa: E402
@@ -60,68 +58,31 @@ def _fromstring_all(bodies: list[bytes]) -> int:
     return len(bodies)
 
 
-def _best(function, rounds: int) -> float:
-    return _best_in_turns({"only": function}, rounds)["only"]
-
-
-def _best_in_turns(functions: dict, rounds: int) -> dict[str, float]:
-    """The best wall seconds of each function over ``rounds`` rounds, each round running
-    every function once in turn (after one warm-up each: imports, caches, the first
-    parser-version writes), so a slow spell of a shared machine hits all of them alike."""
-    for function in functions.values():
-        function()
-    best = dict.fromkeys(functions, float("inf"))
-    for _ in range(rounds):
-        for name, function in functions.items():
-            start = time.perf_counter()
-            function()
-            best[name] = min(best[name], time.perf_counter() - start)
-    return best
-
-
 # Detail pages saved from real portals (the listing among them is no document).
 REAL_PAGES = sorted(path for path in (HERE.parent / "tests" / "files" / "real" / "pages").glob("*.html")
                     if not path.name.startswith("list-"))
 
 
-@contextmanager
 def serve_real_pages(count: int):
     """A portal of ``count`` documents, each one of the saved real pages as its portal served it.
 
     Page ``/`` lists ``/info/<n>.html`` (the leda profile's detail path), which cycle
-    through :data:`REAL_PAGES`; anything else is a 404. Yields the portal's URL.
+    through :data:`REAL_PAGES`; anything else is a 404. A context manager yielding the
+    portal's URL.
     """
     bodies = [path.read_bytes() for path in REAL_PAGES]
     index = "".join(f'<li><a href="/info/{n}.html">文件 {n}</a></li>' for n in range(count))
     index = f"<html><body><ul>{index}</ul></body></html>".encode()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            found = re.fullmatch(r"/info/(\d+)\.html", self.path)
-            if self.path == "/":
-                body = index
-            elif found and int(found.group(1)) < count:
-                body = bodies[int(found.group(1)) % len(bodies)]
-            else:
-                self.send_error(404)
-                return
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+    def route(path: str) -> tuple[int, bytes]:
+        found = re.fullmatch(r"/info/(\d+)\.html", path)
+        if path == "/":
+            return 200, index
+        if found and int(found.group(1)) < count:
+            return 200, bodies[int(found.group(1)) % len(bodies)]
+        return 404, b""
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return html_server(route)
 
 
 def _portal(corpus: str, size: int):
@@ -148,8 +109,8 @@ def _page_ratios(bodies: list[bytes], rounds: int) -> dict[str, float]:
         body = path.read_bytes()
         if body in bodies:
             repeat = [body] * 20
-            lxml_seconds = _best(lambda: _fromstring_all(repeat), rounds)
-            parse_seconds = _best(lambda: [parse_page(page, None, "utf-8") for page in repeat], rounds)
+            lxml_seconds, parse_seconds = best_rounds(
+                [lambda: _fromstring_all(repeat), lambda: [parse_page(page, None, "utf-8") for page in repeat]], rounds)
             ratios[path.name] = round(lxml_seconds / parse_seconds, 3)
     return ratios
 
@@ -173,12 +134,15 @@ def run(size: int, rounds: int, workers: int, corpus: str = "sample") -> dict:
                 def lxml_parallel():
                     assert sum(pool.map(_fromstring_all, chunks)) == len(bodies)
 
-                timings = _best_in_turns({
+                functions = {
                     "lxml_1": lambda: _fromstring_all(bodies),
                     "lxml_n": lxml_parallel,
                     "reparse_n": lambda: reparse(db, archive, workers=workers),
                     "reparse_1": lambda: reparse(db, archive, workers=1),
-                }, rounds)
+                }
+                for function in functions.values():
+                    function()  # warm-up: imports, caches, the first parser-version writes
+                timings = dict(zip(functions, best_rounds(list(functions.values()), rounds)))
             changed = reparse(db, archive, workers=workers)["changed"]
             by_page = _page_ratios(bodies, rounds) if corpus == "real" else {}
         finally:

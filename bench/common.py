@@ -170,3 +170,18 @@ def sample_records(count: int, *, size: int | None = None) -> list[dict]:
         url = f"http://127.0.0.1:8000{doc.url}" + (f"?copy={index}" if index >= len(spread) else "")
         records.append(parse_page(pages.render_detail(doc).encode(doc.encoding), url, doc.encoding))
     return records
+
+
+def best_rounds(functions: list, rounds: int, clock=time.perf_counter) -> list[float]:
+    """The fastest of ``rounds`` timed calls of each function, in seconds of ``clock``.
+
+    The functions take turns within each round, so a burst of load on the machine
+    slows both sides of the ratio rather than one.
+    """
+    best = [float("inf")] * len(functions)
+    for _ in range(rounds):
+        for index, function in enumerate(functions):
+            start = clock()
+            function()
+            best[index] = min(best[index], clock() - start)
+    return best

@@ -6,14 +6,10 @@ portal of its own to crawl, but not the full-size one's figures, crawls ``small_
 (a seventh of the size) or copies ``small_crawled_db``.
 """
 
-import http.server
 import os
 import shutil
 import sqlite3
 import subprocess
-import threading
-from collections.abc import Callable
-from contextlib import contextmanager
 
 import pytest
 
@@ -64,33 +60,6 @@ def govwatch(*args, timeout=600, **kwargs) -> subprocess.CompletedProcess:
         govwatch_command(*args),
         capture_output=True, text=True, timeout=timeout, **kwargs,
     )
-
-
-@contextmanager
-def html_server(route: Callable[[str], tuple[int, bytes]]):
-    """Serve HTML on a free port of 127.0.0.1 until the block ends; yields its base URL.
-
-    ``route(path)`` gives the status and UTF-8 body of each GET.
-    """
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            status, body = route(self.path)
-            self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,8 @@ from monitor.alerts.mail import queue_health
 from monitor.alerts.health import check_health
 from storage.db import open_db
 from storage.runs import crawl_notes
-from tests.conftest import govwatch, html_server
+from monitor.demo.html_server import html_server
+from tests.conftest import govwatch
 
 # Crawls a portal served on 127.0.0.1, in a subprocess.
 pytestmark = pytest.mark.slow

@@ -10,8 +10,9 @@ import pytest
 
 from crawler.profiles import PROFILES
 from monitor.audit.rulebook import Scope, dead_link
+from monitor.demo.html_server import html_server
 from storage.db import open_db
-from tests.conftest import govwatch, html_server
+from tests.conftest import govwatch
 from tests.responses import FILES
 from tests.sqlite_rows import query
 

@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from tests.conftest import govwatch, html_server
+from monitor.demo.html_server import html_server
+from tests.conftest import govwatch
 from tests.sqlite_rows import query
 
 # Crawls a two-page site served on 127.0.0.1, in a subprocess.

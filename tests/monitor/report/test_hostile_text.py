@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from tests.conftest import govwatch, html_server
+from monitor.demo.html_server import html_server
+from tests.conftest import govwatch
 
 # A nightly run in a subprocess against a portal served on 127.0.0.1.
 pytestmark = pytest.mark.slow
